@@ -1,0 +1,344 @@
+//! The executor: applies a plan with bounded concurrency (every task whose dependencies are done
+//! runs at once), retries, per-task deadlines, cancellation and progress events; and destroys a stack
+//! in waves, reporting anything left.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use futures::stream::{FuturesUnordered, StreamExt};
+use serde::Serialize;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+use crate::graph;
+use crate::plan::{Action, Plan};
+use crate::planner::outcome_error;
+use crate::progress::{ProgressEvent, ProgressSink};
+use crate::retry::{retrying, Outcome, RetryPolicy};
+use crate::task::{Found, Inventory, Observed, Refs, Task, TaskFailure};
+use crate::CoreError;
+
+/// How the executor runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// At most this many cloud calls in flight.
+    pub parallelism: usize,
+    pub retry: RetryPolicy,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            parallelism: 8,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// What an apply did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplyReport {
+    pub stack: String,
+    pub done: Vec<String>,
+    pub removed: Vec<String>,
+    /// The objects of the stack after the apply, by logical id.
+    pub resources: BTreeMap<String, Observed>,
+}
+
+/// What a destroy did, and what it could not delete.
+#[derive(Debug, Clone, Serialize)]
+pub struct DestroyReport {
+    pub stack: String,
+    pub deleted: Vec<Found>,
+    pub failed: Vec<TaskFailure>,
+    /// Everything still tagged for the stack after the last wave. Empty means nothing is left to pay for.
+    pub left: Vec<Found>,
+}
+
+/// Shared plumbing for one run.
+struct Run<'a, C> {
+    ctx: Arc<C>,
+    options: Options,
+    sink: &'a dyn ProgressSink,
+    cancel: CancellationToken,
+}
+
+/// Applies `plan`: first the delete phase (orphans and replaced objects, in waves), then every
+/// create and update, concurrently as dependencies allow. On the first failure no new task starts;
+/// the running ones finish, and the error lists every failure with its cloud error code.
+pub async fn apply<C: Send + Sync + 'static>(
+    ctx: Arc<C>,
+    tasks: &[Arc<dyn Task<C>>],
+    inventory: Arc<dyn Inventory<C>>,
+    plan: &Plan,
+    options: Options,
+    sink: &dyn ProgressSink,
+    cancel: CancellationToken,
+) -> Result<ApplyReport, CoreError> {
+    let run = Run {
+        ctx,
+        options,
+        sink,
+        cancel,
+    };
+    let work: Vec<&Arc<dyn Task<C>>> = tasks
+        .iter()
+        .filter(|t| {
+            plan.change(t.id())
+                .is_some_and(|c| c.action != Action::NoOp)
+        })
+        .collect();
+    sink.emit(ProgressEvent::Started {
+        total: work.len() + plan.removals.len(),
+    });
+
+    let (removed, failures) = run.delete_waves(&inventory, &plan.removals).await;
+    if !failures.is_empty() || run.cancel.is_cancelled() {
+        return Err(run.finish(removed.len(), failures, 0));
+    }
+
+    let deps: BTreeMap<String, Vec<String>> = tasks
+        .iter()
+        .map(|t| (t.id().to_string(), t.deps()))
+        .collect();
+    graph::topo_order(&deps)?;
+    let mut state: BTreeMap<String, Observed> = plan
+        .observed
+        .iter()
+        .filter(|(id, _)| plan.change(id).is_some_and(|c| c.action == Action::NoOp))
+        .map(|(id, o)| (id.clone(), o.clone()))
+        .collect();
+    let mut pending: Vec<&Arc<dyn Task<C>>> = work;
+    let mut running = FuturesUnordered::new();
+    let mut done = Vec::new();
+    let mut failures = Vec::new();
+    let limit = Arc::new(Semaphore::new(run.options.parallelism.max(1)));
+    loop {
+        let stop = !failures.is_empty() || run.cancel.is_cancelled();
+        if !stop {
+            let (ready, rest): (Vec<_>, Vec<_>) = pending
+                .into_iter()
+                .partition(|t| t.deps().iter().all(|d| state.contains_key(d)));
+            pending = rest;
+            for task in ready {
+                let refs = Refs(
+                    task.deps()
+                        .iter()
+                        .map(|d| (d.clone(), state[d].clone()))
+                        .collect(),
+                );
+                let change = plan.change(task.id()).expect("planned").clone();
+                let current = plan.observed.get(task.id()).cloned();
+                let (task, ctx, limit) = ((*task).clone(), run.ctx.clone(), limit.clone());
+                let (policy, cancel, sink) = (run.options.retry, run.cancel.clone(), run.sink);
+                running.push(async move {
+                    let _permit = limit.acquire_owned().await.expect("semaphore never closes");
+                    sink.emit(ProgressEvent::Running {
+                        id: task.id().to_string(),
+                        kind: task.kind().to_string(),
+                        action: change.action,
+                    });
+                    let result = retrying(task.id(), &policy, &cancel, sink, || async {
+                        match (change.action, &current) {
+                            (Action::Update, Some(cur)) => {
+                                task.update(&ctx, &refs, cur, &change.fields).await
+                            }
+                            _ => task.create(&ctx, &refs).await,
+                        }
+                    })
+                    .await;
+                    (task, change.action, result)
+                });
+            }
+        }
+        let Some((task, action, result)) = running.next().await else {
+            break;
+        };
+        let id = task.id().to_string();
+        match result {
+            Ok(observed) => {
+                sink.emit(ProgressEvent::Done {
+                    id: id.clone(),
+                    kind: task.kind().to_string(),
+                    action,
+                    physical_id: Some(observed.physical_id.clone()),
+                });
+                state.insert(id.clone(), observed);
+                done.push(id);
+            }
+            Err(Outcome::Cancelled) => sink.emit(ProgressEvent::Skipped {
+                id,
+                reason: "cancelled".into(),
+            }),
+            Err(Outcome::Failed(e)) => {
+                sink.emit(ProgressEvent::Failed {
+                    id: id.clone(),
+                    code: e.code.clone(),
+                    message: e.message.clone(),
+                });
+                failures.push(TaskFailure {
+                    id,
+                    code: e.code,
+                    message: e.message,
+                });
+            }
+        }
+    }
+    for task in &pending {
+        let reason = if run.cancel.is_cancelled() {
+            "cancelled"
+        } else {
+            "a task it depends on, or runs after, failed"
+        };
+        sink.emit(ProgressEvent::Skipped {
+            id: task.id().to_string(),
+            reason: reason.into(),
+        });
+    }
+    if !failures.is_empty() || run.cancel.is_cancelled() || !pending.is_empty() {
+        return Err(run.finish(done.len() + removed.len(), failures, pending.len()));
+    }
+    sink.emit(ProgressEvent::Finished {
+        done: done.len() + removed.len(),
+        failed: 0,
+        skipped: 0,
+    });
+    Ok(ApplyReport {
+        stack: plan.stack.clone(),
+        done,
+        removed: removed.iter().map(Found::label).collect(),
+        resources: state,
+    })
+}
+
+/// Deletes everything the stack owns, in waves, then looks again and reports what is left.
+pub async fn destroy<C: Send + Sync + 'static>(
+    stack: &str,
+    ctx: Arc<C>,
+    inventory: Arc<dyn Inventory<C>>,
+    options: Options,
+    sink: &dyn ProgressSink,
+    cancel: CancellationToken,
+) -> Result<DestroyReport, CoreError> {
+    let run = Run {
+        ctx,
+        options,
+        sink,
+        cancel,
+    };
+    let found = run.discover(&inventory).await?;
+    sink.emit(ProgressEvent::Started { total: found.len() });
+    let (deleted, failed) = run.delete_waves(&inventory, &found).await;
+    if run.cancel.is_cancelled() {
+        return Err(run.finish(deleted.len(), failed, 0));
+    }
+    let left = run.discover(&inventory).await?;
+    sink.emit(ProgressEvent::Finished {
+        done: deleted.len(),
+        failed: failed.len(),
+        skipped: 0,
+    });
+    Ok(DestroyReport {
+        stack: stack.to_string(),
+        deleted,
+        failed,
+        left,
+    })
+}
+
+impl<C: Send + Sync + 'static> Run<'_, C> {
+    async fn discover(&self, inventory: &Arc<dyn Inventory<C>>) -> Result<Vec<Found>, CoreError> {
+        retrying(
+            "discovery",
+            &self.options.retry,
+            &self.cancel,
+            self.sink,
+            || inventory.discover(&self.ctx),
+        )
+        .await
+        .map_err(|o| outcome_error("discovery", o))
+    }
+
+    /// Deletes `found` wave by wave; within a wave, concurrently. A wave with failures ends the
+    /// phase, since later waves depend on it being gone.
+    async fn delete_waves(
+        &self,
+        inventory: &Arc<dyn Inventory<C>>,
+        found: &[Found],
+    ) -> (Vec<Found>, Vec<TaskFailure>) {
+        let waves: BTreeSet<u8> = found.iter().map(|f| f.wave).collect();
+        let limit = Semaphore::new(self.options.parallelism.max(1));
+        let mut deleted = Vec::new();
+        let mut failures = Vec::new();
+        for wave in waves {
+            let limit = &limit;
+            let results = futures::future::join_all(found.iter().filter(|f| f.wave == wave).map(
+                |f| async move {
+                    let _permit = limit.acquire().await.expect("semaphore never closes");
+                    let label = f.label();
+                    self.sink.emit(ProgressEvent::Running {
+                        id: label.clone(),
+                        kind: f.kind.clone(),
+                        action: Action::Delete,
+                    });
+                    let r = retrying(&label, &self.options.retry, &self.cancel, self.sink, || {
+                        inventory.delete(&self.ctx, f)
+                    })
+                    .await;
+                    (f, label, r)
+                },
+            ))
+            .await;
+            for (f, label, r) in results {
+                match r {
+                    Ok(()) => {
+                        self.sink.emit(ProgressEvent::Done {
+                            id: label,
+                            kind: f.kind.clone(),
+                            action: Action::Delete,
+                            physical_id: Some(f.physical_id.clone()),
+                        });
+                        deleted.push(f.clone());
+                    }
+                    Err(Outcome::Cancelled) => self.sink.emit(ProgressEvent::Skipped {
+                        id: label,
+                        reason: "cancelled".into(),
+                    }),
+                    Err(Outcome::Failed(e)) => {
+                        self.sink.emit(ProgressEvent::Failed {
+                            id: label.clone(),
+                            code: e.code.clone(),
+                            message: e.message.clone(),
+                        });
+                        failures.push(TaskFailure {
+                            id: label,
+                            code: e.code,
+                            message: e.message,
+                        });
+                    }
+                }
+            }
+            if !failures.is_empty() || self.cancel.is_cancelled() {
+                break;
+            }
+        }
+        (deleted, failures)
+    }
+
+    fn finish(&self, done: usize, failures: Vec<TaskFailure>, skipped: usize) -> CoreError {
+        self.sink.emit(ProgressEvent::Finished {
+            done,
+            failed: failures.len(),
+            skipped,
+        });
+        if failures.is_empty() {
+            CoreError::Cancelled
+        } else {
+            CoreError::TasksFailed(failures)
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "executor_tests.rs"]
+mod tests;

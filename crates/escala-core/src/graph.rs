@@ -1,0 +1,105 @@
+//! The task graph: dependency checks and topological order.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::CoreError;
+
+/// Returns the ids in an order where every id comes after its dependencies, or an error naming an
+/// unknown dependency or a cycle.
+pub fn topo_order(deps: &BTreeMap<String, Vec<String>>) -> Result<Vec<String>, CoreError> {
+    for (id, ds) in deps {
+        if let Some(missing) = ds.iter().find(|d| !deps.contains_key(*d)) {
+            return Err(CoreError::Graph(format!(
+                "'{id}' depends on unknown '{missing}'"
+            )));
+        }
+    }
+    let mut order = Vec::with_capacity(deps.len());
+    let mut done = BTreeSet::new();
+    let mut visiting = BTreeSet::new();
+    fn visit(
+        id: &str,
+        deps: &BTreeMap<String, Vec<String>>,
+        done: &mut BTreeSet<String>,
+        visiting: &mut BTreeSet<String>,
+        order: &mut Vec<String>,
+    ) -> Result<(), CoreError> {
+        if done.contains(id) {
+            return Ok(());
+        }
+        if !visiting.insert(id.to_string()) {
+            return Err(CoreError::Graph(format!(
+                "a dependency cycle goes through '{id}'"
+            )));
+        }
+        for d in &deps[id] {
+            visit(d, deps, done, visiting, order)?;
+        }
+        visiting.remove(id);
+        done.insert(id.to_string());
+        order.push(id.to_string());
+        Ok(())
+    }
+    for id in deps.keys() {
+        visit(id, deps, &mut done, &mut visiting, &mut order)?;
+    }
+    Ok(order)
+}
+
+/// The length of the longest dependency chain, counting each task as one level.
+pub fn depth(deps: &BTreeMap<String, Vec<String>>) -> Result<usize, CoreError> {
+    let mut level: BTreeMap<String, usize> = BTreeMap::new();
+    for id in topo_order(deps)? {
+        let l = 1 + deps[&id].iter().map(|d| level[d]).max().unwrap_or(0);
+        level.insert(id, l);
+    }
+    Ok(level.values().copied().max().unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(edges: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
+        edges
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn orders_dependencies_first() {
+        let order = topo_order(&g(&[
+            ("subnet", &["vpc"]),
+            ("vpc", &[]),
+            ("nat", &["subnet", "eip"]),
+            ("eip", &[]),
+        ]))
+        .unwrap();
+        let pos = |id: &str| order.iter().position(|x| x == id).unwrap();
+        assert!(
+            pos("vpc") < pos("subnet") && pos("subnet") < pos("nat") && pos("eip") < pos("nat")
+        );
+        assert_eq!(
+            depth(&g(&[
+                ("subnet", &["vpc"]),
+                ("vpc", &[]),
+                ("nat", &["subnet"])
+            ]))
+            .unwrap(),
+            3
+        );
+    }
+
+    #[test]
+    fn rejects_cycles_and_unknown_dependencies() {
+        assert!(topo_order(&g(&[("a", &["b"]), ("b", &["a"])]))
+            .unwrap_err()
+            .to_string()
+            .contains("cycle"));
+        assert!(topo_order(&g(&[("a", &["zzz"])]))
+            .unwrap_err()
+            .to_string()
+            .contains("unknown 'zzz'"));
+    }
+}

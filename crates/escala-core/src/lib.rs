@@ -1,0 +1,24 @@
+//! Escala's engine core.
+//!
+//! Everything here is independent of any cloud and of any user interface: the [`spec::Spec`] a user
+//! writes, its validation into a [`network::ResolvedNetwork`], the [`task::Task`] abstraction that cloud
+//! crates implement, the [`plan::Plan`] of changes, and the [`executor`] that applies a plan
+//! concurrently with retries, deadlines, cancellation and progress events.
+
+pub mod cidr;
+pub mod error;
+pub mod executor;
+pub mod graph;
+pub mod network;
+pub mod plan;
+pub mod planner;
+pub mod progress;
+pub mod retry;
+pub mod sensitive;
+pub mod spec;
+pub mod store;
+pub mod tags;
+pub mod task;
+pub mod validate;
+
+pub use error::CoreError;

@@ -1,0 +1,188 @@
+//! The Spec: what the user wants, as YAML (`apiVersion: escala/v1`, `kind: Stack`).
+//!
+//! CIDR blocks stay strings here on purpose: a typo must reach validation, which names the field and
+//! says what to fix, instead of failing inside the YAML parser with a generic message.
+
+use serde::{Deserialize, Serialize};
+
+use crate::CoreError;
+
+pub const API_VERSION: &str = "escala/v1";
+pub const KIND: &str = "Stack";
+
+/// One stack: a network and, later, the route that autoscales the workload on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Spec {
+    pub api_version: String,
+    pub kind: String,
+    /// Lower-case letters, digits and hyphens; it prefixes every resource name and tags everything.
+    pub name: String,
+    pub region: String,
+    pub network: NetworkSpec,
+    /// How the workload is scaled. The routes (asg, kubernetes, fargate) arrive with their own
+    /// issues; until then a stack is a network only and this section must be absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<RouteSpec>,
+}
+
+/// The VPC and its subnets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkSpec {
+    pub vpc_cidr: String,
+    /// A number of zones (the region's first ones) or the zones themselves.
+    #[serde(default)]
+    pub zones: Zones,
+    /// One per zone, in zone order. Computed from the VPC block when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_subnets: Option<Vec<String>>,
+    /// One per zone, in zone order. Computed from the VPC block when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_subnets: Option<Vec<String>>,
+    #[serde(default)]
+    pub nat: NatMode,
+    /// DNS hostnames for instances (DNS resolution is always on). Can change in place.
+    #[serde(default = "enabled", skip_serializing_if = "is_enabled")]
+    pub dns_hostnames: bool,
+}
+
+fn enabled() -> bool {
+    true
+}
+
+fn is_enabled(v: &bool) -> bool {
+    *v
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Zones {
+    Count(u32),
+    Names(Vec<String>),
+}
+
+impl Default for Zones {
+    fn default() -> Self {
+        Zones::Count(2)
+    }
+}
+
+/// How private subnets reach the internet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum NatMode {
+    /// Private subnets have no outbound internet access (cheapest).
+    #[default]
+    None,
+    /// One NAT gateway in the first zone, shared by every private subnet.
+    Single,
+    /// One NAT gateway per zone, so losing a zone doesn't cut the others off.
+    PerZone,
+}
+
+/// The route section. Each route (asg, kubernetes, fargate) adds its variant with its issue; until
+/// then a stack is a network only, and a `route:` section is refused with a message saying so.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RouteSpec {}
+
+impl Serialize for RouteSpec {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        match *self {}
+    }
+}
+
+impl<'de> Deserialize<'de> for RouteSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d)?;
+        Err(serde::de::Error::custom(
+            "this version of Escala provisions the network only; remove the `route` section",
+        ))
+    }
+}
+
+impl Spec {
+    /// Reads a Spec from YAML. Syntax and shape errors come back with their line and column.
+    pub fn from_yaml(text: &str) -> Result<Spec, CoreError> {
+        serde_yaml::from_str(text).map_err(|e| CoreError::SpecSyntax(e.to_string()))
+    }
+
+    /// The YAML the CLI takes: the desktop app exports exactly this.
+    pub fn to_yaml(&self) -> String {
+        serde_yaml::to_string(self).expect("a Spec always serializes")
+    }
+
+    /// The seed walkthrough's network: 10.0.0.0/16, two zones, public 10.0.1.0/24 + 10.0.2.0/24,
+    /// private 10.0.3.0/24 + 10.0.4.0/24 and one NAT gateway.
+    pub fn seed_network(name: &str, region: &str) -> Spec {
+        Spec {
+            api_version: API_VERSION.into(),
+            kind: KIND.into(),
+            name: name.into(),
+            region: region.into(),
+            network: NetworkSpec {
+                vpc_cidr: "10.0.0.0/16".into(),
+                zones: Zones::Count(2),
+                public_subnets: Some(vec!["10.0.1.0/24".into(), "10.0.2.0/24".into()]),
+                private_subnets: Some(vec!["10.0.3.0/24".into(), "10.0.4.0/24".into()]),
+                nat: NatMode::Single,
+                dns_hostnames: true,
+            },
+            route: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_round_trip_keeps_everything() {
+        let spec = Spec::seed_network("demo", "us-east-1");
+        let again = Spec::from_yaml(&spec.to_yaml()).unwrap();
+        assert_eq!(spec, again);
+    }
+
+    #[test]
+    fn minimal_yaml_gets_defaults() {
+        let spec = Spec::from_yaml(
+            "apiVersion: escala/v1\nkind: Stack\nname: web\nregion: eu-west-1\nnetwork:\n  vpcCidr: 10.1.0.0/16\n",
+        )
+        .unwrap();
+        assert_eq!(spec.network.zones, Zones::Count(2));
+        assert_eq!(spec.network.nat, NatMode::None);
+        assert!(spec.network.dns_hostnames);
+        assert!(spec.network.public_subnets.is_none());
+    }
+
+    #[test]
+    fn zones_by_name_and_unknown_fields() {
+        let spec = Spec::from_yaml(
+            "apiVersion: escala/v1\nkind: Stack\nname: web\nregion: eu-west-1\nnetwork:\n  vpcCidr: 10.1.0.0/16\n  zones: [eu-west-1a, eu-west-1b]\n  nat: perZone\n",
+        )
+        .unwrap();
+        assert_eq!(
+            spec.network.zones,
+            Zones::Names(vec!["eu-west-1a".into(), "eu-west-1b".into()])
+        );
+        assert_eq!(spec.network.nat, NatMode::PerZone);
+        let err = Spec::from_yaml(
+            "apiVersion: escala/v1\nkind: Stack\nname: web\nregion: eu-west-1\nnetwork:\n  vpcCidr: 10.1.0.0/16\n  natt: single\n",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown field `natt`"), "{err}");
+    }
+
+    #[test]
+    fn a_route_is_rejected_until_routes_exist() {
+        let err = Spec::from_yaml(
+            "apiVersion: escala/v1\nkind: Stack\nname: web\nregion: eu-west-1\nnetwork:\n  vpcCidr: 10.1.0.0/16\nroute:\n  asg: {}\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("remove the `route` section"),
+            "{err}"
+        );
+    }
+}
