@@ -1,0 +1,93 @@
+//! escala-chat: the socket.io chat server. See workload/README.md for configuration.
+
+mod app;
+mod config;
+mod error;
+mod handlers;
+mod history;
+mod http;
+mod logging;
+mod rate_limit;
+mod reply;
+mod session;
+mod shutdown;
+mod validate;
+
+use std::time::Duration;
+
+use socketioxide::SocketIo;
+use socketioxide_redis::drivers::redis::redis_client;
+use socketioxide_redis::{RedisAdapter, RedisAdapterCtr};
+use tokio::sync::oneshot;
+
+use crate::app::App;
+use crate::config::Config;
+use crate::error::ServerError;
+use crate::history::History;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("escala-chat: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    if let Err(e) = logging::init(config.log_format) {
+        eprintln!("escala-chat: {e}");
+        return std::process::ExitCode::from(2);
+    }
+    match run(config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "escala-chat stopped");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> Result<(), ServerError> {
+    tracing::info!(
+        instance = %config.instance_id,
+        bind = %config.bind,
+        redis = %config.redacted_redis_url(),
+        history_len = config.history_len,
+        "starting"
+    );
+    let client = redis_client::Client::open(config.redis_url_resp3())?;
+    let adapter = RedisAdapterCtr::new_with_redis(&client).await?;
+    let history = History::new(redis_client::aio::ConnectionManager::new(client).await?, config.history_len);
+    let app = App::new(config.clone(), history);
+
+    let (layer, io) = SocketIo::builder()
+        .max_payload(config.max_payload_bytes)
+        .with_state(app.clone())
+        .with_adapter::<RedisAdapter<_>>(adapter)
+        .build_layer();
+    io.ns("/", handlers::on_connect).await.map_err(|e| ServerError::Namespace(e.to_string()))?;
+
+    let router = http::router(app.clone(), &config.web_dir).layer(layer);
+    let listener = tokio::net::TcpListener::bind(config.bind).await?;
+    tracing::info!(addr = %listener.local_addr()?, "listening");
+
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stop_rx.await;
+            })
+            .await
+    });
+
+    shutdown::signal().await;
+    shutdown::drain(&app, &io).await;
+    let _ = stop_tx.send(());
+    match tokio::time::timeout(Duration::from_secs(5), server).await {
+        Ok(Ok(result)) => result?,
+        Ok(Err(join)) => tracing::error!(error = %join, "server task failed"),
+        Err(_) => tracing::warn!("HTTP connections still open after 5 s, exiting anyway"),
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
