@@ -1,0 +1,173 @@
+//! Where Escala's AWS calls go and with which credentials: the sandbox emulator, keys saved in the OS
+//! keyring, a named profile, or the SDK's default chain (environment, ~/.aws files, SSO).
+
+use std::path::Path;
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+use serde::Serialize;
+
+use crate::credentials::KeyringStore;
+use crate::AwsError;
+
+/// The keys the emulator is called with. It accepts any; these say where they come from.
+const SANDBOX_KEY_ID: &str = "escala-sandbox";
+const SANDBOX_SECRET: &str = "escala-sandbox";
+
+/// Where calls go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Target {
+    /// An AWS emulator at this endpoint (the sandbox, or one a test started).
+    Sandbox { endpoint: String },
+    /// Real AWS.
+    Aws { source: CredentialSource },
+}
+
+/// Which credentials to use on real AWS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "name", rename_all = "camelCase")]
+pub enum CredentialSource {
+    /// Keys Escala saved in the OS keyring under this profile name.
+    Keyring(String),
+    /// A profile of ~/.aws/config or ~/.aws/credentials (including SSO profiles).
+    Profile(String),
+    /// The SDK's default chain: environment variables, the default profile, SSO, and so on.
+    DefaultChain,
+}
+
+impl CredentialSource {
+    /// A short description for `auth status`, never containing a secret.
+    pub fn describe(&self) -> String {
+        match self {
+            CredentialSource::Keyring(p) => format!("OS keyring (profile '{p}')"),
+            CredentialSource::Profile(p) => format!("AWS profile '{p}'"),
+            CredentialSource::DefaultChain => {
+                "the AWS SDK's default chain (environment, ~/.aws, SSO)".into()
+            }
+        }
+    }
+}
+
+/// What the user asked for on the command line or in the app.
+#[derive(Debug, Clone, Default)]
+pub struct Choice {
+    /// Force an emulator at this endpoint.
+    pub endpoint: Option<String>,
+    /// Force the sandbox.
+    pub sandbox: bool,
+    /// A profile name: looked up in the keyring first, then in ~/.aws.
+    pub profile: Option<String>,
+}
+
+/// What to do once credentials are resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    Target(Target),
+    /// Nothing points at AWS: use the sandbox (the caller starts it and builds the target).
+    UseSandbox,
+}
+
+/// Resolves the target: an explicit endpoint or `--sandbox`; a profile; keys saved in the keyring;
+/// AWS credentials visible to the SDK; otherwise the sandbox, so a machine without AWS credentials
+/// still runs the whole flow.
+pub fn resolve(choice: &Choice, keyring: &KeyringStore) -> Resolved {
+    if let Some(endpoint) = &choice.endpoint {
+        return Resolved::Target(Target::Sandbox {
+            endpoint: endpoint.clone(),
+        });
+    }
+    if choice.sandbox {
+        return Resolved::UseSandbox;
+    }
+    if let Some(profile) = &choice.profile {
+        let source = if keyring.contains(profile) {
+            CredentialSource::Keyring(profile.clone())
+        } else {
+            CredentialSource::Profile(profile.clone())
+        };
+        return Resolved::Target(Target::Aws { source });
+    }
+    if keyring.contains(crate::credentials::DEFAULT_PROFILE) {
+        let source = CredentialSource::Keyring(crate::credentials::DEFAULT_PROFILE.into());
+        return Resolved::Target(Target::Aws { source });
+    }
+    if sdk_has_credentials() {
+        return Resolved::Target(Target::Aws {
+            source: CredentialSource::DefaultChain,
+        });
+    }
+    Resolved::UseSandbox
+}
+
+/// A cheap look for credentials the SDK would find, without network calls (no instance metadata).
+fn sdk_has_credentials() -> bool {
+    let env = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    if env("AWS_ACCESS_KEY_ID")
+        || env("AWS_PROFILE")
+        || env("AWS_WEB_IDENTITY_TOKEN_FILE")
+        || env("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+    {
+        return true;
+    }
+    let file = |var: &str, default: &str| {
+        std::env::var_os(var)
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(default)))
+            .is_some_and(|p| p.is_file())
+    };
+    file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials")
+        || file("AWS_CONFIG_FILE", ".aws/config")
+}
+
+/// The SDK configuration for a target and region. SDK retries are off: the engine retries itself,
+/// so it can report each retry and bound it with the task's deadline.
+pub async fn sdk_config(
+    target: &Target,
+    region: &str,
+    keyring: &KeyringStore,
+) -> Result<SdkConfig, AwsError> {
+    let base = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .retry_config(RetryConfig::disabled());
+    let config = match target {
+        Target::Sandbox { endpoint } => {
+            let creds =
+                Credentials::new(SANDBOX_KEY_ID, SANDBOX_SECRET, None, None, "escala-sandbox");
+            base.endpoint_url(endpoint)
+                .credentials_provider(SharedCredentialsProvider::new(creds))
+                .load()
+                .await
+        }
+        Target::Aws {
+            source: CredentialSource::Keyring(profile),
+        } => {
+            let key = keyring
+                .load(profile)?
+                .ok_or_else(|| AwsError::NoCredentials(format!("no keys are saved in the OS keyring for profile '{profile}'; run `escala auth login`")))?;
+            let creds = Credentials::new(
+                key.access_key_id,
+                key.secret_access_key.expose(),
+                None,
+                None,
+                "escala-keyring",
+            );
+            base.credentials_provider(SharedCredentialsProvider::new(creds))
+                .load()
+                .await
+        }
+        Target::Aws {
+            source: CredentialSource::Profile(profile),
+        } => base.profile_name(profile).load().await,
+        Target::Aws {
+            source: CredentialSource::DefaultChain,
+        } => base.load().await,
+    };
+    Ok(config)
+}

@@ -1,0 +1,51 @@
+//! What every AWS task gets: the clients, the region and the stack it works for.
+
+use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
+use escala_core::tags;
+
+/// The clients and names one stack's tasks share.
+#[derive(Debug, Clone)]
+pub struct AwsContext {
+    pub ec2: aws_sdk_ec2::Client,
+    pub region: String,
+    pub stack: String,
+}
+
+impl AwsContext {
+    /// Tags for a new object, applied in its create call so a crash can't leave it untagged.
+    pub fn tag_spec(&self, kind: ResourceType, logical_id: &str) -> TagSpecification {
+        TagSpecification::builder()
+            .resource_type(kind)
+            .set_tags(Some(
+                tags::for_resource(&self.stack, logical_id)
+                    .into_iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                    .collect(),
+            ))
+            .build()
+    }
+
+    /// Filters that find the object with this logical id in this stack.
+    pub fn own(&self, logical_id: &str) -> Vec<Filter> {
+        vec![
+            self.stack_filter(),
+            filter(&format!("tag:{}", tags::ID), logical_id),
+        ]
+    }
+
+    /// The filter that finds everything of this stack.
+    pub fn stack_filter(&self) -> Filter {
+        filter(&format!("tag:{}", tags::STACK), &self.stack)
+    }
+}
+
+pub fn filter(name: &str, value: &str) -> Filter {
+    Filter::builder().name(name).values(value).build()
+}
+
+/// The `escala:id` tag of an object, from its tag list.
+pub fn logical_id(tags: &[Tag]) -> Option<String> {
+    tags.iter()
+        .find(|t| t.key() == Some(tags::ID))
+        .and_then(|t| t.value().map(str::to_string))
+}

@@ -1,0 +1,29 @@
+//! The AWS crate's one error type.
+
+use escala_core::CoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AwsError {
+    /// The engine reported a problem (validation, task failures, cancel).
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// No usable credentials for the chosen source.
+    #[error("no AWS credentials: {0}")]
+    NoCredentials(String),
+    /// AWS rejected the credentials (STS GetCallerIdentity failed).
+    #[error("AWS did not accept these credentials ({code}): {message}")]
+    BadCredentials { code: String, message: String },
+    /// The OS keyring could not be used.
+    #[error("the OS keyring failed: {0}")]
+    Keyring(String),
+    /// An AWS call outside the engine failed; the code and message are AWS's own.
+    #[error("{operation} failed ({code}): {message}")]
+    Api {
+        operation: &'static str,
+        code: String,
+        message: String,
+    },
+    /// The request can't be done as asked (bad user name, unknown route).
+    #[error("{0}")]
+    Invalid(String),
+}

@@ -1,0 +1,260 @@
+//! Discovery of everything a stack owns (by its tags, plus the untagged dependents that block
+//! deletion) and the deletion of each kind.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_sdk_ec2::client::Waiters;
+use aws_sdk_ec2::types::Filter;
+use escala_core::task::{Found, Inventory, TaskError};
+
+use crate::context::{logical_id, AwsContext};
+use crate::sdk::SdkResultExt;
+
+/// Deletion waves, first to last. Objects of one wave don't depend on each other.
+pub mod wave {
+    /// NAT gateways hold an address and a network interface in a subnet.
+    pub const NAT: u8 = 0;
+    /// Routes, associations and the gateway attachment: the links between objects.
+    pub const ASSOCIATION: u8 = 1;
+    /// Route tables and Elastic IPs (free once the NAT gateway is gone).
+    pub const ROUTE_TABLE: u8 = 2;
+    /// Subnets and the internet gateway.
+    pub const SUBNET: u8 = 3;
+    /// The VPC itself, last.
+    pub const VPC: u8 = 4;
+    /// Attributes and rules that go away with their parent and need no call of their own.
+    pub const WITH_PARENT: u8 = ASSOCIATION;
+}
+
+/// How long deleting a NAT gateway may take before the run gives up.
+const NAT_GONE: Duration = Duration::from_secs(10 * 60);
+
+/// The stack's inventory on EC2.
+#[derive(Debug, Default)]
+pub struct NetworkInventory;
+
+fn found(kind: &str, tags: &[aws_sdk_ec2::types::Tag], id: Option<&str>, wave: u8) -> Found {
+    Found {
+        kind: kind.into(),
+        logical_id: logical_id(tags),
+        physical_id: id.unwrap_or_default().into(),
+        parent: None,
+        wave,
+        detail: BTreeMap::new(),
+    }
+}
+
+fn dependent(kind: &str, id: String, parent: &str, wave: u8, detail: &[(&str, &str)]) -> Found {
+    Found {
+        kind: kind.into(),
+        logical_id: None,
+        physical_id: id,
+        parent: Some(parent.into()),
+        wave,
+        detail: detail
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
+#[async_trait]
+impl Inventory<AwsContext> for NetworkInventory {
+    async fn discover(&self, ctx: &AwsContext) -> Result<Vec<Found>, TaskError> {
+        let mine: Vec<Filter> = vec![ctx.stack_filter()];
+        let ec2 = &ctx.ec2;
+        let (vpcs, subnets, igws, tables, addresses, nats) = tokio::try_join!(
+            async {
+                ec2.describe_vpcs()
+                    .set_filters(Some(mine.clone()))
+                    .send()
+                    .await
+                    .task()
+            },
+            async {
+                ec2.describe_subnets()
+                    .set_filters(Some(mine.clone()))
+                    .send()
+                    .await
+                    .task()
+            },
+            async {
+                ec2.describe_internet_gateways()
+                    .set_filters(Some(mine.clone()))
+                    .send()
+                    .await
+                    .task()
+            },
+            async {
+                ec2.describe_route_tables()
+                    .set_filters(Some(mine.clone()))
+                    .send()
+                    .await
+                    .task()
+            },
+            async {
+                ec2.describe_addresses()
+                    .set_filters(Some(mine.clone()))
+                    .send()
+                    .await
+                    .task()
+            },
+            async {
+                ec2.describe_nat_gateways()
+                    .set_filter(Some(mine.clone()))
+                    .filter(crate::network::nat_live_or_deleting())
+                    .send()
+                    .await
+                    .task()
+            },
+        )?;
+        let mut out = Vec::new();
+        for n in nats.nat_gateways() {
+            out.push(found("NatGateway", n.tags(), n.nat_gateway_id(), wave::NAT));
+        }
+        for t in tables.route_tables() {
+            let rt = t.route_table_id().unwrap_or_default();
+            out.push(found("RouteTable", t.tags(), Some(rt), wave::ROUTE_TABLE));
+            for a in t
+                .associations()
+                .iter()
+                .filter(|a| !a.main().unwrap_or(false))
+            {
+                if let Some(assoc) = a.route_table_association_id() {
+                    out.push(dependent(
+                        "RouteTableAssociation",
+                        assoc.into(),
+                        rt,
+                        wave::ASSOCIATION,
+                        &[],
+                    ));
+                }
+            }
+        }
+        for g in igws.internet_gateways() {
+            let igw = g.internet_gateway_id().unwrap_or_default();
+            out.push(found("InternetGateway", g.tags(), Some(igw), wave::SUBNET));
+            for vpc in g.attachments().iter().filter_map(|a| a.vpc_id()) {
+                let detail = [("igw", igw), ("vpc", vpc)];
+                out.push(dependent(
+                    "GatewayAttachment",
+                    format!("{igw}/{vpc}"),
+                    igw,
+                    wave::ASSOCIATION,
+                    &detail,
+                ));
+            }
+        }
+        for a in addresses.addresses() {
+            out.push(found(
+                "ElasticIp",
+                a.tags(),
+                a.allocation_id(),
+                wave::ROUTE_TABLE,
+            ));
+        }
+        for s in subnets.subnets() {
+            out.push(found("Subnet", s.tags(), s.subnet_id(), wave::SUBNET));
+        }
+        for v in vpcs.vpcs() {
+            out.push(found("Vpc", v.tags(), v.vpc_id(), wave::VPC));
+        }
+        Ok(out)
+    }
+
+    async fn delete(&self, ctx: &AwsContext, f: &Found) -> Result<(), TaskError> {
+        let ec2 = &ctx.ec2;
+        let id = f.physical_id.as_str();
+        let detail = |k: &str| f.detail.get(k).map(String::as_str).unwrap_or_default();
+        match f.kind.as_str() {
+            "NatGateway" => {
+                ignore_gone(
+                    ec2.delete_nat_gateway()
+                        .nat_gateway_id(id)
+                        .send()
+                        .await
+                        .task(),
+                )?;
+                ec2.wait_until_nat_gateway_deleted()
+                    .nat_gateway_ids(id)
+                    .wait(NAT_GONE)
+                    .await
+                    .map_err(|e| {
+                        TaskError::fatal(
+                            "NatGatewayNotDeleted",
+                            format!("{id} was not deleted: {e}"),
+                        )
+                    })?;
+            }
+            "RouteTableAssociation" => {
+                ignore_gone(
+                    ec2.disassociate_route_table()
+                        .association_id(id)
+                        .send()
+                        .await
+                        .task(),
+                )?;
+            }
+            "GatewayAttachment" => {
+                let req = ec2
+                    .detach_internet_gateway()
+                    .internet_gateway_id(detail("igw"))
+                    .vpc_id(detail("vpc"));
+                ignore_gone(req.send().await.task())?;
+            }
+            "Route" => {
+                let req = ec2
+                    .delete_route()
+                    .route_table_id(detail("routeTable"))
+                    .destination_cidr_block(detail("destination"));
+                ignore_gone(req.send().await.task())?;
+            }
+            "RouteTable" => ignore_gone(
+                ec2.delete_route_table()
+                    .route_table_id(id)
+                    .send()
+                    .await
+                    .task(),
+            )?,
+            "ElasticIp" => {
+                ignore_gone(ec2.release_address().allocation_id(id).send().await.task())?
+            }
+            "InternetGateway" => ignore_gone(
+                ec2.delete_internet_gateway()
+                    .internet_gateway_id(id)
+                    .send()
+                    .await
+                    .task(),
+            )?,
+            "Subnet" => ignore_gone(ec2.delete_subnet().subnet_id(id).send().await.task())?,
+            "Vpc" => ignore_gone(ec2.delete_vpc().vpc_id(id).send().await.task())?,
+            // Attributes and default-group rules go away with their VPC or subnet.
+            "VpcAttribute" | "SubnetAttribute" | "SecurityGroupRules" => {}
+            other => {
+                return Err(TaskError::fatal(
+                    "UnknownKind",
+                    format!("Escala does not know how to delete a {other}"),
+                ))
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Deleting something already gone is success: a crashed destroy re-runs cleanly. The NotFound
+/// codes are retryable elsewhere (eventual consistency after create) but final here.
+fn ignore_gone<T>(r: Result<T, TaskError>) -> Result<(), TaskError> {
+    match r {
+        Err(e)
+            if e.code.ends_with("NotFound")
+                || e.code.ends_with(".NotFound")
+                || e.code == "InvalidAssociationID.NotFound" =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(e),
+        Ok(_) => Ok(()),
+    }
+}

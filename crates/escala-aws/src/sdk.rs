@@ -1,0 +1,130 @@
+//! Turning SDK errors into engine errors that keep AWS's code and message and say whether a retry
+//! can help.
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use escala_core::task::TaskError;
+
+use crate::AwsError;
+
+/// Codes that mean "try again": throttling, AWS-side failures, and the eventual consistency of a
+/// freshly created object (`InvalidVpcID.NotFound` right after CreateVpc) or of one still in use
+/// while deleting (`DependencyViolation`, an address still held by a NAT gateway being deleted).
+fn retryable_code(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling"
+            | "ThrottlingException"
+            | "RequestLimitExceeded"
+            | "RequestThrottled"
+            | "TooManyRequestsException"
+            | "ServiceUnavailable"
+            | "Unavailable"
+            | "InternalError"
+            | "InternalFailure"
+            | "DependencyViolation"
+            | "InvalidIPAddress.InUse"
+            | "IncorrectState"
+    ) || code.ends_with(".NotFound")
+        || code.ends_with("NotFound")
+}
+
+/// Classifies an SDK error for the engine.
+pub(crate) fn task_error<E>(err: SdkError<E, Response>) -> TaskError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let status = err.raw_response().map(|r| r.status().as_u16());
+    match &err {
+        SdkError::ServiceError(_) => {
+            let code = err.code().unwrap_or("Unknown").to_string();
+            let message = err.message().unwrap_or("no message").to_string();
+            if retryable_code(&code) || status.is_some_and(|s| s >= 500) {
+                TaskError::retryable(code, message)
+            } else {
+                TaskError::fatal(code, message)
+            }
+        }
+        SdkError::TimeoutError(_) => TaskError::retryable("Timeout", "the request timed out"),
+        SdkError::DispatchFailure(_) => TaskError::retryable("NetworkError", describe(&err)),
+        SdkError::ResponseError(_) => {
+            let message = format!("unreadable response{}: {}", http(status), describe(&err));
+            if status.is_some_and(|s| s >= 500) {
+                TaskError::retryable("ServerError", message)
+            } else {
+                TaskError::fatal("BadResponse", message)
+            }
+        }
+        _ => TaskError::fatal("SdkError", describe(&err)),
+    }
+}
+
+/// The same, for calls outside the engine (credentials, IAM).
+pub(crate) fn api_error<E>(operation: &'static str, err: SdkError<E, Response>) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let t = task_error(err);
+    AwsError::Api {
+        operation,
+        code: t.code,
+        message: t.message,
+    }
+}
+
+fn http(status: Option<u16>) -> String {
+    status.map(|s| format!(" (HTTP {s})")).unwrap_or_default()
+}
+
+/// The whole source chain: the SDK's own Display is often just "dispatch failure".
+fn describe(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// Extension for `Result<T, SdkError>`: `.map_err(task)` reads less well than `.task()?`.
+pub(crate) trait SdkResultExt<T> {
+    fn task(self) -> Result<T, TaskError>;
+}
+
+impl<T, E> SdkResultExt<T> for Result<T, SdkError<E, Response>>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    fn task(self) -> Result<T, TaskError> {
+        self.map_err(task_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retryable_code;
+
+    #[test]
+    fn classification() {
+        for code in [
+            "Throttling",
+            "RequestLimitExceeded",
+            "InvalidVpcID.NotFound",
+            "InvalidNatGatewayID.NotFound",
+            "DependencyViolation",
+        ] {
+            assert!(retryable_code(code), "{code}");
+        }
+        for code in [
+            "InvalidParameterValue",
+            "UnauthorizedOperation",
+            "VpcLimitExceeded",
+            "InvalidSubnet.Conflict",
+        ] {
+            assert!(!retryable_code(code), "{code}");
+        }
+    }
+}

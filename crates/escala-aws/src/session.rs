@@ -1,0 +1,189 @@
+//! The one API the CLI and the desktop app share: connect, validate and plan a Spec, apply it,
+//! look at what a stack has, and destroy it.
+
+use std::sync::Arc;
+
+use aws_sdk_ec2::types::Filter;
+use tokio_util::sync::CancellationToken;
+
+use escala_core::executor::{self, ApplyReport, DestroyReport, Options};
+use escala_core::graph;
+use escala_core::network::ResolvedNetwork;
+use escala_core::plan::Plan;
+use escala_core::planner;
+use escala_core::progress::ProgressSink;
+use escala_core::spec::Spec;
+use escala_core::task::{Found, Inventory, Task};
+use escala_core::validate::{self, RegionZones};
+
+use crate::connect::{sdk_config, Target};
+use crate::context::AwsContext;
+use crate::credentials::KeyringStore;
+use crate::inventory::NetworkInventory;
+use crate::sdk::api_error;
+use crate::{network, AwsError};
+
+/// A connection to one region for one stack.
+#[derive(Debug, Clone)]
+pub struct Session {
+    ctx: Arc<AwsContext>,
+    options: Options,
+}
+
+/// A validated Spec and the tasks that provision it.
+#[derive(Debug)]
+pub struct Prepared {
+    pub spec: Spec,
+    pub network: ResolvedNetwork,
+    tasks: Vec<Arc<dyn Task<AwsContext>>>,
+}
+
+impl Prepared {
+    pub fn tasks(&self) -> &[Arc<dyn Task<AwsContext>>] {
+        &self.tasks
+    }
+
+    /// The longest chain of tasks that must run one after another: the floor under apply's wall time.
+    pub fn dependency_depth(&self) -> usize {
+        let deps = self
+            .tasks
+            .iter()
+            .map(|t| (t.id().to_string(), t.deps()))
+            .collect();
+        graph::depth(&deps).unwrap_or(0)
+    }
+}
+
+impl Session {
+    pub async fn connect(
+        target: &Target,
+        region: &str,
+        stack: &str,
+        keyring: &KeyringStore,
+    ) -> Result<Self, AwsError> {
+        let config = sdk_config(target, region, keyring).await?;
+        let ctx = AwsContext {
+            ec2: aws_sdk_ec2::Client::new(&config),
+            region: region.into(),
+            stack: stack.into(),
+        };
+        Ok(Self {
+            ctx: Arc::new(ctx),
+            options: Options::default(),
+        })
+    }
+
+    pub fn with_options(mut self, options: Options) -> Self {
+        self.options = options;
+        self
+    }
+
+    pub fn stack(&self) -> &str {
+        &self.ctx.stack
+    }
+
+    /// The region's available zones, in name order.
+    pub async fn region_zones(&self) -> Result<RegionZones, AwsError> {
+        let out = self
+            .ctx
+            .ec2
+            .describe_availability_zones()
+            .filters(Filter::builder().name("state").values("available").build())
+            .send()
+            .await
+            .map_err(|e| api_error("ec2:DescribeAvailabilityZones", e))?;
+        let mut zones: Vec<String> = out
+            .availability_zones()
+            .iter()
+            .filter(|z| z.zone_type().is_none_or(|t| t == "availability-zone"))
+            .filter_map(|z| z.zone_name().map(str::to_string))
+            .collect();
+        zones.sort();
+        Ok(RegionZones {
+            region: self.ctx.region.clone(),
+            zones,
+        })
+    }
+
+    /// Validates `spec`: first everything that needs no AWS call, then the zones against the region.
+    pub async fn prepare(&self, spec: &Spec) -> Result<Prepared, AwsError> {
+        validate::check_offline(spec).map_err(escala_core::CoreError::from)?;
+        if spec.name != self.ctx.stack || spec.region != self.ctx.region {
+            return Err(AwsError::Invalid(format!(
+                "this session is for stack '{}' in {}, not '{}' in {}",
+                self.ctx.stack, self.ctx.region, spec.name, spec.region
+            )));
+        }
+        let region = self.region_zones().await?;
+        let network = validate::resolve(spec, &region).map_err(escala_core::CoreError::from)?;
+        let tasks = network::tasks(&network);
+        Ok(Prepared {
+            spec: spec.clone(),
+            network,
+            tasks,
+        })
+    }
+
+    fn inventory(&self) -> Arc<dyn Inventory<AwsContext>> {
+        Arc::new(NetworkInventory)
+    }
+
+    /// What applying would change. Reads only.
+    pub async fn plan(&self, prepared: &Prepared) -> Result<Plan, AwsError> {
+        Ok(planner::plan(
+            &self.ctx.stack,
+            self.ctx.clone(),
+            &prepared.tasks,
+            self.inventory(),
+            &self.options,
+        )
+        .await?)
+    }
+
+    pub async fn apply(
+        &self,
+        prepared: &Prepared,
+        plan: &Plan,
+        sink: &dyn ProgressSink,
+        cancel: CancellationToken,
+    ) -> Result<ApplyReport, AwsError> {
+        Ok(executor::apply(
+            self.ctx.clone(),
+            &prepared.tasks,
+            self.inventory(),
+            plan,
+            self.options,
+            sink,
+            cancel,
+        )
+        .await?)
+    }
+
+    /// Everything the stack owns right now, found by its tags.
+    pub async fn discover(&self) -> Result<Vec<Found>, AwsError> {
+        self.inventory()
+            .discover(&self.ctx)
+            .await
+            .map_err(|e| AwsError::Api {
+                operation: "discovery",
+                code: e.code,
+                message: e.message,
+            })
+    }
+
+    pub async fn destroy(
+        &self,
+        sink: &dyn ProgressSink,
+        cancel: CancellationToken,
+    ) -> Result<DestroyReport, AwsError> {
+        Ok(executor::destroy(
+            &self.ctx.stack,
+            self.ctx.clone(),
+            self.inventory(),
+            self.options,
+            sink,
+            cancel,
+        )
+        .await?)
+    }
+}
