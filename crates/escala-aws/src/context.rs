@@ -49,3 +49,15 @@ pub fn logical_id(tags: &[Tag]) -> Option<String> {
         .find(|t| t.key() == Some(tags::ID))
         .and_then(|t| t.value().map(str::to_string))
 }
+
+/// True when the tags say the object is this stack's (and, with `logical`, is that object).
+/// Filters already ask for this; checking again keeps Escala correct where an API or an emulator
+/// ignores a tag filter (moto's DescribeNatGateways does).
+pub fn is_own(tags: &[Tag], stack: &str, logical: Option<&str>) -> bool {
+    let value = |key: &str| {
+        tags.iter()
+            .find(|t| t.key() == Some(key))
+            .and_then(|t| t.value())
+    };
+    value(tags::STACK) == Some(stack) && logical.is_none_or(|id| value(tags::ID) == Some(id))
+}

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_sdk_ec2::client::Waiters;
-use aws_sdk_ec2::types::Filter;
+use aws_sdk_ec2::types::{Filter, NatGatewayState};
 use escala_core::task::{Found, Inventory, TaskError};
 
-use crate::context::{logical_id, AwsContext};
+use crate::context::{is_own, logical_id, AwsContext};
 use crate::sdk::SdkResultExt;
 
 /// Deletion waves, first to last. Objects of one wave don't depend on each other.
@@ -111,10 +111,24 @@ impl Inventory<AwsContext> for NetworkInventory {
             },
         )?;
         let mut out = Vec::new();
-        for n in nats.nat_gateways() {
+        let deleted = |n: &&aws_sdk_ec2::types::NatGateway| {
+            matches!(
+                n.state(),
+                Some(NatGatewayState::Deleted | NatGatewayState::Failed)
+            )
+        };
+        for n in nats
+            .nat_gateways()
+            .iter()
+            .filter(|n| !deleted(n) && is_own(n.tags(), &ctx.stack, None))
+        {
             out.push(found("NatGateway", n.tags(), n.nat_gateway_id(), wave::NAT));
         }
-        for t in tables.route_tables() {
+        for t in tables
+            .route_tables()
+            .iter()
+            .filter(|t| is_own(t.tags(), &ctx.stack, None))
+        {
             let rt = t.route_table_id().unwrap_or_default();
             out.push(found("RouteTable", t.tags(), Some(rt), wave::ROUTE_TABLE));
             for a in t
@@ -133,7 +147,11 @@ impl Inventory<AwsContext> for NetworkInventory {
                 }
             }
         }
-        for g in igws.internet_gateways() {
+        for g in igws
+            .internet_gateways()
+            .iter()
+            .filter(|g| is_own(g.tags(), &ctx.stack, None))
+        {
             let igw = g.internet_gateway_id().unwrap_or_default();
             out.push(found("InternetGateway", g.tags(), Some(igw), wave::SUBNET));
             for vpc in g.attachments().iter().filter_map(|a| a.vpc_id()) {
@@ -147,7 +165,11 @@ impl Inventory<AwsContext> for NetworkInventory {
                 ));
             }
         }
-        for a in addresses.addresses() {
+        for a in addresses
+            .addresses()
+            .iter()
+            .filter(|a| is_own(a.tags(), &ctx.stack, None))
+        {
             out.push(found(
                 "ElasticIp",
                 a.tags(),
@@ -155,10 +177,18 @@ impl Inventory<AwsContext> for NetworkInventory {
                 wave::ROUTE_TABLE,
             ));
         }
-        for s in subnets.subnets() {
+        for s in subnets
+            .subnets()
+            .iter()
+            .filter(|s| is_own(s.tags(), &ctx.stack, None))
+        {
             out.push(found("Subnet", s.tags(), s.subnet_id(), wave::SUBNET));
         }
-        for v in vpcs.vpcs() {
+        for v in vpcs
+            .vpcs()
+            .iter()
+            .filter(|v| is_own(v.tags(), &ctx.stack, None))
+        {
             out.push(found("Vpc", v.tags(), v.vpc_id(), wave::VPC));
         }
         Ok(out)

@@ -16,10 +16,18 @@ pub enum SandboxError {
     },
     /// The emulator started but never answered on its port.
     #[error("the AWS emulator did not answer on {endpoint} within {seconds}s (log: {log})")]
-    NotReady { endpoint: String, seconds: u64, log: String },
+    NotReady {
+        endpoint: String,
+        seconds: u64,
+        log: String,
+    },
     /// An HTTP call to the emulator's control API failed.
     #[error("the AWS emulator at {endpoint} did not answer {path}: {reason}")]
-    Control { endpoint: String, path: String, reason: String },
+    Control {
+        endpoint: String,
+        path: String,
+        reason: String,
+    },
     /// Reading or writing the sandbox's files failed.
     #[error("{context}: {source}")]
     Io {

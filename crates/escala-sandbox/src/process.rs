@@ -22,7 +22,10 @@ pub fn find_moto_server() -> Result<PathBuf, SandboxError> {
     let cache = std::env::var_os("ESCALA_CACHE")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/escala")));
-    if let Some(venv) = cache.map(|c| c.join("venv/bin/moto_server")).filter(|p| p.exists()) {
+    if let Some(venv) = cache
+        .map(|c| c.join("venv/bin/moto_server"))
+        .filter(|p| p.exists())
+    {
         return Ok(venv);
     }
     std::env::var_os("PATH")
@@ -35,32 +38,69 @@ pub fn find_moto_server() -> Result<PathBuf, SandboxError> {
 }
 
 fn free_port() -> Result<u16, SandboxError> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| io("finding a free loopback port", e))?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| io("finding a free loopback port", e))
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(|e| io("finding a free loopback port", e))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| io("finding a free loopback port", e))
 }
 
 fn spawn(log: &Path, detached: bool) -> Result<(Child, String), SandboxError> {
     let path = find_moto_server()?;
     let port = free_port()?;
     let out = File::create(log).map_err(|e| io(format!("creating {}", log.display()), e))?;
-    let err = out.try_clone().map_err(|e| io("opening the emulator log", e))?;
-    let mut cmd = Command::new(&path);
-    cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        // Without it every AWS managed policy ARN is NoSuchEntity in the emulator.
-        .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    let err = out
+        .try_clone()
+        .map_err(|e| io("opening the emulator log", e))?;
+    let mut cmd = if detached {
+        let mut c = Command::new(&path);
+        c.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+        c
+    } else {
+        owned_command(&path, port)
+    };
+    // Without it every AWS managed policy ARN is NoSuchEntity in the emulator.
+    cmd.env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
         .stdin(Stdio::null())
         .stdout(out)
         .stderr(err);
     #[cfg(unix)]
-    if detached {
+    {
         use std::os::unix::process::CommandExt;
-        // Its own process group: Ctrl-C in the terminal that started it must not stop it.
+        // Its own process group: Ctrl-C in the terminal must not stop a detached sandbox, and an
+        // owned emulator is stopped as a group (the watchdog shell and moto together).
         cmd.process_group(0);
     }
-    #[cfg(not(unix))]
-    let _ = detached;
-    let child = cmd.spawn().map_err(|source| SandboxError::Spawn { path, source })?;
+    let child = cmd
+        .spawn()
+        .map_err(|source| SandboxError::Spawn { path, source })?;
     Ok((child, format!("http://127.0.0.1:{port}")))
+}
+
+/// An owned emulator runs under a watchdog shell that stops it when this process dies, even by
+/// SIGKILL or a test harness abort, so no emulator outlives the process that started it.
+#[cfg(unix)]
+fn owned_command(path: &Path, port: u16) -> Command {
+    let mut c = Command::new("sh");
+    c.args([
+        "-c",
+        r#""$0" -H 127.0.0.1 -p "$1" & moto=$!
+trap 'kill $moto 2>/dev/null; exit 0' TERM INT
+while kill -0 "$2" 2>/dev/null && kill -0 $moto 2>/dev/null; do sleep 1; done
+kill $moto 2>/dev/null"#,
+    ])
+    .arg(path)
+    .arg(port.to_string())
+    .arg(std::process::id().to_string());
+    c
+}
+
+#[cfg(not(unix))]
+fn owned_command(path: &Path, port: u16) -> Command {
+    let mut c = Command::new(path);
+    c.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+    c
 }
 
 fn wait_ready(endpoint: &str, log: &Path, child: &mut Child) -> Result<(), SandboxError> {
@@ -96,7 +136,11 @@ impl Emulator {
         let log = dir.0.join("moto.log");
         let (mut child, endpoint) = spawn(&log, false)?;
         wait_ready(&endpoint, &log, &mut child)?;
-        Ok(Self { child, endpoint, _dir: dir })
+        Ok(Self {
+            child,
+            endpoint,
+            _dir: dir,
+        })
     }
 
     pub fn endpoint(&self) -> &str {
@@ -111,6 +155,13 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            use nix::sys::signal::{killpg, Signal};
+            use nix::unistd::Pid;
+            let _ = killpg(Pid::from_raw(self.child.id() as i32), Signal::SIGTERM);
+        }
+        #[cfg(not(unix))]
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -169,8 +220,8 @@ impl Sandbox {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io(format!("reading {}", path.display()), e)),
         };
-        let info: SandboxInfo =
-            serde_json::from_str(&text).map_err(|_| SandboxError::State(path.display().to_string()))?;
+        let info: SandboxInfo = serde_json::from_str(&text)
+            .map_err(|_| SandboxError::State(path.display().to_string()))?;
         Ok(is_up(&info.endpoint).then_some(info))
     }
 
@@ -179,13 +230,18 @@ impl Sandbox {
         if let Some(info) = self.running()? {
             return Ok(info);
         }
-        std::fs::create_dir_all(&self.root).map_err(|e| io(format!("creating {}", self.root.display()), e))?;
+        std::fs::create_dir_all(&self.root)
+            .map_err(|e| io(format!("creating {}", self.root.display()), e))?;
         let log = self.root.join("sandbox.log");
         let (mut child, endpoint) = spawn(&log, true)?;
         wait_ready(&endpoint, &log, &mut child)?;
-        let info = SandboxInfo { endpoint, pid: child.id() };
+        let info = SandboxInfo {
+            endpoint,
+            pid: child.id(),
+        };
         let text = serde_json::to_string_pretty(&info).expect("serializable");
-        std::fs::write(self.file(), text).map_err(|e| io(format!("writing {}", self.file().display()), e))?;
+        std::fs::write(self.file(), text)
+            .map_err(|e| io(format!("writing {}", self.file().display()), e))?;
         Ok(info)
     }
 
@@ -200,7 +256,8 @@ impl Sandbox {
         while is_up(&info.endpoint) && started.elapsed() < Duration::from_secs(10) {
             std::thread::sleep(Duration::from_millis(100));
         }
-        std::fs::remove_file(self.file()).map_err(|e| io(format!("removing {}", self.file().display()), e))?;
+        std::fs::remove_file(self.file())
+            .map_err(|e| io(format!("removing {}", self.file().display()), e))?;
         Ok(true)
     }
 
@@ -228,16 +285,35 @@ fn terminate(pid: u32) {
 
 #[cfg(not(unix))]
 fn terminate(pid: u32) {
-    let _ = Command::new("taskkill").args(["/PID", &pid.to_string(), "/F"]).status();
+    let _ = Command::new("taskkill")
+        .args(["/PID", &pid.to_string(), "/F"])
+        .status();
 }
 
 fn io(context: impl Into<String>, source: std::io::Error) -> SandboxError {
-    SandboxError::Io { context: context.into(), source }
+    SandboxError::Io {
+        context: context.into(),
+        source,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_owned_emulator_answers_and_is_gone_after_drop() {
+        let emulator = Emulator::start().unwrap();
+        let endpoint = emulator.endpoint().to_string();
+        assert!(is_up(&endpoint));
+        emulator.reset().unwrap();
+        drop(emulator);
+        let started = Instant::now();
+        while is_up(&endpoint) && started.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(!is_up(&endpoint));
+    }
 
     #[test]
     fn detached_sandbox_starts_once_resets_and_stops() {
@@ -246,7 +322,11 @@ mod tests {
         assert!(sandbox.running().unwrap().is_none());
         let info = sandbox.start().unwrap();
         assert!(info.endpoint.starts_with("http://127.0.0.1:"));
-        assert_eq!(sandbox.start().unwrap(), info, "a second start reuses the running sandbox");
+        assert_eq!(
+            sandbox.start().unwrap(),
+            info,
+            "a second start reuses the running sandbox"
+        );
         assert!(sandbox.reset().unwrap());
         assert!(sandbox.stop().unwrap());
         assert!(!is_up(&info.endpoint));

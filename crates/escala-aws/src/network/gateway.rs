@@ -8,7 +8,7 @@ use escala_core::plan::FieldChange;
 use escala_core::task::{Observed, Prop, Refs, Task, TaskError};
 
 use super::{IGW, IGW_ATTACHMENT, VPC};
-use crate::context::AwsContext;
+use crate::context::{is_own, AwsContext};
 use crate::inventory::wave;
 use crate::sdk::SdkResultExt;
 
@@ -41,14 +41,18 @@ impl Task<AwsContext> for InternetGateway {
             .send()
             .await
             .task()?;
-        Ok(out.internet_gateways().first().map(|g| {
-            let mut o = Observed::new(g.internet_gateway_id().unwrap_or_default());
-            // The attachment task reads which VPC it is attached to from here.
-            if let Some(vpc) = g.attachments().iter().find_map(|a| a.vpc_id()) {
-                o.outputs.insert("vpc".into(), vpc.into());
-            }
-            o
-        }))
+        Ok(out
+            .internet_gateways()
+            .iter()
+            .find(|o| is_own(o.tags(), &ctx.stack, Some(IGW)))
+            .map(|g| {
+                let mut o = Observed::new(g.internet_gateway_id().unwrap_or_default());
+                // The attachment task reads which VPC it is attached to from here.
+                if let Some(vpc) = g.attachments().iter().find_map(|a| a.vpc_id()) {
+                    o.outputs.insert("vpc".into(), vpc.into());
+                }
+                o
+            }))
     }
     async fn create(&self, ctx: &AwsContext, _: &Refs) -> Result<Observed, TaskError> {
         let out = ctx

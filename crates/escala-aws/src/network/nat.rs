@@ -9,7 +9,7 @@ use aws_sdk_ec2::types::{DomainType, NatGatewayState, ResourceType};
 use escala_core::plan::FieldChange;
 use escala_core::task::{Observed, Prop, Refs, Task, TaskError};
 
-use crate::context::AwsContext;
+use crate::context::{is_own, AwsContext};
 use crate::inventory::wave;
 use crate::sdk::SdkResultExt;
 
@@ -47,12 +47,16 @@ impl Task<AwsContext> for ElasticIp {
             .send()
             .await
             .task()?;
-        Ok(out.addresses().first().map(|a| {
-            let mut o = Observed::new(a.allocation_id().unwrap_or_default());
-            o.outputs
-                .insert("publicIp".into(), a.public_ip().unwrap_or_default().into());
-            o
-        }))
+        Ok(out
+            .addresses()
+            .iter()
+            .find(|o| is_own(o.tags(), &ctx.stack, Some(&self.id)))
+            .map(|a| {
+                let mut o = Observed::new(a.allocation_id().unwrap_or_default());
+                o.outputs
+                    .insert("publicIp".into(), a.public_ip().unwrap_or_default().into());
+                o
+            }))
     }
     async fn create(&self, ctx: &AwsContext, _: &Refs) -> Result<Observed, TaskError> {
         let out = ctx
@@ -153,7 +157,17 @@ impl Task<AwsContext> for NatGateway {
             .send()
             .await
             .task()?;
-        Ok(out.nat_gateways().first().map(|n| {
+        let live = |n: &&aws_sdk_ec2::types::NatGateway| {
+            matches!(
+                n.state(),
+                Some(NatGatewayState::Pending | NatGatewayState::Available)
+            )
+        };
+        let mine = out
+            .nat_gateways()
+            .iter()
+            .filter(|n| is_own(n.tags(), &ctx.stack, Some(&self.id)));
+        Ok(mine.filter(live).next().map(|n| {
             let state = n.state().map(NatGatewayState::as_str).unwrap_or("unknown");
             Observed::new(n.nat_gateway_id().unwrap_or_default()).with_prop("state", state)
         }))

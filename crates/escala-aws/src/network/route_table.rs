@@ -8,7 +8,7 @@ use escala_core::plan::FieldChange;
 use escala_core::task::{Observed, Prop, Refs, Task, TaskError};
 
 use super::{IGW, IGW_ATTACHMENT, VPC};
-use crate::context::AwsContext;
+use crate::context::{is_own, AwsContext};
 use crate::inventory::wave;
 use crate::sdk::SdkResultExt;
 
@@ -45,24 +45,29 @@ impl Task<AwsContext> for RouteTable {
             .send()
             .await
             .task()?;
-        Ok(out.route_tables().first().map(|rt| {
-            let mut o = Observed::new(rt.route_table_id().unwrap_or_default());
-            for r in rt.routes() {
-                if let (Some(dest), Some(target)) = (
-                    r.destination_cidr_block(),
-                    r.gateway_id().or(r.nat_gateway_id()),
-                ) {
-                    o.outputs.insert(format!("route:{dest}"), target.into());
+        Ok(out
+            .route_tables()
+            .iter()
+            .find(|o| is_own(o.tags(), &ctx.stack, Some(&self.id)))
+            .map(|rt| {
+                let mut o = Observed::new(rt.route_table_id().unwrap_or_default());
+                for r in rt.routes() {
+                    if let (Some(dest), Some(target)) = (
+                        r.destination_cidr_block(),
+                        r.gateway_id().or(r.nat_gateway_id()),
+                    ) {
+                        o.outputs.insert(format!("route:{dest}"), target.into());
+                    }
                 }
-            }
-            for a in rt.associations() {
-                if let (Some(subnet), Some(assoc)) = (a.subnet_id(), a.route_table_association_id())
-                {
-                    o.outputs.insert(format!("assoc:{subnet}"), assoc.into());
+                for a in rt.associations() {
+                    if let (Some(subnet), Some(assoc)) =
+                        (a.subnet_id(), a.route_table_association_id())
+                    {
+                        o.outputs.insert(format!("assoc:{subnet}"), assoc.into());
+                    }
                 }
-            }
-            o
-        }))
+                o
+            }))
     }
     async fn create(&self, ctx: &AwsContext, refs: &Refs) -> Result<Observed, TaskError> {
         let out = ctx

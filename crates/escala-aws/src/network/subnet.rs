@@ -8,7 +8,7 @@ use escala_core::plan::FieldChange;
 use escala_core::task::{Observed, Prop, Refs, Task, TaskError};
 
 use super::VPC;
-use crate::context::AwsContext;
+use crate::context::{is_own, AwsContext};
 use crate::inventory::wave;
 use crate::sdk::SdkResultExt;
 
@@ -50,17 +50,21 @@ impl Task<AwsContext> for Subnet {
             .send()
             .await
             .task()?;
-        Ok(out.subnets().first().map(|s| {
-            let mut o = Observed::new(s.subnet_id().unwrap_or_default())
-                .with_prop("cidr", s.cidr_block().unwrap_or_default())
-                .with_prop("zone", s.availability_zone().unwrap_or_default());
-            // The public-IP attribute task reads this instead of describing the subnet again.
-            o.outputs.insert(
-                MAP_PUBLIC_IP.into(),
-                s.map_public_ip_on_launch().unwrap_or(false).to_string(),
-            );
-            o
-        }))
+        Ok(out
+            .subnets()
+            .iter()
+            .find(|o| is_own(o.tags(), &ctx.stack, Some(&self.id)))
+            .map(|s| {
+                let mut o = Observed::new(s.subnet_id().unwrap_or_default())
+                    .with_prop("cidr", s.cidr_block().unwrap_or_default())
+                    .with_prop("zone", s.availability_zone().unwrap_or_default());
+                // The public-IP attribute task reads this instead of describing the subnet again.
+                o.outputs.insert(
+                    MAP_PUBLIC_IP.into(),
+                    s.map_public_ip_on_launch().unwrap_or(false).to_string(),
+                );
+                o
+            }))
     }
     async fn create(&self, ctx: &AwsContext, refs: &Refs) -> Result<Observed, TaskError> {
         let out = ctx

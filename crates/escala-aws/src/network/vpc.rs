@@ -8,7 +8,7 @@ use escala_core::plan::FieldChange;
 use escala_core::task::{Observed, Prop, Refs, Task, TaskError};
 
 use super::VPC;
-use crate::context::{filter, AwsContext};
+use crate::context::{filter, is_own, AwsContext};
 use crate::inventory::wave;
 use crate::sdk::SdkResultExt;
 
@@ -43,10 +43,14 @@ impl Task<AwsContext> for Vpc {
             .send()
             .await
             .task()?;
-        Ok(out.vpcs().first().map(|v| {
-            Observed::new(v.vpc_id().unwrap_or_default())
-                .with_prop("cidr", v.cidr_block().unwrap_or_default())
-        }))
+        Ok(out
+            .vpcs()
+            .iter()
+            .find(|o| is_own(o.tags(), &ctx.stack, Some(VPC)))
+            .map(|v| {
+                Observed::new(v.vpc_id().unwrap_or_default())
+                    .with_prop("cidr", v.cidr_block().unwrap_or_default())
+            }))
     }
     async fn create(&self, ctx: &AwsContext, _: &Refs) -> Result<Observed, TaskError> {
         let out = ctx
