@@ -16,24 +16,35 @@ use crate::AwsError;
 const SANDBOX_KEY_ID: &str = "escala-sandbox";
 const SANDBOX_SECRET: &str = "escala-sandbox";
 
-/// Where calls go.
+/// Where calls go and with which credentials.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-pub enum Target {
-    /// An AWS emulator at this endpoint (the sandbox, or one a test started).
-    Sandbox { endpoint: String },
-    /// Real AWS.
-    Aws { source: CredentialSource },
+#[serde(rename_all = "camelCase")]
+pub struct Target {
+    /// An endpoint instead of AWS's own: the sandbox, or an emulator a test started.
+    pub endpoint: Option<String>,
+    pub credentials: CredentialSource,
 }
 
-/// Which credentials to use on real AWS.
+impl Target {
+    /// The emulator at `endpoint`, with the sandbox's fixed keys.
+    pub fn sandbox(endpoint: &str) -> Self {
+        Self {
+            endpoint: Some(endpoint.into()),
+            credentials: CredentialSource::Sandbox,
+        }
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        self.credentials == CredentialSource::Sandbox
+    }
+}
+
+/// Which credentials to use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", content = "name", rename_all = "camelCase")]
 pub enum CredentialSource {
+    /// The emulator's fixed keys.
+    Sandbox,
     /// Keys Escala saved in the OS keyring under this profile name.
     Keyring(String),
     /// A profile of ~/.aws/config or ~/.aws/credentials (including SSO profiles).
@@ -51,6 +62,7 @@ impl CredentialSource {
             CredentialSource::DefaultChain => {
                 "the AWS SDK's default chain (environment, ~/.aws, SSO)".into()
             }
+            CredentialSource::Sandbox => "the sandbox (an AWS emulator on this machine)".into(),
         }
     }
 }
@@ -58,7 +70,7 @@ impl CredentialSource {
 /// What the user asked for on the command line or in the app.
 #[derive(Debug, Clone, Default)]
 pub struct Choice {
-    /// Force an emulator at this endpoint.
+    /// Send every call to this endpoint (an emulator).
     pub endpoint: Option<String>,
     /// Force the sandbox.
     pub sandbox: bool,
@@ -74,34 +86,40 @@ pub enum Resolved {
     UseSandbox,
 }
 
-/// Resolves the target: an explicit endpoint or `--sandbox`; a profile; keys saved in the keyring;
-/// AWS credentials visible to the SDK; otherwise the sandbox, so a machine without AWS credentials
-/// still runs the whole flow.
+/// Resolves the target: `--sandbox`; a profile (keyring first, then ~/.aws); keys saved in the
+/// keyring; AWS credentials visible to the SDK; otherwise the sandbox, so a machine without AWS
+/// credentials still runs the whole flow. An explicit endpoint redirects the calls and, without a
+/// profile, uses the sandbox's keys.
 pub fn resolve(choice: &Choice, keyring: &KeyringStore) -> Resolved {
-    if let Some(endpoint) = &choice.endpoint {
-        return Resolved::Target(Target::Sandbox {
-            endpoint: endpoint.clone(),
-        });
-    }
+    let with = |credentials: CredentialSource| {
+        Resolved::Target(Target {
+            endpoint: choice.endpoint.clone(),
+            credentials,
+        })
+    };
     if choice.sandbox {
-        return Resolved::UseSandbox;
+        return match &choice.endpoint {
+            Some(e) => Resolved::Target(Target::sandbox(e)),
+            None => Resolved::UseSandbox,
+        };
     }
     if let Some(profile) = &choice.profile {
-        let source = if keyring.contains(profile) {
+        return with(if keyring.contains(profile) {
             CredentialSource::Keyring(profile.clone())
         } else {
             CredentialSource::Profile(profile.clone())
-        };
-        return Resolved::Target(Target::Aws { source });
+        });
+    }
+    if let Some(e) = &choice.endpoint {
+        return Resolved::Target(Target::sandbox(e));
     }
     if keyring.contains(crate::credentials::DEFAULT_PROFILE) {
-        let source = CredentialSource::Keyring(crate::credentials::DEFAULT_PROFILE.into());
-        return Resolved::Target(Target::Aws { source });
+        return with(CredentialSource::Keyring(
+            crate::credentials::DEFAULT_PROFILE.into(),
+        ));
     }
     if sdk_has_credentials() {
-        return Resolved::Target(Target::Aws {
-            source: CredentialSource::DefaultChain,
-        });
+        return with(CredentialSource::DefaultChain);
     }
     Resolved::UseSandbox
 }
@@ -136,21 +154,24 @@ pub async fn sdk_config(
     let base = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
         .retry_config(RetryConfig::disabled());
-    let config = match target {
-        Target::Sandbox { endpoint } => {
+    let base = match &target.endpoint {
+        Some(endpoint) => base.endpoint_url(endpoint),
+        None => base,
+    };
+    let config = match &target.credentials {
+        CredentialSource::Sandbox => {
             let creds =
                 Credentials::new(SANDBOX_KEY_ID, SANDBOX_SECRET, None, None, "escala-sandbox");
-            base.endpoint_url(endpoint)
-                .credentials_provider(SharedCredentialsProvider::new(creds))
+            base.credentials_provider(SharedCredentialsProvider::new(creds))
                 .load()
                 .await
         }
-        Target::Aws {
-            source: CredentialSource::Keyring(profile),
-        } => {
-            let key = keyring
-                .load(profile)?
-                .ok_or_else(|| AwsError::NoCredentials(format!("no keys are saved in the OS keyring for profile '{profile}'; run `escala auth login`")))?;
+        CredentialSource::Keyring(profile) => {
+            let key = keyring.load(profile)?.ok_or_else(|| {
+                AwsError::NoCredentials(format!(
+                    "no keys are saved in the OS keyring for profile '{profile}'; run `escala auth login`"
+                ))
+            })?;
             let creds = Credentials::new(
                 key.access_key_id,
                 key.secret_access_key.expose(),
@@ -162,12 +183,8 @@ pub async fn sdk_config(
                 .load()
                 .await
         }
-        Target::Aws {
-            source: CredentialSource::Profile(profile),
-        } => base.profile_name(profile).load().await,
-        Target::Aws {
-            source: CredentialSource::DefaultChain,
-        } => base.load().await,
+        CredentialSource::Profile(profile) => base.profile_name(profile).load().await,
+        CredentialSource::DefaultChain => base.load().await,
     };
     Ok(config)
 }

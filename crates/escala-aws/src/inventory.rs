@@ -10,7 +10,7 @@ use aws_sdk_ec2::types::{Filter, NatGatewayState};
 use escala_core::task::{Found, Inventory, TaskError};
 
 use crate::context::{is_own, logical_id, AwsContext};
-use crate::sdk::SdkResultExt;
+use crate::sdk::{wait_through_transients, SdkResultExt};
 
 /// Deletion waves, first to last. Objects of one wave don't depend on each other.
 pub mod wave {
@@ -207,16 +207,12 @@ impl Inventory<AwsContext> for NetworkInventory {
                         .await
                         .task(),
                 )?;
-                ec2.wait_until_nat_gateway_deleted()
-                    .nat_gateway_ids(id)
-                    .wait(NAT_GONE)
-                    .await
-                    .map_err(|e| {
-                        TaskError::fatal(
-                            "NatGatewayNotDeleted",
-                            format!("{id} was not deleted: {e}"),
-                        )
-                    })?;
+                wait_through_transients(&format!("{id} was not deleted"), NAT_GONE, |max| {
+                    ec2.wait_until_nat_gateway_deleted()
+                        .nat_gateway_ids(id)
+                        .wait(max)
+                })
+                .await?;
             }
             "RouteTableAssociation" => {
                 ignore_gone(

@@ -1,10 +1,14 @@
 //! Turning SDK errors into engine errors that keep AWS's code and message and say whether a retry
 //! can help.
 
+use std::future::Future;
+use std::time::{Duration, Instant};
+
 use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::waiters::error::WaiterError;
 use aws_smithy_runtime_api::http::Response;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use escala_core::task::TaskError;
+use escala_core::task::{ErrorClass, TaskError};
 
 use crate::AwsError;
 
@@ -57,6 +61,49 @@ where
             }
         }
         _ => TaskError::fatal("SdkError", describe(&err)),
+    }
+}
+
+/// Runs an SDK waiter to the end, riding out transient polling errors (throttling, a NotFound just
+/// after the create) that would otherwise end the wait, up to `max` in all. The create before the
+/// wait is never repeated: only the polling is.
+pub(crate) async fn wait_through_transients<T, O, E, F, Fut>(
+    what: &str,
+    max: Duration,
+    mut wait: F,
+) -> Result<(), TaskError>
+where
+    F: FnMut(Duration) -> Fut,
+    Fut: Future<Output = Result<T, WaiterError<O, E>>>,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    O: std::fmt::Debug,
+{
+    let started = Instant::now();
+    loop {
+        let remaining = max.saturating_sub(started.elapsed());
+        match wait(remaining).await {
+            Ok(_) => return Ok(()),
+            Err(WaiterError::OperationFailed(f)) => {
+                let e = task_error(f.into_error());
+                if e.class == ErrorClass::Retryable && started.elapsed() < max {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
+                return Err(TaskError::fatal(e.code, format!("{what}: {}", e.message)));
+            }
+            Err(WaiterError::ExceededMaxWait(_)) => {
+                return Err(TaskError::fatal(
+                    "WaitTimeout",
+                    format!("{what}: still not done after {}s", max.as_secs()),
+                ))
+            }
+            Err(other) => {
+                return Err(TaskError::fatal(
+                    "WaiterFailed",
+                    format!("{what}: {}", describe(&other)),
+                ))
+            }
+        }
     }
 }
 

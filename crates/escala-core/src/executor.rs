@@ -3,6 +3,7 @@
 //! in waves, reporting anything left.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -11,7 +12,7 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use crate::graph;
-use crate::plan::{Action, Plan};
+use crate::plan::{Action, Change, Plan};
 use crate::planner::outcome_error;
 use crate::progress::{ProgressEvent, ProgressSink};
 use crate::retry::{retrying, Outcome, RetryPolicy};
@@ -138,14 +139,16 @@ pub async fn apply<C: Send + Sync + 'static>(
                         kind: task.kind().to_string(),
                         action: change.action,
                     });
-                    let result = retrying(task.id(), &policy, &cancel, sink, || async {
-                        match (change.action, &current) {
-                            (Action::Update, Some(cur)) => {
-                                task.update(&ctx, &refs, cur, &change.fields).await
-                            }
-                            _ => task.create(&ctx, &refs).await,
-                        }
-                    })
+                    let result = run_task(
+                        task.as_ref(),
+                        &ctx,
+                        &refs,
+                        &change,
+                        current.as_ref(),
+                        &policy,
+                        &cancel,
+                        sink,
+                    )
                     .await;
                     (task, change.action, result)
                 });
@@ -209,6 +212,41 @@ pub async fn apply<C: Send + Sync + 'static>(
         removed: removed.iter().map(Found::label).collect(),
         resources: state,
     })
+}
+
+/// Creates or updates one task, retrying as the policy allows.
+#[allow(clippy::too_many_arguments)]
+async fn run_task<C>(
+    task: &dyn Task<C>,
+    ctx: &C,
+    refs: &Refs,
+    change: &Change,
+    current: Option<&Observed>,
+    policy: &RetryPolicy,
+    cancel: &CancellationToken,
+    sink: &dyn ProgressSink,
+) -> Result<Observed, Outcome> {
+    let tries = AtomicU32::new(0);
+    retrying(task.id(), policy, cancel, sink, || async {
+        let first = tries.fetch_add(1, Ordering::SeqCst) == 0;
+        match (change.action, current) {
+            (Action::Update, Some(cur)) => task.update(ctx, refs, cur, &change.fields).await,
+            _ => {
+                // A create that failed may still have happened (its answer lost on the way back):
+                // before trying again, look for the object by its tags and adopt it.
+                // Only an object already as desired is adopted: attributes always "exist".
+                if !first {
+                    if let Some(made) = task.find(ctx, refs).await? {
+                        if crate::planner::diff(task, Some(&made)).action == Action::NoOp {
+                            return Ok(made);
+                        }
+                    }
+                }
+                task.create(ctx, refs).await
+            }
+        }
+    })
+    .await
 }
 
 /// Deletes everything the stack owns, in waves, then looks again and reports what is left.

@@ -43,6 +43,9 @@ pub(crate) struct FaultState {
     pub requests: u64,
     /// Ids seen in create responses and not yet mentioned by a later request.
     pub fresh: BTreeSet<String>,
+    /// Every id ever seen: a create response that repeats an older id (a NAT gateway's response
+    /// names its subnet) doesn't make that id fresh again.
+    pub seen: BTreeSet<String>,
 }
 
 impl Faults {
@@ -93,7 +96,11 @@ impl Faults {
         if self.not_found_after_create
             && (action.starts_with("Create") || action == "AllocateAddress")
         {
-            state.fresh.extend(ids_in(response));
+            for id in ids_in(response) {
+                if state.seen.insert(id.clone()) {
+                    state.fresh.insert(id);
+                }
+            }
         }
     }
 }

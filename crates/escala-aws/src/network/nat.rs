@@ -11,7 +11,7 @@ use escala_core::task::{Observed, Prop, Refs, Task, TaskError};
 
 use crate::context::{is_own, AwsContext};
 use crate::inventory::wave;
-use crate::sdk::SdkResultExt;
+use crate::sdk::{wait_through_transients, SdkResultExt};
 
 /// How long a NAT gateway may take to become available (AWS: usually one to three minutes).
 const NAT_READY: Duration = Duration::from_secs(10 * 60);
@@ -115,18 +115,17 @@ pub struct NatGateway {
 
 impl NatGateway {
     async fn wait_available(ctx: &AwsContext, nat: &str) -> Result<(), TaskError> {
-        ctx.ec2
-            .wait_until_nat_gateway_available()
-            .nat_gateway_ids(nat)
-            .wait(NAT_READY)
-            .await
-            .map_err(|e| {
-                TaskError::fatal(
-                    "NatGatewayNotAvailable",
-                    format!("{nat} did not become available: {e}"),
-                )
-            })?;
-        Ok(())
+        wait_through_transients(
+            &format!("{nat} did not become available"),
+            NAT_READY,
+            |max| {
+                ctx.ec2
+                    .wait_until_nat_gateway_available()
+                    .nat_gateway_ids(nat)
+                    .wait(max)
+            },
+        )
+        .await
     }
 }
 
