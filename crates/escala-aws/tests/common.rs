@@ -26,9 +26,7 @@ pub fn fast_options(deadline: Duration) -> Options {
 }
 
 pub async fn session_at(endpoint: &str, stack: &str) -> Session {
-    let target = Target::Sandbox {
-        endpoint: endpoint.into(),
-    };
+    let target = Target::sandbox(endpoint);
     Session::connect(
         &target,
         REGION,
@@ -41,9 +39,7 @@ pub async fn session_at(endpoint: &str, stack: &str) -> Session {
 }
 
 pub async fn ec2_at(endpoint: &str) -> aws_sdk_ec2::Client {
-    let target = Target::Sandbox {
-        endpoint: endpoint.into(),
-    };
+    let target = Target::sandbox(endpoint);
     let config =
         escala_aws::connect::sdk_config(&target, REGION, &KeyringStore::new("escala-tests-unused"))
             .await

@@ -416,9 +416,7 @@ async fn invalid_specs_are_refused_before_anything_is_created() {
         let session = if spec.region == REGION {
             session
         } else {
-            let target = escala_aws::connect::Target::Sandbox {
-                endpoint: emulator().into(),
-            };
+            let target = escala_aws::connect::Target::sandbox(emulator());
             escala_aws::session::Session::connect(
                 &target,
                 &spec.region,
