@@ -132,3 +132,27 @@ pub async fn who_am_i(config: &aws_config::SdkConfig, source: &str) -> Result<Id
         source: source.into(),
     })
 }
+
+/// Checks keys with STS before anything keeps them. `endpoint` redirects the call (an emulator).
+pub async fn verify(
+    key: &AccessKey,
+    endpoint: Option<&str>,
+    region: &str,
+) -> Result<Identity, AwsError> {
+    use aws_config::{BehaviorVersion, Region};
+    use aws_credential_types::{provider::SharedCredentialsProvider, Credentials};
+    let creds = Credentials::new(
+        &key.access_key_id,
+        key.secret_access_key.expose(),
+        None,
+        None,
+        "escala-login",
+    );
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .credentials_provider(SharedCredentialsProvider::new(creds));
+    if let Some(e) = endpoint {
+        loader = loader.endpoint_url(e);
+    }
+    who_am_i(&loader.load().await, "the keys being saved").await
+}

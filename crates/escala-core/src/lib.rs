@@ -6,6 +6,7 @@
 //! concurrently with retries, deadlines, cancellation and progress events.
 
 pub mod cidr;
+pub mod cost;
 pub mod error;
 pub mod executor;
 pub mod graph;

@@ -1,0 +1,164 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Escala: from an empty AWS account to autoscaling that doesn't waste money.
+///
+/// With no AWS credentials on this machine, every command runs against the sandbox, an AWS emulator
+/// on this machine that `escala sandbox start` (or the first command that needs it) starts.
+#[derive(Debug, Parser)]
+#[command(name = "escala", version, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Use the sandbox even when AWS credentials exist.
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+    /// A profile: keys saved with `escala auth login --profile`, else a profile of ~/.aws.
+    #[arg(long, global = true, env = "ESCALA_PROFILE")]
+    pub profile: Option<String>,
+    /// Send every AWS call to this endpoint (an emulator).
+    #[arg(
+        long,
+        global = true,
+        env = "ESCALA_ENDPOINT_URL",
+        hide_env_values = true
+    )]
+    pub endpoint_url: Option<String>,
+    /// `human` for people, `json` for scripts (results on stdout, progress as JSON lines on stderr).
+    #[arg(long, short, global = true, value_enum, default_value_t = Output::Human)]
+    pub output: Output,
+    /// At most this many AWS calls at once.
+    #[arg(long, global = true, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallelism: u16,
+    /// Give up on a task after this many seconds of retrying.
+    #[arg(long, global = true, default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+    /// The keyring service name Escala's entries live under.
+    #[arg(
+        long,
+        global = true,
+        env = "ESCALA_KEYRING_SERVICE",
+        default_value = "escala",
+        hide = true
+    )]
+    pub keyring_service: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what applying a Spec would change, and its monthly cost. Changes nothing.
+    Plan(SpecFile),
+    /// Create or update a stack so it matches its Spec.
+    Apply(ApplySpec),
+    /// List stacks, or show one stack's resources and whether it matches its Spec.
+    Status(StackRef),
+    /// Delete everything a stack owns and report anything left.
+    Destroy(DestroyStack),
+    /// Credentials: log in, show who you are, log out, create a least-privilege deploy user.
+    #[command(subcommand)]
+    Auth(Auth),
+    /// The sandbox: an AWS emulator on this machine.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct SpecFile {
+    /// The Spec (YAML, apiVersion escala/v1, kind Stack).
+    #[arg(long, short = 'f')]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplySpec {
+    #[command(flatten)]
+    pub spec: SpecFile,
+    /// Don't ask for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StackRef {
+    /// The stack's name; without it, every stack Escala knows is listed.
+    #[arg(long)]
+    pub stack: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DestroyStack {
+    /// The stack's name (its Spec is remembered from apply)…
+    #[arg(long, required_unless_present = "file", conflicts_with = "file")]
+    pub stack: Option<String>,
+    /// …or its Spec file.
+    #[arg(long, short = 'f')]
+    pub file: Option<PathBuf>,
+    /// Don't ask for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Auth {
+    /// Verify an access key pair with AWS and save it in the OS keyring.
+    Login {
+        /// The access key id (AKIA…); asked for when absent.
+        #[arg(long)]
+        access_key_id: Option<String>,
+        /// Read the secret access key from standard input instead of a hidden prompt.
+        #[arg(long)]
+        secret_stdin: bool,
+    },
+    /// Show the account, ARN and credential source in use. Never the secret.
+    Status,
+    /// Remove the saved keys of the profile from the OS keyring.
+    Logout,
+    /// From admin credentials, create an IAM group with a least-privilege policy for a route, a
+    /// user in it and an access key, saved straight into the OS keyring.
+    CreateDeployUser {
+        /// What the user may provision.
+        #[arg(long, value_enum, default_value_t = RouteArg::Network)]
+        route: RouteArg,
+        /// The IAM user name.
+        #[arg(long, default_value = "escala-deployer")]
+        user: String,
+        /// The keyring profile the new keys are saved under.
+        #[arg(long, default_value = "default")]
+        save_as: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RouteArg {
+    Network,
+    Asg,
+    Kubernetes,
+    Fargate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Start the sandbox (or show the running one).
+    Start,
+    /// Stop it; everything in it is gone.
+    Stop,
+    /// Wipe everything in it, keep it running.
+    Reset,
+    /// Show whether it runs and where.
+    Status,
+}

@@ -1,0 +1,41 @@
+//! One module per command family; each parses nothing and decides nothing the API doesn't.
+
+mod auth;
+mod sandbox;
+mod stack;
+
+use crate::args::{Cli, Command};
+use crate::context::Ctx;
+use crate::error::CliError;
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let ctx = Ctx::new(cli.global);
+    match cli.command {
+        Command::Plan(a) => stack::plan(&ctx, &a).await,
+        Command::Apply(a) => stack::apply(&ctx, &a).await,
+        Command::Status(a) => stack::status(&ctx, &a).await,
+        Command::Destroy(a) => stack::destroy(&ctx, &a).await,
+        Command::Auth(a) => auth::run(&ctx, a).await,
+        Command::Sandbox(a) => sandbox::run(&ctx, a),
+    }
+}
+
+/// Asks a yes/no question on a terminal; anywhere else (CI, pipes) the answer is the flag.
+pub(crate) fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if yes || !std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    eprint!("{question} [y/N] ");
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::Invalid(format!("reading the answer: {e}")))?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "sí" | "si") {
+        Ok(())
+    } else {
+        Err(CliError::Declined)
+    }
+}

@@ -1,0 +1,78 @@
+//! The CLI's one error type, and the exit code of each kind of failure.
+
+use escala_aws::AwsError;
+use escala_core::CoreError;
+
+/// Exit codes scripts can rely on.
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// Something else failed (the sandbox, a file).
+    pub const OTHER: u8 = 1;
+    /// The Spec or the arguments are invalid; nothing was touched.
+    pub const INVALID: u8 = 3;
+    /// AWS refused or failed a call; the error carries AWS's code.
+    pub const AWS: u8 = 4;
+    /// No usable credentials, or the keyring failed.
+    pub const CREDENTIALS: u8 = 5;
+    /// Destroy finished but some resources are left (they are listed).
+    pub const LEFT_BEHIND: u8 = 6;
+    /// Cancelled by the user (Ctrl-C), as shells report SIGINT.
+    pub const CANCELLED: u8 = 130;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    #[error(transparent)]
+    Sandbox(#[from] escala_sandbox::SandboxError),
+    /// Bad arguments or an unreadable Spec file.
+    #[error("{0}")]
+    Invalid(String),
+    /// Destroy left resources behind (listed in the output already).
+    #[error("{0} resource(s) are left; they still cost money: see the list above")]
+    LeftBehind(usize),
+    /// The user answered no.
+    #[error("nothing was changed")]
+    Declined,
+}
+
+impl From<CoreError> for CliError {
+    fn from(e: CoreError) -> Self {
+        CliError::Aws(AwsError::Core(e))
+    }
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Aws(AwsError::Core(CoreError::Validation(_) | CoreError::SpecSyntax(_)))
+            | CliError::Invalid(_) => exit::INVALID,
+            CliError::Aws(AwsError::Invalid(_)) => exit::INVALID,
+            CliError::Aws(AwsError::Core(CoreError::Cancelled)) => exit::CANCELLED,
+            CliError::Aws(
+                AwsError::NoCredentials(_) | AwsError::BadCredentials { .. } | AwsError::Keyring(_),
+            ) => exit::CREDENTIALS,
+            CliError::Aws(AwsError::Api { .. } | AwsError::Core(CoreError::TasksFailed(_))) => {
+                exit::AWS
+            }
+            CliError::LeftBehind(_) => exit::LEFT_BEHIND,
+            CliError::Declined => exit::OK,
+            CliError::Aws(AwsError::Core(CoreError::Graph(_) | CoreError::Io { .. }))
+            | CliError::Sandbox(_) => exit::OTHER,
+        }
+    }
+
+    /// A stable name for `--output json`.
+    pub fn code(&self) -> &'static str {
+        match self.exit_code() {
+            exit::INVALID => "invalid",
+            exit::CANCELLED => "cancelled",
+            exit::CREDENTIALS => "credentials",
+            exit::AWS => "aws",
+            exit::LEFT_BEHIND => "leftBehind",
+            exit::OK => "declined",
+            _ => "other",
+        }
+    }
+}
