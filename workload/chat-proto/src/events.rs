@@ -170,3 +170,55 @@ pub fn now_us() -> u64 {
         .map(|d| d.as_micros() as u64)
         .unwrap_or(0)
 }
+
+impl ErrorCode {
+    /// The wire name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadPayload => "bad_payload",
+            Self::UnknownEvent => "unknown_event",
+            Self::InvalidRoom => "invalid_room",
+            Self::InvalidNick => "invalid_nick",
+            Self::MessageTooLong => "message_too_long",
+            Self::EmptyMessage => "empty_message",
+            Self::NotInRoom => "not_in_room",
+            Self::TooManyRooms => "too_many_rooms",
+            Self::RateLimited => "rate_limited",
+            Self::ShuttingDown => "shutting_down",
+            Self::Unavailable => "unavailable",
+        }
+    }
+}
+
+/// `code: message`, the form a socket.io connect_error carries.
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_code_names_match_serde() {
+        for code in [
+            ErrorCode::BadPayload,
+            ErrorCode::UnknownEvent,
+            ErrorCode::InvalidRoom,
+            ErrorCode::InvalidNick,
+            ErrorCode::MessageTooLong,
+            ErrorCode::EmptyMessage,
+            ErrorCode::NotInRoom,
+            ErrorCode::TooManyRooms,
+            ErrorCode::RateLimited,
+            ErrorCode::ShuttingDown,
+            ErrorCode::Unavailable,
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+    }
+}

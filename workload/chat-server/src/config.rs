@@ -29,6 +29,9 @@ pub struct Config {
     pub rate_burst: f64,
     /// Largest engine.io packet accepted; bigger frames close the connection before any handler sees them.
     pub max_payload_bytes: u64,
+    /// Packets queued per socket before further ones are dropped (socket.io semantics for a slow client).
+    /// socketioxide's default of 128 is too small for a busy room or for answering a flood.
+    pub socket_buffer: usize,
     /// After SIGTERM: how long the health check reports "draining" before sockets are closed, so that a load
     /// balancer stops routing here first.
     pub drain_grace: Duration,
@@ -92,6 +95,7 @@ impl Config {
             rate_per_sec: parse("ESCALA_CHAT_RATE_PER_SEC", 20.0)?,
             rate_burst: parse("ESCALA_CHAT_RATE_BURST", 40.0)?,
             max_payload_bytes: parse("ESCALA_CHAT_MAX_PAYLOAD_BYTES", 64 * 1024)?,
+            socket_buffer: parse("ESCALA_CHAT_SOCKET_BUFFER", 1024)?,
             drain_grace: Duration::from_millis(parse("ESCALA_CHAT_DRAIN_GRACE_MS", 2000)?),
             drain_timeout: Duration::from_millis(parse("ESCALA_CHAT_DRAIN_TIMEOUT_MS", 10_000)?),
             log_format,

@@ -13,11 +13,15 @@ use crate::reply::Reply;
 use crate::session::Session;
 use crate::validate;
 
-pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(app): State<SharedApp>) {
+/// Connect middleware: sets the socket up before socket.io acknowledges the connection.
+///
+/// socketioxide sends the CONNECT acknowledgement and then spawns the connect handler, so a client that
+/// emits right after connecting could reach a socket without handlers and its event would be dropped.
+/// Middleware runs before the acknowledgement, so registering here closes that race.
+pub async fn register<A: Adapter>(socket: SocketRef<A>, State(app): State<SharedApp>) -> Result<(), Rejection> {
     if app.is_draining() {
-        // A connection that slipped in after SIGTERM: send it away so it reconnects to another instance.
-        let _ = socket.disconnect();
-        return;
+        // Refused with a connect_error: the client reconnects, through the load balancer, to another instance.
+        return Err(shutting_down());
     }
     app.connection_opened();
     socket.extensions.insert(Session::new(app.config.rate_per_sec, app.config.rate_burst));
@@ -27,6 +31,10 @@ pub async fn on_connect<A: Adapter>(socket: SocketRef<A>, State(app): State<Shar
     socket.on(EV_TYPING, on_typing);
     socket.on_fallback(on_unknown);
     socket.on_disconnect(on_disconnect);
+    Ok(())
+}
+
+pub async fn on_connect<A: Adapter>(socket: SocketRef<A>) {
     tracing::debug!(socket = %socket.id, "connected");
 }
 

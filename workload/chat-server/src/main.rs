@@ -16,6 +16,7 @@ mod validate;
 use std::time::Duration;
 
 use socketioxide::SocketIo;
+use socketioxide::handler::ConnectHandler;
 use socketioxide_redis::drivers::redis::redis_client;
 use socketioxide_redis::{RedisAdapter, RedisAdapterCtr};
 use tokio::sync::oneshot;
@@ -62,10 +63,11 @@ async fn run(config: Config) -> Result<(), ServerError> {
 
     let (layer, io) = SocketIo::builder()
         .max_payload(config.max_payload_bytes)
+        .max_buffer_size(config.socket_buffer)
         .with_state(app.clone())
         .with_adapter::<RedisAdapter<_>>(adapter)
         .build_layer();
-    io.ns("/", handlers::on_connect).await.map_err(|e| ServerError::Namespace(e.to_string()))?;
+    io.ns("/", handlers::on_connect.with(handlers::register)).await.map_err(|e| ServerError::Namespace(e.to_string()))?;
 
     let router = http::router(app.clone(), &config.web_dir).layer(layer);
     let listener = tokio::net::TcpListener::bind(config.bind).await?;

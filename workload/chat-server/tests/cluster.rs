@@ -6,14 +6,14 @@ use escala_chat_proto::{
     EV_JOIN, EV_JOINED, EV_LEFT, EV_MESSAGE, EV_TYPING, JoinAck, JoinRequest, SendAck, SendMessage, TypingRequest,
     now_us,
 };
-use support::{Server, connect, events_until, next_named, unique};
+use support::{request, Server, connect, events_until, next_named, unique};
 
 fn msg(room: &str, text: &str) -> SendMessage {
     SendMessage { room: room.into(), text: text.into(), sent_at_us: now_us(), cid: None }
 }
 
 async fn join(c: &escala_chat_proto::Client, room: &str, nick: &str) -> JoinAck {
-    let ack: JoinAck = c.request(EV_JOIN, &JoinRequest { room: room.into(), nick: nick.into() }).await.unwrap();
+    let ack: JoinAck = request(&c, EV_JOIN, &JoinRequest { room: room.into(), nick: nick.into() }).await;
     assert!(ack.ok, "join {room} refused: {:?}", ack.error);
     ack
 }
@@ -40,7 +40,7 @@ async fn message_on_instance_a_reaches_room_members_on_instance_b_only() {
     let joined = next_named(&mut bob, EV_JOINED).await;
     assert_eq!(joined["nick"], "alice");
 
-    let ack: SendAck = alice.request(EV_MESSAGE, &msg(&room, "hello from A")).await.unwrap();
+    let ack: SendAck = request(&alice, EV_MESSAGE, &msg(&room, "hello from A")).await;
     assert!(ack.ok, "{:?}", ack.error);
     let id = ack.id.expect("message id");
 
@@ -57,7 +57,7 @@ async fn message_on_instance_a_reaches_room_members_on_instance_b_only() {
     // marker is what leaked.
     let erin = connect(&a).await;
     join(&erin, &other, "erin").await;
-    let ack: SendAck = erin.request(EV_MESSAGE, &msg(&other, "marker")).await.unwrap();
+    let ack: SendAck = request(&erin, EV_MESSAGE, &msg(&other, "marker")).await;
     assert!(ack.ok);
     let seen = events_until(&mut carol, EV_MESSAGE, "text", "marker").await;
     let leaked: Vec<_> = seen.iter().filter(|(n, v)| n == EV_MESSAGE && v["room"] == room.as_str()).collect();
@@ -66,7 +66,7 @@ async fn message_on_instance_a_reaches_room_members_on_instance_b_only() {
 
     // The typing indicator crosses instances too, and names the typist.
     let ack: escala_chat_proto::Ack =
-        alice.request(EV_TYPING, &TypingRequest { room: room.clone(), typing: true }).await.unwrap();
+        request(&alice, EV_TYPING, &TypingRequest { room: room.clone(), typing: true }).await;
     assert!(ack.ok);
     let typing = next_named(&mut bob, EV_TYPING).await;
     assert_eq!((typing["nick"].as_str(), typing["typing"].as_bool()), (Some("alice"), Some(true)));
@@ -87,7 +87,7 @@ async fn history_survives_an_instance_restart() {
     join(&alice, &room, "alice").await;
     let mut ids = Vec::new();
     for i in 0..4 {
-        let ack: SendAck = alice.request(EV_MESSAGE, &msg(&room, &format!("m{i}"))).await.unwrap();
+        let ack: SendAck = request(&alice, EV_MESSAGE, &msg(&room, &format!("m{i}"))).await;
         assert!(ack.ok);
         ids.push(ack.id.unwrap());
     }

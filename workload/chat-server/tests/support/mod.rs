@@ -1,5 +1,7 @@
 //! Test support: real `escala-chat` processes against the real Redis named by ESCALA_TEST_REDIS_URL
 //! (workload/scripts/test.sh starts one), and helpers to read events with a hang guard.
+//! Each test binary uses a different subset of these helpers.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -44,7 +46,7 @@ impl Server {
             .env("ESCALA_CHAT_INSTANCE_ID", name)
             .env("ESCALA_CHAT_LOG_FORMAT", "json")
             .env("ESCALA_CHAT_DRAIN_GRACE_MS", "200")
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", std::env::var("ESCALA_TEST_SERVER_LOG").unwrap_or_else(|_| "info".into()))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         for (k, v) in extra {
@@ -114,6 +116,14 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A request with its acknowledgement, guarded against a missing ack.
+pub async fn request<T: serde::Serialize + ?Sized, R: serde::de::DeserializeOwned>(c: &Client, event: &str, data: &T) -> R {
+    tokio::time::timeout(GUARD, c.request(event, data))
+        .await
+        .unwrap_or_else(|_| panic!("no ack for {event}"))
+        .unwrap_or_else(|e| panic!("{event}: {e}"))
 }
 
 pub async fn connect(server: &Server) -> Client {
