@@ -54,7 +54,8 @@ impl Client {
     /// Opens the websocket, completes the engine.io and socket.io handshakes, and returns once the server has
     /// accepted the namespace connection.
     pub async fn connect(base_url: &str) -> Result<Self, ProtoError> {
-        let (ws, _) = tokio_tungstenite::connect_async(endpoint(base_url)?).await?;
+        // Nagle off: chat packets are small and latency is what the load generator measures.
+        let (ws, _) = tokio_tungstenite::connect_async_with_config(endpoint(base_url)?, None, true).await?;
         let (mut sink, mut stream) = ws.split();
 
         // Handshake inline, before spawning, so that connect errors reach the caller.

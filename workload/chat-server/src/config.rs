@@ -32,6 +32,8 @@ pub struct Config {
     /// Packets queued per socket before further ones are dropped (socket.io semantics for a slow client).
     /// socketioxide's default of 128 is too small for a busy room or for answering a flood.
     pub socket_buffer: usize,
+    /// Inbound Redis pub/sub messages queued for the adapter.
+    pub adapter_buffer: usize,
     /// After SIGTERM: how long the health check reports "draining" before sockets are closed, so that a load
     /// balancer stops routing here first.
     pub drain_grace: Duration,
@@ -96,10 +98,18 @@ impl Config {
             rate_burst: parse("ESCALA_CHAT_RATE_BURST", 40.0)?,
             max_payload_bytes: parse("ESCALA_CHAT_MAX_PAYLOAD_BYTES", 64 * 1024)?,
             socket_buffer: parse("ESCALA_CHAT_SOCKET_BUFFER", 1024)?,
+            adapter_buffer: parse("ESCALA_CHAT_ADAPTER_BUFFER", 65536)?,
             drain_grace: Duration::from_millis(parse("ESCALA_CHAT_DRAIN_GRACE_MS", 2000)?),
             drain_timeout: Duration::from_millis(parse("ESCALA_CHAT_DRAIN_TIMEOUT_MS", 10_000)?),
             log_format,
         };
+        if config.adapter_buffer == 0 || config.socket_buffer == 0 {
+            return Err(ServerError::Config {
+                name: "ESCALA_CHAT_ADAPTER_BUFFER",
+                value: format!("{}/{}", config.adapter_buffer, config.socket_buffer),
+                reason: "buffers must hold at least one packet".into(),
+            });
+        }
         if config.rate_per_sec <= 0.0 || config.rate_burst < 1.0 {
             return Err(ServerError::Config {
                 name: "ESCALA_CHAT_RATE_PER_SEC",

@@ -18,7 +18,8 @@ use std::time::Duration;
 use socketioxide::SocketIo;
 use socketioxide::handler::ConnectHandler;
 use socketioxide_redis::drivers::redis::redis_client;
-use socketioxide_redis::{RedisAdapter, RedisAdapterCtr};
+use axum::serve::ListenerExt;
+use socketioxide_redis::{RedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
 use tokio::sync::oneshot;
 
 use crate::app::App;
@@ -57,7 +58,10 @@ async fn run(config: Config) -> Result<(), ServerError> {
         "starting"
     );
     let client = redis_client::Client::open(config.redis_url_resp3())?;
-    let adapter = RedisAdapterCtr::new_with_redis(&client).await?;
+    // The adapter drops pub/sub messages when its inbound queue is full; the default (1024) is small for a busy
+    // instance.
+    let adapter_config = RedisAdapterConfig::new().with_stream_buffer(config.adapter_buffer);
+    let adapter = RedisAdapterCtr::new_with_redis_config(&client, adapter_config).await?;
     let history = History::new(redis_client::aio::ConnectionManager::new(client).await?, config.history_len);
     let app = App::new(config.clone(), history);
 
@@ -72,6 +76,12 @@ async fn run(config: Config) -> Result<(), ServerError> {
     let router = http::router(app.clone(), &config.web_dir).layer(layer);
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
+    // Nagle's algorithm with delayed ACKs holds small websocket frames back for up to ~40 ms.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
 
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
