@@ -92,7 +92,7 @@ impl Config {
             web_dir: PathBuf::from(var("ESCALA_CHAT_WEB_DIR").unwrap_or_else(|| "web/dist".into())),
             history_len: parse("ESCALA_CHAT_HISTORY_LEN", 50)?,
             max_message_chars: parse("ESCALA_CHAT_MAX_MESSAGE_CHARS", 2000)?,
-            max_name_chars: parse("ESCALA_CHAT_MAX_NAME_CHARS", 32)?,
+            max_name_chars: parse("ESCALA_CHAT_MAX_NAME_CHARS", 48)?,
             max_rooms_per_socket: parse("ESCALA_CHAT_MAX_ROOMS", 16)?,
             rate_per_sec: parse("ESCALA_CHAT_RATE_PER_SEC", 20.0)?,
             rate_burst: parse("ESCALA_CHAT_RATE_BURST", 40.0)?,
