@@ -93,7 +93,16 @@ async fn steps(
     let policy_arn = format!("arn:aws:iam::{account}:policy{PATH}{policy_name}");
 
     // The group and policy are shared by every deploy user of the route: reuse them when they exist.
-    let new_group = iam.get_group().group_name(&group).send().await.is_err();
+    let new_group = match iam.get_group().group_name(&group).send().await {
+        Ok(_) => false,
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_no_such_entity_exception()) =>
+        {
+            true
+        }
+        Err(e) => return Err(api_error("iam:GetGroup", e)),
+    };
     if new_group {
         iam.create_group()
             .group_name(&group)

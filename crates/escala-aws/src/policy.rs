@@ -85,12 +85,14 @@ pub fn policy(route: DeployRoute) -> Value {
             "Action": ["ec2:Describe*", "sts:GetCallerIdentity"],
             "Resource": "*"
         }),
-        // The VPC's default security group is created by AWS, untagged; Escala only removes its rules.
+        // The VPC's default security group is created by AWS, untagged, so no tag condition can
+        // name it. Revoking rules only ever closes access, so allowing it on any group grants no
+        // power to reach anything.
         json!({
             "Sid": "LockDownDefaultSecurityGroup",
             "Effect": "Allow",
             "Action": ["ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"],
-            "Resource": "arn:aws:ec2:*:*:security-group/*"
+            "Resource": "*"
         }),
     ];
     match route {

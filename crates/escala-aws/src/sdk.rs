@@ -42,8 +42,17 @@ where
     let status = err.raw_response().map(|r| r.status().as_u16());
     match &err {
         SdkError::ServiceError(_) => {
-            let code = err.code().unwrap_or("Unknown").to_string();
-            let message = err.message().unwrap_or("no message").to_string();
+            // A 403 without a readable body (some services and emulators send HTML) is still
+            // a denial, and says so instead of "Unknown".
+            let code = match (err.code(), status) {
+                (Some(c), _) => c.to_string(),
+                (None, Some(403)) => "AccessDenied".to_string(),
+                (None, _) => "Unknown".to_string(),
+            };
+            let message = err
+                .message()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("no details{}", http(status)));
             if retryable_code(&code) || status.is_some_and(|s| s >= 500) {
                 TaskError::retryable(code, message)
             } else {

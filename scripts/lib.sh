@@ -1,0 +1,13 @@
+# Shared by the scripts: paths, and running as root or through sudo.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ESCALA_CACHE="${ESCALA_CACHE:-$HOME/.cache/escala}"
+# Outside the clone, so repeated runs (and fresh clones in CI) reuse the build.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ESCALA_CACHE/target}"
+VENV="$ESCALA_CACHE/venv"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}

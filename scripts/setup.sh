@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs everything Escala needs on a Debian/Ubuntu machine. Idempotent: a second run only checks.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+APT_PACKAGES=(
+  build-essential pkg-config libssl-dev libdbus-1-dev   # compiling (the keyring talks D-Bus)
+  python3 python3-venv                                  # the AWS emulator runs in a venv
+  dbus dbus-x11 gnome-keyring libsecret-tools           # a real OS keyring for the tests
+  redis-server                                          # the chat workload's tests
+  curl ca-certificates
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Installing system packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "Rust is not installed: install it with rustup (stable), then run this again." >&2
+  exit 1
+fi
+
+# The AWS emulator (moto server) and the AWS CLI the benchmark compares against, pinned.
+PY_PINS="moto[server]==5.2.5 awscli==1.46.3"
+mkdir -p "$ESCALA_CACHE"
+if [ ! -x "$VENV/bin/moto_server" ] || [ "$(cat "$VENV/.pins" 2>/dev/null)" != "$PY_PINS" ]; then
+  say "Installing the AWS emulator into $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check $PY_PINS
+  echo "$PY_PINS" > "$VENV/.pins"
+fi
+
+if [ -x "$ROOT/workload/scripts/setup.sh" ]; then
+  "$ROOT/workload/scripts/setup.sh"
+fi
+say "Setup complete."

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: formatting and lints, the engine's unit tests, the integration tests
+# on a real AWS emulator (moto server), the fault and crash tests, the OS keyring for real under
+# D-Bus with gnome-keyring, and the chat workload's tests against a real Redis.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+"$ROOT/scripts/setup.sh"
+cd "$ROOT"
+
+say "Formatting and lints"
+cargo fmt --all -- --check
+cargo clippy -q --workspace --all-targets -- -D warnings
+
+say "Building the tests"
+cargo test -q --workspace --no-run
+
+# One emulator for the whole run: every test uses stack names of its own.
+export ESCALA_HOME="$(mktemp -d)"
+trap '"$CARGO_TARGET_DIR/debug/escala" sandbox stop >/dev/null 2>&1 || true; rm -rf "$ESCALA_HOME"' EXIT
+ESCALA_TEST_ENDPOINT="$("$CARGO_TARGET_DIR/debug/escala" sandbox start -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["endpoint"])')"
+export ESCALA_TEST_ENDPOINT
+
+say "Unit and integration tests (emulator at $ESCALA_TEST_ENDPOINT)"
+cargo test --workspace
+
+say "OS keyring tests (gnome-keyring under a private D-Bus session)"
+dbus-run-session -- bash -c '
+  echo -n escala-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  cargo test -p escala-cli --test keyring -- --ignored
+'
+
+if [ -x "$ROOT/workload/scripts/test.sh" ]; then
+  say "Chat workload tests"
+  "$ROOT/workload/scripts/test.sh"
+fi
+say "All tests passed."
