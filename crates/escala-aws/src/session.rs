@@ -107,6 +107,12 @@ impl Session {
 
     /// Validates `spec`: first everything that needs no AWS call, then the zones against the region.
     pub async fn prepare(&self, spec: &Spec) -> Result<Prepared, AwsError> {
+        self.check(spec)?;
+        let region = self.region_zones().await?;
+        Self::prepared(spec, &region)
+    }
+
+    fn check(&self, spec: &Spec) -> Result<(), AwsError> {
         validate::check_offline(spec).map_err(escala_core::CoreError::from)?;
         if spec.name != self.ctx.stack || spec.region != self.ctx.region {
             return Err(AwsError::Invalid(format!(
@@ -114,8 +120,11 @@ impl Session {
                 self.ctx.stack, self.ctx.region, spec.name, spec.region
             )));
         }
-        let region = self.region_zones().await?;
-        let network = validate::resolve(spec, &region).map_err(escala_core::CoreError::from)?;
+        Ok(())
+    }
+
+    fn prepared(spec: &Spec, region: &RegionZones) -> Result<Prepared, AwsError> {
+        let network = validate::resolve(spec, region).map_err(escala_core::CoreError::from)?;
         let tasks = network::tasks(&network);
         Ok(Prepared {
             spec: spec.clone(),
@@ -124,17 +133,40 @@ impl Session {
         })
     }
 
+    /// Validates and plans in one go: the region's zones and what the stack owns are looked up at
+    /// the same time, so on an empty account planning costs a single round trip.
+    pub async fn plan_spec(&self, spec: &Spec) -> Result<(Prepared, Plan), AwsError> {
+        self.check(spec)?;
+        let inventory = self.inventory();
+        let (region, found) = tokio::join!(
+            self.region_zones(),
+            planner::discover(self.ctx.as_ref(), inventory.as_ref(), &self.options)
+        );
+        let prepared = Self::prepared(spec, &region?)?;
+        let plan = planner::plan(
+            &self.ctx.stack,
+            self.ctx.clone(),
+            &prepared.tasks,
+            found?,
+            &self.options,
+        )
+        .await?;
+        Ok((prepared, plan))
+    }
+
     fn inventory(&self) -> Arc<dyn Inventory<AwsContext>> {
         Arc::new(NetworkInventory)
     }
 
     /// What applying would change. Reads only.
     pub async fn plan(&self, prepared: &Prepared) -> Result<Plan, AwsError> {
+        let found =
+            planner::discover(self.ctx.as_ref(), self.inventory().as_ref(), &self.options).await?;
         Ok(planner::plan(
             &self.ctx.stack,
             self.ctx.clone(),
             &prepared.tasks,
-            self.inventory(),
+            found,
             &self.options,
         )
         .await?)

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 
 use super::*;
 use crate::plan::FieldChange;
-use crate::planner::plan;
+use crate::planner::{discover, plan};
 use crate::progress::RecordedProgress;
 use crate::task::{Prop, TaskError};
 
@@ -218,7 +218,14 @@ fn opts() -> Options {
 }
 
 async fn run(cloud: &Arc<Cloud>, tasks: &[Arc<dyn Task<Cloud>>]) -> Result<ApplyReport, CoreError> {
-    let p = plan("t", cloud.clone(), tasks, Arc::new(Inv), &opts()).await?;
+    let p = plan(
+        "t",
+        cloud.clone(),
+        tasks,
+        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
+        &opts(),
+    )
+    .await?;
     apply(
         cloud.clone(),
         tasks,
@@ -235,9 +242,15 @@ async fn run(cloud: &Arc<Cloud>, tasks: &[Arc<dyn Task<Cloud>>]) -> Result<Apply
 async fn plan_create_apply_then_the_second_plan_is_empty() {
     let cloud = Arc::new(Cloud::default());
     let tasks = network("10.0.0.0/16", "on");
-    let p = plan("t", cloud.clone(), &tasks, Arc::new(Inv), &opts())
-        .await
-        .unwrap();
+    let p = plan(
+        "t",
+        cloud.clone(),
+        &tasks,
+        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
+        &opts(),
+    )
+    .await
+    .unwrap();
     assert_eq!(p.summary.create, 5);
     let order: Vec<_> = p.changes.iter().map(|c| c.id.as_str()).collect();
     let pos = |id| order.iter().position(|x| *x == id).unwrap();
@@ -267,9 +280,15 @@ async fn plan_create_apply_then_the_second_plan_is_empty() {
         })
     );
 
-    let again = plan("t", cloud.clone(), &tasks, Arc::new(Inv), &opts())
-        .await
-        .unwrap();
+    let again = plan(
+        "t",
+        cloud.clone(),
+        &tasks,
+        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
+        &opts(),
+    )
+    .await
+    .unwrap();
     assert!(again.is_empty(), "{:?}", again.changes);
 }
 
@@ -278,9 +297,15 @@ async fn a_mutable_change_is_exactly_one_update() {
     let cloud = Arc::new(Cloud::default());
     run(&cloud, &network("10.0.0.0/16", "on")).await.unwrap();
     let tasks = network("10.0.0.0/16", "off");
-    let p = plan("t", cloud.clone(), &tasks, Arc::new(Inv), &opts())
-        .await
-        .unwrap();
+    let p = plan(
+        "t",
+        cloud.clone(),
+        &tasks,
+        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
+        &opts(),
+    )
+    .await
+    .unwrap();
     assert_eq!((p.summary.update, p.summary.unchanged), (1, 4));
     let change = p.change("vpc").unwrap();
     assert_eq!(change.action, Action::Update);
@@ -295,9 +320,15 @@ async fn an_immutable_change_replaces_the_resource_and_its_dependents() {
     run(&cloud, &network("10.0.0.0/16", "on")).await.unwrap();
     let old_vpc = cloud.objects.lock().unwrap()["vpc"].0.clone();
     let tasks = network("10.1.0.0/16", "on");
-    let p = plan("t", cloud.clone(), &tasks, Arc::new(Inv), &opts())
-        .await
-        .unwrap();
+    let p = plan(
+        "t",
+        cloud.clone(),
+        &tasks,
+        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
+        &opts(),
+    )
+    .await
+    .unwrap();
     let action = |id| p.change(id).unwrap().action;
     assert_eq!(
         [
@@ -335,9 +366,15 @@ async fn orphans_are_planned_as_deletes_and_removed() {
         .into_iter()
         .filter(|t| t.id() != "nat")
         .collect();
-    let p = plan("t", cloud.clone(), &tasks, Arc::new(Inv), &opts())
-        .await
-        .unwrap();
+    let p = plan(
+        "t",
+        cloud.clone(),
+        &tasks,
+        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
+        &opts(),
+    )
+    .await
+    .unwrap();
     assert_eq!(p.summary.delete, 1);
     assert_eq!(p.change("nat").unwrap().action, Action::Delete);
     run(&cloud, &tasks).await.unwrap();
@@ -353,9 +390,15 @@ async fn independent_tasks_run_concurrently_within_the_bound() {
     let tasks: Vec<_> = (0..12)
         .map(|i| fake(&format!("t{i}"), &[], vec![], 0))
         .collect();
-    let p = plan("t", cloud.clone(), &tasks, Arc::new(Inv), &opts())
-        .await
-        .unwrap();
+    let p = plan(
+        "t",
+        cloud.clone(),
+        &tasks,
+        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
+        &opts(),
+    )
+    .await
+    .unwrap();
     let o = Options {
         parallelism: 4,
         ..opts()
@@ -384,9 +427,15 @@ async fn a_failure_skips_dependents_and_keeps_the_error_code() {
         .insert("vpc".into(), "VpcLimitExceeded".into());
     let sink = RecordedProgress::default();
     let tasks = network("10.0.0.0/16", "on");
-    let p = plan("t", cloud.clone(), &tasks, Arc::new(Inv), &opts())
-        .await
-        .unwrap();
+    let p = plan(
+        "t",
+        cloud.clone(),
+        &tasks,
+        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
+        &opts(),
+    )
+    .await
+    .unwrap();
     let err = apply(
         cloud.clone(),
         &tasks,
@@ -424,9 +473,15 @@ async fn cancel_stops_the_run() {
         ..Cloud::default()
     });
     let tasks = network("10.0.0.0/16", "on");
-    let p = plan("t", cloud.clone(), &tasks, Arc::new(Inv), &opts())
-        .await
-        .unwrap();
+    let p = plan(
+        "t",
+        cloud.clone(),
+        &tasks,
+        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
+        &opts(),
+    )
+    .await
+    .unwrap();
     let cancel = CancellationToken::new();
     let c = cancel.clone();
     tokio::spawn(async move {

@@ -19,12 +19,32 @@ use crate::CoreError;
 type FindResult = Result<Option<Observed>, TaskError>;
 type SharedFind = Shared<BoxFuture<'static, FindResult>>;
 
-/// Plans `tasks` for `stack`. Reads only: nothing in the cloud changes.
+/// Everything the stack owns, by its tags: what [`plan`] starts from.
+pub async fn discover<C: Send + Sync + 'static>(
+    ctx: &C,
+    inventory: &dyn Inventory<C>,
+    options: &Options,
+) -> Result<Vec<Found>, CoreError> {
+    retrying(
+        "discovery",
+        &options.retry,
+        &CancellationToken::new(),
+        &NoProgress,
+        || inventory.discover(ctx),
+    )
+    .await
+    .map_err(|o| outcome_error("discovery", o))
+}
+
+/// Plans `tasks` for `stack` from what discovery `found`. Reads only: nothing in the cloud changes.
+///
+/// A task found by its own tags (no find-dependencies) whose id discovery didn't see doesn't
+/// exist, and costs no call: on an empty account the plan is the discovery round alone.
 pub async fn plan<C: Send + Sync + 'static>(
     stack: &str,
     ctx: Arc<C>,
     tasks: &[Arc<dyn Task<C>>],
-    inventory: Arc<dyn Inventory<C>>,
+    found: Vec<Found>,
     options: &Options,
 ) -> Result<Plan, CoreError> {
     let by_id: BTreeMap<String, Arc<dyn Task<C>>> = tasks
@@ -39,24 +59,8 @@ pub async fn plan<C: Send + Sync + 'static>(
 
     let cancel = CancellationToken::new();
     let limit = Arc::new(Semaphore::new(options.parallelism.max(1)));
-    let discovery = {
-        let (ctx, inventory, policy, cancel) = (
-            ctx.clone(),
-            inventory.clone(),
-            options.retry,
-            cancel.clone(),
-        );
-        async move {
-            retrying("discovery", &policy, &cancel, &NoProgress, || {
-                inventory.discover(&ctx)
-            })
-            .await
-        }
-    };
-    let finds = find_all(&ctx, &by_id, &order, limit, options, &cancel);
-    let (found, observed) = tokio::join!(discovery, finds);
-    let found = found.map_err(|o| outcome_error("discovery", o))?;
-    let observed = observed?;
+    let seen: BTreeSet<String> = found.iter().filter_map(|f| f.logical_id.clone()).collect();
+    let observed = find_all(&ctx, &by_id, &order, &seen, limit, options, &cancel).await?;
 
     let mut changes: BTreeMap<String, Change> = BTreeMap::new();
     for id in &order {
@@ -113,6 +117,7 @@ async fn find_all<C: Send + Sync + 'static>(
     ctx: &Arc<C>,
     by_id: &BTreeMap<String, Arc<dyn Task<C>>>,
     order: &[String],
+    seen: &BTreeSet<String>,
     limit: Arc<Semaphore>,
     options: &Options,
     cancel: &CancellationToken,
@@ -134,7 +139,11 @@ async fn find_all<C: Send + Sync + 'static>(
             .collect::<Result<_, CoreError>>()?;
         let (ctx, limit, policy, cancel) =
             (ctx.clone(), limit.clone(), options.retry, cancel.clone());
+        let unseen = task.find_deps().is_empty() && !seen.contains(id);
         let fut = async move {
+            if unseen {
+                return Ok(None);
+            }
             let mut refs = Refs::default();
             for (d, f) in parents {
                 match f.await? {

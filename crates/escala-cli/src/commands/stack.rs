@@ -41,8 +41,7 @@ async fn planned(
     escala_core::validate::check_offline(spec).map_err(escala_core::CoreError::from)?;
     let target = ctx.target()?;
     let session = ctx.session(&target, &spec.region, &spec.name).await?;
-    let prepared = session.prepare(spec).await?;
-    let plan = session.plan(&prepared).await?;
+    let (prepared, plan) = session.plan_spec(spec).await?;
     let cost = cost::estimate(&prepared.network, &spec.region);
     Ok((target, session, prepared, plan, cost))
 }
@@ -146,8 +145,7 @@ pub async fn status(ctx: &Ctx, args: &StackRef) -> Result<(), CliError> {
     let target = ctx.target()?;
     let session = ctx.session(&target, &spec.region, name).await?;
     let found = session.discover().await?;
-    let prepared = session.prepare(&spec).await?;
-    let plan = session.plan(&prepared).await?;
+    let (_, plan) = session.plan_spec(&spec).await?;
     let in_sync = plan.is_empty();
     if ctx.json() {
         println!(
