@@ -10,13 +10,23 @@ pub struct Side {
 
 fn best_or_zero(r: &RunReport) -> (f64, f64, f64, f64, f64) {
     match &r.best {
-        Some(b) => (b.delivered_per_sec, b.p99_ms, b.server_cores, b.delivered_per_core_sec, b.cpu_ms_per_1k_msgs),
+        Some(b) => (
+            b.delivered_per_sec,
+            b.p99_ms,
+            b.server_cores,
+            b.delivered_per_core_sec,
+            b.cpu_ms_per_1k_msgs,
+        ),
         None => (0.0, 0.0, 0.0, 0.0, 0.0),
     }
 }
 
 fn ratio(a: f64, b: f64) -> String {
-    if b > 0.0 { format!("{:.2}×", a / b) } else { "n/a".into() }
+    if b > 0.0 {
+        format!("{:.2}×", a / b)
+    } else {
+        "n/a".into()
+    }
 }
 
 pub fn markdown(candidate: &Side, baseline: &Side) -> String {
@@ -31,13 +41,19 @@ pub fn markdown(candidate: &Side, baseline: &Side) -> String {
     let cl = &candidate.load.label;
     let bl = &baseline.load.label;
     let mut out = String::new();
-    out.push_str(&format!("| figure | {cl} | {bl} | ratio {cl}/{bl} |\n|---|---:|---:|---:|\n"));
+    out.push_str(&format!(
+        "| figure | {cl} | {bl} | ratio {cl}/{bl} |\n|---|---:|---:|---:|\n"
+    ));
     out.push_str(&format!(
         "| delivered msgs/s at p99 < {limit} ms (best step, no loss) | {c_rate:.0} | {b_rate:.0} | {} |\n",
         ratio(c_rate, b_rate)
     ));
-    out.push_str(&format!("| p99 at that step (ms) | {c_p99:.1} | {b_p99:.1} | |\n"));
-    out.push_str(&format!("| server CPU at that step (cores, 2 instances) | {c_cores:.2} | {b_cores:.2} | |\n"));
+    out.push_str(&format!(
+        "| p99 at that step (ms) | {c_p99:.1} | {b_p99:.1} | |\n"
+    ));
+    out.push_str(&format!(
+        "| server CPU at that step (cores, 2 instances) | {c_cores:.2} | {b_cores:.2} | |\n"
+    ));
     out.push_str(&format!(
         "| delivered msgs/s per server core | {c_per_core:.0} | {b_per_core:.0} | {} |\n",
         ratio(c_per_core, b_per_core)
@@ -53,7 +69,10 @@ pub fn markdown(candidate: &Side, baseline: &Side) -> String {
     ));
     out.push_str(&format!(
         "| connection errors (load / idle) | {} / {} | {} / {} | |\n",
-        candidate.load.connect_errors, candidate.idle.connect_errors, baseline.load.connect_errors, baseline.idle.connect_errors
+        candidate.load.connect_errors,
+        candidate.idle.connect_errors,
+        baseline.load.connect_errors,
+        baseline.idle.connect_errors
     ));
     out.push_str(&format!(
         "\nTarget ≥ 3× msgs/s per core: **{}** ({}). Target ≤ ⅓ memory per connection: **{}** ({}).\n",

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use escala_chat_proto::{Client, EV_JOIN, EV_MESSAGE, Incoming, JoinAck, JoinRequest, SendAck, SendMessage, now_us};
+use escala_chat_proto::{
+    Client, EV_JOIN, EV_MESSAGE, Incoming, JoinAck, JoinRequest, SendAck, SendMessage, now_us,
+};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use tokio::sync::{Semaphore, watch};
@@ -26,7 +28,11 @@ pub struct Phase {
 
 impl Phase {
     pub fn quiet() -> Self {
-        Self { send_every: None, counters: Arc::default(), flushed: Arc::default() }
+        Self {
+            send_every: None,
+            counters: Arc::default(),
+            flushed: Arc::default(),
+        }
     }
 }
 
@@ -62,15 +68,24 @@ pub async fn connect_all(plan: &Plan) -> (Vec<(usize, Member)>, Vec<String>) {
             let _permit = limit.acquire().await;
             let result = tokio::time::timeout(Duration::from_secs(30), async {
                 let client = Client::connect(&url).await.map_err(|e| e.to_string())?;
-                let join = JoinRequest { room: room.clone(), nick: format!("load{i}") };
-                let ack: JoinAck = client.request(EV_JOIN, &join).await.map_err(|e| e.to_string())?;
+                let join = JoinRequest {
+                    room: room.clone(),
+                    nick: format!("load{i}"),
+                };
+                let ack: JoinAck = client
+                    .request(EV_JOIN, &join)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 match ack.error {
                     None => Ok(Member { client, room }),
                     Some(e) => Err(e.to_string()),
                 }
             })
             .await;
-            (i, result.unwrap_or_else(|_| Err("connect + join timed out".into())))
+            (
+                i,
+                result.unwrap_or_else(|_| Err("connect + join timed out".into())),
+            )
         });
     }
     let mut members = Vec::with_capacity(plan.clients);
@@ -85,10 +100,17 @@ pub async fn connect_all(plan: &Plan) -> (Vec<(usize, Member)>, Vec<String>) {
 }
 
 /// Runs one member until the phase channel closes.
-pub async fn drive(mut member: Member, fan_out: u64, index: usize, text: Arc<str>, mut phases: watch::Receiver<Phase>) {
+pub async fn drive(
+    mut member: Member,
+    fan_out: u64,
+    index: usize,
+    text: Arc<str>,
+    mut phases: watch::Receiver<Phase>,
+) {
     let mut phase = phases.borrow_and_update().clone();
     let mut hist = new_histogram();
-    let mut acks: FuturesUnordered<tokio::sync::oneshot::Receiver<Vec<serde_json::Value>>> = FuturesUnordered::new();
+    let mut acks: FuturesUnordered<tokio::sync::oneshot::Receiver<Vec<serde_json::Value>>> =
+        FuturesUnordered::new();
     let mut ticker = make_ticker(&phase, index);
     loop {
         tokio::select! {

@@ -20,7 +20,10 @@ use crate::error::LoadError;
 use crate::fleet::Plan;
 
 #[derive(Parser)]
-#[command(name = "escala-chat-load", about = "Load generator for socket.io chat servers")]
+#[command(
+    name = "escala-chat-load",
+    about = "Load generator for socket.io chat servers"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -115,20 +118,35 @@ fn plan(c: &Common) -> Result<Plan, LoadError> {
 fn write_json<T: Serialize>(path: &Option<PathBuf>, value: &T) -> Result<(), LoadError> {
     let Some(path) = path else { return Ok(()) };
     let text = serde_json::to_string_pretty(value)?;
-    std::fs::write(path, text).map_err(|source| LoadError::File { path: path.display().to_string(), source })
+    std::fs::write(path, text).map_err(|source| LoadError::File {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, LoadError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| LoadError::File { path: path.display().to_string(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::File {
+        path: path.display().to_string(),
+        source,
+    })?;
     Ok(serde_json::from_str(&text)?)
 }
 
 async fn main_inner(cli: Cli) -> Result<(), LoadError> {
     match cli.command {
-        Command::Run { common, rates, duration, drain, payload, p99_limit_ms, keep_going } => {
+        Command::Run {
+            common,
+            rates,
+            duration,
+            drain,
+            payload,
+            p99_limit_ms,
+            keep_going,
+        } => {
             if rates.iter().any(|r| *r <= 0.0) || duration <= 0.0 {
-                return Err(LoadError::Usage("rates and duration must be positive".into()));
+                return Err(LoadError::Usage(
+                    "rates and duration must be positive".into(),
+                ));
             }
             let opts = run::RunOptions {
                 label: common.label.clone(),
@@ -146,18 +164,37 @@ async fn main_inner(cli: Cli) -> Result<(), LoadError> {
                     "{:>6} best within p99 < {} ms: {:.0} delivered msgs/s (p99 {:.1} ms)",
                     report.label, report.p99_limit_ms, b.delivered_per_sec, b.p99_ms
                 ),
-                None => println!("{:>6} no step met p99 < {} ms without loss", report.label, report.p99_limit_ms),
+                None => println!(
+                    "{:>6} no step met p99 < {} ms without loss",
+                    report.label, report.p99_limit_ms
+                ),
             }
             write_json(&common.json, &report)
         }
         Command::Idle { common, settle } => {
-            let report =
-                run::idle(plan(&common)?, common.label.clone(), common.pids.clone(), Duration::from_secs_f64(settle)).await?;
+            let report = run::idle(
+                plan(&common)?,
+                common.label.clone(),
+                common.pids.clone(),
+                Duration::from_secs_f64(settle),
+            )
+            .await?;
             write_json(&common.json, &report)
         }
-        Command::Compare { load, idle, baseline_load, baseline_idle } => {
-            let candidate = compare::Side { load: read_json(&load)?, idle: read_json(&idle)? };
-            let baseline = compare::Side { load: read_json(&baseline_load)?, idle: read_json(&baseline_idle)? };
+        Command::Compare {
+            load,
+            idle,
+            baseline_load,
+            baseline_idle,
+        } => {
+            let candidate = compare::Side {
+                load: read_json(&load)?,
+                idle: read_json(&idle)?,
+            };
+            let baseline = compare::Side {
+                load: read_json(&baseline_load)?,
+                idle: read_json(&baseline_idle)?,
+            };
             print!("{}", compare::markdown(&candidate, &baseline));
             Ok(())
         }
@@ -168,7 +205,11 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     // Two worker threads: the generator shares this 2-core machine with the servers it measures, and more
     // threads would only add contention.
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("escala-chat-load: cannot start the runtime: {e}");

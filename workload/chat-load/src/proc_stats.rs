@@ -11,7 +11,8 @@ pub struct ProcSample {
 }
 
 fn read(pid: u32, file: &str) -> Result<String, LoadError> {
-    std::fs::read_to_string(format!("/proc/{pid}/{file}")).map_err(|source| LoadError::Proc { pid, source })
+    std::fs::read_to_string(format!("/proc/{pid}/{file}"))
+        .map_err(|source| LoadError::Proc { pid, source })
 }
 
 fn clock_ticks_per_sec() -> f64 {
@@ -27,7 +28,12 @@ pub fn sample(pids: &[u32]) -> Result<ProcSample, LoadError> {
         let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
         let fields: Vec<&str> = after.split_whitespace().collect();
         // utime and stime are fields 14 and 15 of the full line, 12 and 13 after the name.
-        let ticks: f64 = fields.get(11..13).unwrap_or(&[]).iter().filter_map(|f| f.parse::<f64>().ok()).sum();
+        let ticks: f64 = fields
+            .get(11..13)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|f| f.parse::<f64>().ok())
+            .sum();
         total.cpu_secs += ticks / clock_ticks_per_sec();
         let status = read(pid, "status")?;
         let rss_kb: u64 = status

@@ -38,7 +38,13 @@ fn check_connected(plan: &Plan, connected: usize, errors: &[String]) -> Result<(
 pub async fn run(plan: Plan, opts: RunOptions) -> Result<RunReport, LoadError> {
     let (members, errors) = fleet::connect_all(&plan).await;
     check_connected(&plan, members.len(), &errors)?;
-    eprintln!("{}: {} clients connected ({} errors), {} rooms", opts.label, members.len(), errors.len(), plan.rooms);
+    eprintln!(
+        "{}: {} clients connected ({} errors), {} rooms",
+        opts.label,
+        members.len(),
+        errors.len(),
+        plan.rooms
+    );
 
     // Fan-out from the members that actually joined, so that a failed join is not counted as message loss.
     let mut room_sizes: HashMap<String, u64> = HashMap::new();
@@ -50,8 +56,18 @@ pub async fn run(plan: Plan, opts: RunOptions) -> Result<RunReport, LoadError> {
     let live = members.len();
     let mut tasks = Vec::with_capacity(live);
     for (i, m) in members {
-        let fan_out = room_sizes.get(&m.room).copied().unwrap_or(1).saturating_sub(1);
-        tasks.push(tokio::spawn(fleet::drive(m, fan_out, i, text.clone(), rx.clone())));
+        let fan_out = room_sizes
+            .get(&m.room)
+            .copied()
+            .unwrap_or(1)
+            .saturating_sub(1);
+        tasks.push(tokio::spawn(fleet::drive(
+            m,
+            fan_out,
+            i,
+            text.clone(),
+            rx.clone(),
+        )));
     }
     drop(rx);
 
@@ -86,23 +102,37 @@ pub async fn run(plan: Plan, opts: RunOptions) -> Result<RunReport, LoadError> {
     })
 }
 
-async fn run_step(tx: &watch::Sender<Phase>, live: usize, rate: f64, opts: &RunOptions) -> Result<StepReport, LoadError> {
+async fn run_step(
+    tx: &watch::Sender<Phase>,
+    live: usize,
+    rate: f64,
+    opts: &RunOptions,
+) -> Result<StepReport, LoadError> {
     let counters = Arc::new(Counters::default());
     let flushed = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let every = Duration::from_secs_f64(live as f64 / rate);
     let cpu0 = proc_stats::sample(&opts.pids)?;
     let t0 = Instant::now();
-    let _ = tx.send(Phase { send_every: Some(every), counters: counters.clone(), flushed: flushed.clone() });
+    let _ = tx.send(Phase {
+        send_every: Some(every),
+        counters: counters.clone(),
+        flushed: flushed.clone(),
+    });
     tokio::time::sleep(opts.step).await;
     let cpu1 = proc_stats::sample(&opts.pids)?;
     let seconds = t0.elapsed().as_secs_f64();
-    let _ = tx.send(Phase { send_every: None, counters: counters.clone(), flushed: flushed.clone() });
+    let _ = tx.send(Phase {
+        send_every: None,
+        counters: counters.clone(),
+        flushed: flushed.clone(),
+    });
 
     // Wait for outstanding acks and deliveries; whatever has not arrived by the end of the drain is lost.
     let drain_end = Instant::now() + opts.drain;
     while Instant::now() < drain_end {
         let c = &counters;
-        let settled = Counters::load(&c.acked) + Counters::load(&c.rejected) >= Counters::load(&c.sent)
+        let settled = Counters::load(&c.acked) + Counters::load(&c.rejected)
+            >= Counters::load(&c.sent)
             && Counters::load(&c.received) >= Counters::load(&c.expected);
         if settled {
             break;
@@ -118,7 +148,11 @@ async fn run_step(tx: &watch::Sender<Phase>, live: usize, rate: f64, opts: &RunO
     let hist = counters.take_latencies();
     let delivered = Counters::load(&counters.received);
     let expected = Counters::load(&counters.expected);
-    let server_cores = if opts.pids.is_empty() { 0.0 } else { (cpu1.cpu_secs - cpu0.cpu_secs) / seconds };
+    let server_cores = if opts.pids.is_empty() {
+        0.0
+    } else {
+        (cpu1.cpu_secs - cpu0.cpu_secs) / seconds
+    };
     let delivered_per_sec = delivered as f64 / seconds;
     let ms = |us: u64| us as f64 / 1000.0;
     Ok(StepReport {
@@ -136,8 +170,16 @@ async fn run_step(tx: &watch::Sender<Phase>, live: usize, rate: f64, opts: &RunO
         max_ms: ms(hist.max()),
         late_sends: Counters::load(&counters.late_sends),
         server_cores,
-        delivered_per_core_sec: if server_cores > 0.0 { delivered_per_sec / server_cores } else { 0.0 },
-        cpu_ms_per_1k_msgs: if delivered_per_sec > 0.0 { server_cores * 1000.0 * 1000.0 / delivered_per_sec } else { 0.0 },
+        delivered_per_core_sec: if server_cores > 0.0 {
+            delivered_per_sec / server_cores
+        } else {
+            0.0
+        },
+        cpu_ms_per_1k_msgs: if delivered_per_sec > 0.0 {
+            server_cores * 1000.0 * 1000.0 / delivered_per_sec
+        } else {
+            0.0
+        },
     })
 }
 
@@ -158,7 +200,12 @@ fn print_step(label: &str, s: &StepReport) {
     );
 }
 
-pub async fn idle(plan: Plan, label: String, pids: Vec<u32>, settle: Duration) -> Result<IdleReport, LoadError> {
+pub async fn idle(
+    plan: Plan,
+    label: String,
+    pids: Vec<u32>,
+    settle: Duration,
+) -> Result<IdleReport, LoadError> {
     let before = proc_stats::sample(&pids)?;
     let (members, errors) = fleet::connect_all(&plan).await;
     check_connected(&plan, members.len(), &errors)?;

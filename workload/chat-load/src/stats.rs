@@ -32,7 +32,11 @@ impl Counters {
     }
 
     pub fn take_latencies(&self) -> Histogram<u64> {
-        self.latencies.lock().unwrap_or_else(|e| e.into_inner()).take().unwrap_or_else(new_histogram)
+        self.latencies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .unwrap_or_else(new_histogram)
     }
 
     pub fn load(c: &AtomicU64) -> u64 {

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
@@ -47,7 +47,10 @@ fn endpoint(base: &str) -> Result<String, ProtoError> {
         .strip_prefix("http://")
         .or_else(|| base.strip_prefix("ws://"))
         .ok_or_else(|| ProtoError::BadUrl(base.to_string()))?;
-    Ok(format!("ws://{}/socket.io/?EIO=4&transport=websocket", rest.trim_end_matches('/')))
+    Ok(format!(
+        "ws://{}/socket.io/?EIO=4&transport=websocket",
+        rest.trim_end_matches('/')
+    ))
 }
 
 impl Client {
@@ -55,13 +58,16 @@ impl Client {
     /// accepted the namespace connection.
     pub async fn connect(base_url: &str) -> Result<Self, ProtoError> {
         // Nagle off: chat packets are small and latency is what the load generator measures.
-        let (ws, _) = tokio_tungstenite::connect_async_with_config(endpoint(base_url)?, None, true).await?;
+        let (ws, _) =
+            tokio_tungstenite::connect_async_with_config(endpoint(base_url)?, None, true).await?;
         let (mut sink, mut stream) = ws.split();
 
         // Handshake inline, before spawning, so that connect errors reach the caller.
         let mut sent_connect = false;
         loop {
-            let Some(msg) = stream.next().await else { return Err(ProtoError::ClosedDuringHandshake) };
+            let Some(msg) = stream.next().await else {
+                return Err(ProtoError::ClosedDuringHandshake);
+            };
             let Message::Text(text) = msg? else { continue };
             match packet::decode(&text)? {
                 ServerFrame::Open if !sent_connect => {
@@ -70,8 +76,12 @@ impl Client {
                 }
                 ServerFrame::Ping => sink.send(Message::text(packet::PONG)).await?,
                 ServerFrame::Connected => break,
-                ServerFrame::ConnectError(reason) => return Err(ProtoError::ConnectRefused(reason)),
-                ServerFrame::Close | ServerFrame::Disconnect => return Err(ProtoError::ClosedDuringHandshake),
+                ServerFrame::ConnectError(reason) => {
+                    return Err(ProtoError::ConnectRefused(reason));
+                }
+                ServerFrame::Close | ServerFrame::Disconnect => {
+                    return Err(ProtoError::ClosedDuringHandshake);
+                }
                 _ => return Err(ProtoError::UnexpectedHandshake(text.to_string())),
             }
         }
@@ -119,12 +129,19 @@ impl Client {
             let _ = in_tx.send(Incoming::Closed);
         });
 
-        Ok(Self { outgoing: out_tx, incoming: in_rx, acks, next_ack: AtomicU64::new(0) })
+        Ok(Self {
+            outgoing: out_tx,
+            incoming: in_rx,
+            acks,
+            next_ack: AtomicU64::new(0),
+        })
     }
 
     /// Sends a raw text frame, bypassing encoding (tests use it to send malformed packets).
     pub fn send_raw(&self, frame: impl Into<String>) -> Result<(), ProtoError> {
-        self.outgoing.send(Message::text(frame.into())).map_err(|_| ProtoError::Closed)
+        self.outgoing
+            .send(Message::text(frame.into()))
+            .map_err(|_| ProtoError::Closed)
     }
 
     /// Emits an event without asking for an acknowledgement.
@@ -158,7 +175,11 @@ impl Client {
     ) -> Result<R, ProtoError> {
         let rx = self.emit_with_ack_rx(event, data)?;
         let mut args = rx.await.map_err(|_| ProtoError::AckLost)?;
-        let first = if args.is_empty() { Value::Null } else { args.swap_remove(0) };
+        let first = if args.is_empty() {
+            Value::Null
+        } else {
+            args.swap_remove(0)
+        };
         Ok(serde_json::from_value(first)?)
     }
 

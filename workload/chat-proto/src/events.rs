@@ -135,31 +135,48 @@ pub struct SendAck {
 
 impl Ack {
     pub fn ok() -> Self {
-        Self { ok: true, error: None }
+        Self {
+            ok: true,
+            error: None,
+        }
     }
 }
 
 impl Rejection {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 }
 
 impl From<Rejection> for Ack {
     fn from(r: Rejection) -> Self {
-        Self { ok: false, error: Some(r) }
+        Self {
+            ok: false,
+            error: Some(r),
+        }
     }
 }
 
 impl From<Rejection> for JoinAck {
     fn from(r: Rejection) -> Self {
-        Self { ok: false, history: Vec::new(), error: Some(r) }
+        Self {
+            ok: false,
+            history: Vec::new(),
+            error: Some(r),
+        }
     }
 }
 
 impl From<Rejection> for SendAck {
     fn from(r: Rejection) -> Self {
-        Self { ok: false, id: None, error: Some(r) }
+        Self {
+            ok: false,
+            id: None,
+            error: Some(r),
+        }
     }
 }
 

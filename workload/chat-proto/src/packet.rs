@@ -22,7 +22,11 @@ pub enum ServerFrame {
     /// Socket.io disconnect from the server (`41`).
     Disconnect,
     /// Socket.io event (`42[...]`), with an ack id when the server waits for an answer.
-    Event { name: String, args: Vec<Value>, ack: Option<u64> },
+    Event {
+        name: String,
+        args: Vec<Value>,
+        ack: Option<u64>,
+    },
     /// Socket.io ack (`43<id>[...]`).
     Ack { id: u64, args: Vec<Value> },
     /// Anything this client does not use (binary placeholders, other namespaces, noops).
@@ -42,7 +46,9 @@ pub fn decode(frame: &str) -> Result<ServerFrame, serde_json::Error> {
 }
 
 fn decode_socketio(body: &str) -> Result<ServerFrame, serde_json::Error> {
-    let Some(kind) = body.chars().next() else { return Ok(ServerFrame::Other) };
+    let Some(kind) = body.chars().next() else {
+        return Ok(ServerFrame::Other);
+    };
     let rest = &body[1..];
     if rest.starts_with('/') {
         // Another namespace: this client only ever joins "/".
@@ -67,7 +73,10 @@ fn decode_socketio(body: &str) -> Result<ServerFrame, serde_json::Error> {
             Ok(ServerFrame::Event { name, args, ack })
         }
         '3' => match ack {
-            Some(id) => Ok(ServerFrame::Ack { id, args: serde_json::from_str(json)? }),
+            Some(id) => Ok(ServerFrame::Ack {
+                id,
+                args: serde_json::from_str(json)?,
+            }),
             None => Ok(ServerFrame::Other),
         },
         _ => Ok(ServerFrame::Other),
@@ -100,20 +109,33 @@ mod tests {
         assert_eq!(decode("40{\"sid\":\"y\"}").unwrap(), ServerFrame::Connected);
         assert_eq!(
             decode("42[\"message\",{\"a\":1}]").unwrap(),
-            ServerFrame::Event { name: "message".into(), args: vec![json!({"a":1})], ack: None }
+            ServerFrame::Event {
+                name: "message".into(),
+                args: vec![json!({"a":1})],
+                ack: None
+            }
         );
         assert_eq!(
             decode("4317[{\"ok\":true}]").unwrap(),
-            ServerFrame::Ack { id: 17, args: vec![json!({"ok":true})] }
+            ServerFrame::Ack {
+                id: 17,
+                args: vec![json!({"ok":true})]
+            }
         );
-        assert_eq!(decode("44{\"message\":\"no\"}").unwrap(), ServerFrame::ConnectError("{\"message\":\"no\"}".into()));
+        assert_eq!(
+            decode("44{\"message\":\"no\"}").unwrap(),
+            ServerFrame::ConnectError("{\"message\":\"no\"}".into())
+        );
         assert_eq!(decode("42/admin,[\"x\"]").unwrap(), ServerFrame::Other);
         assert!(decode("42[not json").is_err());
     }
 
     #[test]
     fn encodes_events_with_and_without_ack() {
-        assert_eq!(encode_event("join", &json!({"room":"a"}), None), "42[\"join\",{\"room\":\"a\"}]");
+        assert_eq!(
+            encode_event("join", &json!({"room":"a"}), None),
+            "42[\"join\",{\"room\":\"a\"}]"
+        );
         assert_eq!(encode_event("join", &json!(1), Some(5)), "425[\"join\",1]");
     }
 }

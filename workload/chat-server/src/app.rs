@@ -41,7 +41,11 @@ impl App {
     /// A message id unique across instances: the instance id plus this instance's counter. Cheaper than a
     /// Redis INCR per message, and ordering across instances is not promised anyway.
     pub fn next_message_id(&self) -> String {
-        format!("{}-{}", self.config.instance_id, self.next_id.fetch_add(1, Ordering::Relaxed))
+        format!(
+            "{}-{}",
+            self.config.instance_id,
+            self.next_id.fetch_add(1, Ordering::Relaxed)
+        )
     }
 
     pub fn is_draining(&self) -> bool {

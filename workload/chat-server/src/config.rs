@@ -32,6 +32,11 @@ pub struct Config {
     /// Packets queued per socket before further ones are dropped (socket.io semantics for a slow client).
     /// socketioxide's default of 128 is too small for a busy room or for answering a flood.
     pub socket_buffer: usize,
+    /// Initial read buffer per websocket, in bytes. Chat frames are small and the buffer grows for a larger
+    /// one, while every idle connection pays for its size (socketioxide's default is 4 KiB).
+    pub ws_read_buffer: usize,
+    /// Tokio worker threads; defaults to the number of CPUs. One per vCPU of the task is the usual choice.
+    pub worker_threads: usize,
     /// Inbound Redis pub/sub messages queued for the adapter.
     pub adapter_buffer: usize,
     /// After SIGTERM: how long the health check reports "draining" before sockets are closed, so that a load
@@ -52,11 +57,14 @@ where
 {
     match var(name) {
         None => Ok(default),
-        Some(value) => value.trim().parse().map_err(|e: T::Err| ServerError::Config {
-            name,
-            reason: e.to_string(),
-            value,
-        }),
+        Some(value) => value
+            .trim()
+            .parse()
+            .map_err(|e: T::Err| ServerError::Config {
+                name,
+                reason: e.to_string(),
+                value,
+            }),
     }
 }
 
@@ -98,16 +106,33 @@ impl Config {
             rate_burst: parse("ESCALA_CHAT_RATE_BURST", 40.0)?,
             max_payload_bytes: parse("ESCALA_CHAT_MAX_PAYLOAD_BYTES", 64 * 1024)?,
             socket_buffer: parse("ESCALA_CHAT_SOCKET_BUFFER", 1024)?,
+            ws_read_buffer: parse("ESCALA_CHAT_WS_READ_BUFFER", 1024)?,
+            worker_threads: parse(
+                "ESCALA_CHAT_WORKER_THREADS",
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(1),
+            )?,
             adapter_buffer: parse("ESCALA_CHAT_ADAPTER_BUFFER", 65536)?,
             drain_grace: Duration::from_millis(parse("ESCALA_CHAT_DRAIN_GRACE_MS", 2000)?),
             drain_timeout: Duration::from_millis(parse("ESCALA_CHAT_DRAIN_TIMEOUT_MS", 10_000)?),
             log_format,
         };
-        if config.adapter_buffer == 0 || config.socket_buffer == 0 {
+        if config.adapter_buffer == 0
+            || config.socket_buffer == 0
+            || config.ws_read_buffer == 0
+            || config.worker_threads == 0
+        {
             return Err(ServerError::Config {
                 name: "ESCALA_CHAT_ADAPTER_BUFFER",
-                value: format!("{}/{}", config.adapter_buffer, config.socket_buffer),
-                reason: "buffers must hold at least one packet".into(),
+                value: format!(
+                    "adapter {} socket {} ws {} threads {}",
+                    config.adapter_buffer,
+                    config.socket_buffer,
+                    config.ws_read_buffer,
+                    config.worker_threads
+                ),
+                reason: "buffers and worker threads must be at least 1".into(),
             });
         }
         if config.rate_per_sec <= 0.0 || config.rate_burst < 1.0 {
@@ -145,7 +170,9 @@ impl Config {
 }
 
 fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
     match rest.rsplit_once('@') {
         Some((_, host)) => format!("{scheme}://***@{host}"),
         None => url.to_string(),
@@ -158,8 +185,14 @@ mod tests {
 
     #[test]
     fn redaction_hides_credentials_only() {
-        assert_eq!(redact_url("redis://user:s3cret@cache:6379/0"), "redis://***@cache:6379/0");
+        assert_eq!(
+            redact_url("redis://user:s3cret@cache:6379/0"),
+            "redis://***@cache:6379/0"
+        );
         assert_eq!(redact_url("rediss://:pw@h:1"), "rediss://***@h:1");
-        assert_eq!(redact_url("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
+        assert_eq!(
+            redact_url("redis://127.0.0.1:6379"),
+            "redis://127.0.0.1:6379"
+        );
     }
 }

@@ -5,7 +5,11 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum ServerError {
     #[error("configuration: {name} = {value:?} is invalid: {reason}")]
-    Config { name: &'static str, value: String, reason: String },
+    Config {
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
     #[error("redis: {0}")]
     Redis(#[from] redis::RedisError),
     #[error("socket.io namespace setup failed: {0}")]

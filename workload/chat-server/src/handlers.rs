@@ -2,8 +2,9 @@
 //! bad event never closes the connection nor affects other sockets.
 
 use escala_chat_proto::{
-    Ack, ChatMessage, EV_JOIN, EV_JOINED, EV_LEAVE, EV_LEFT, EV_MESSAGE, EV_TYPING, ErrorCode, JoinAck,
-    JoinRequest, LeaveRequest, PresenceNotice, Rejection, SendAck, SendMessage, TypingNotice, TypingRequest,
+    Ack, ChatMessage, EV_JOIN, EV_JOINED, EV_LEAVE, EV_LEFT, EV_MESSAGE, EV_TYPING, ErrorCode,
+    JoinAck, JoinRequest, LeaveRequest, PresenceNotice, Rejection, SendAck, SendMessage,
+    TypingNotice, TypingRequest,
 };
 use socketioxide::adapter::Adapter;
 use socketioxide::extract::{Event, SocketRef, State, TryData};
@@ -18,13 +19,18 @@ use crate::validate;
 /// socketioxide sends the CONNECT acknowledgement and then spawns the connect handler, so a client that
 /// emits right after connecting could reach a socket without handlers and its event would be dropped.
 /// Middleware runs before the acknowledgement, so registering here closes that race.
-pub async fn register<A: Adapter>(socket: SocketRef<A>, State(app): State<SharedApp>) -> Result<(), Rejection> {
+pub async fn register<A: Adapter>(
+    socket: SocketRef<A>,
+    State(app): State<SharedApp>,
+) -> Result<(), Rejection> {
     if app.is_draining() {
         // Refused with a connect_error: the client reconnects, through the load balancer, to another instance.
         return Err(shutting_down());
     }
     app.connection_opened();
-    socket.extensions.insert(Session::new(app.config.rate_per_sec, app.config.rate_burst));
+    socket
+        .extensions
+        .insert(Session::new(app.config.rate_per_sec, app.config.rate_burst));
     socket.on(EV_JOIN, on_join);
     socket.on(EV_LEAVE, on_leave);
     socket.on(EV_MESSAGE, on_message);
@@ -40,11 +46,17 @@ pub async fn on_connect<A: Adapter>(socket: SocketRef<A>) {
 
 fn session<A: Adapter>(socket: &SocketRef<A>) -> Session {
     // Inserted in on_connect before any handler is registered, so always present.
-    socket.extensions.get::<Session>().unwrap_or_else(|| Session::new(1.0, 1.0))
+    socket
+        .extensions
+        .get::<Session>()
+        .unwrap_or_else(|| Session::new(1.0, 1.0))
 }
 
 fn bad_payload(event: &str, err: impl std::fmt::Display) -> Rejection {
-    Rejection::new(ErrorCode::BadPayload, format!("{event} expects a JSON object of the documented shape: {err}"))
+    Rejection::new(
+        ErrorCode::BadPayload,
+        format!("{event} expects a JSON object of the documented shape: {err}"),
+    )
 }
 
 fn rate_limited() -> Rejection {
@@ -69,14 +81,19 @@ async fn on_join<A: Adapter>(
         return reply.reject::<JoinAck>(EV_JOIN, shutting_down());
     }
     let cfg = &app.config;
-    if let Err(r) = validate::room(&req.room, cfg.max_name_chars).and(validate::nick(&req.nick, cfg.max_name_chars)) {
+    if let Err(r) = validate::room(&req.room, cfg.max_name_chars)
+        .and(validate::nick(&req.nick, cfg.max_name_chars))
+    {
         return reply.reject::<JoinAck>(EV_JOIN, r);
     }
     let newly_joined = {
         let mut s = session.lock();
         if !s.rooms.contains(&req.room) && s.rooms.len() >= cfg.max_rooms_per_socket {
             drop(s);
-            let r = Rejection::new(ErrorCode::TooManyRooms, format!("at most {} rooms per connection", cfg.max_rooms_per_socket));
+            let r = Rejection::new(
+                ErrorCode::TooManyRooms,
+                format!("at most {} rooms per connection", cfg.max_rooms_per_socket),
+            );
             return reply.reject::<JoinAck>(EV_JOIN, r);
         }
         s.nick = Some(req.nick.clone());
@@ -92,9 +109,16 @@ async fn on_join<A: Adapter>(
             return reply.reject::<JoinAck>(EV_JOIN, r);
         }
     };
-    reply.ok(&JoinAck { ok: true, history, error: None });
+    reply.ok(&JoinAck {
+        ok: true,
+        history,
+        error: None,
+    });
     if newly_joined {
-        let notice = PresenceNotice { room: req.room.clone(), nick: req.nick };
+        let notice = PresenceNotice {
+            room: req.room.clone(),
+            nick: req.nick,
+        };
         if let Err(e) = socket.to(req.room).emit(EV_JOINED, &notice).await {
             tracing::warn!(error = %e, "join notice broadcast failed");
         }
@@ -120,7 +144,10 @@ async fn on_leave<A: Adapter>(
     session.lock().rooms.remove(&req.room);
     socket.leave(req.room.clone());
     reply.ok(&Ack::ok());
-    let notice = PresenceNotice { room: req.room.clone(), nick };
+    let notice = PresenceNotice {
+        room: req.room.clone(),
+        nick,
+    };
     if let Err(e) = socket.to(req.room).emit(EV_LEFT, &notice).await {
         tracing::warn!(error = %e, "leave notice broadcast failed");
     }
@@ -128,11 +155,20 @@ async fn on_leave<A: Adapter>(
 
 fn not_in_room(room: &str) -> Rejection {
     // The name is not echoed verbatim: it may be the very input that was refused.
-    Rejection::new(ErrorCode::NotInRoom, format!("join the room first ({:?})", room.chars().take(64).collect::<String>()))
+    Rejection::new(
+        ErrorCode::NotInRoom,
+        format!(
+            "join the room first ({:?})",
+            room.chars().take(64).collect::<String>()
+        ),
+    )
 }
 
 fn shutting_down() -> Rejection {
-    Rejection::new(ErrorCode::ShuttingDown, "this instance is shutting down, reconnect and resend")
+    Rejection::new(
+        ErrorCode::ShuttingDown,
+        "this instance is shutting down, reconnect and resend",
+    )
 }
 
 async fn on_message<A: Adapter>(
@@ -152,7 +188,9 @@ async fn on_message<A: Adapter>(
     if app.is_closing() {
         return reply.reject::<SendAck>(EV_MESSAGE, shutting_down());
     }
-    if let Err(r) = validate::text(&req.text, app.config.max_message_chars).and(validate::cid(req.cid.as_deref())) {
+    if let Err(r) = validate::text(&req.text, app.config.max_message_chars)
+        .and(validate::cid(req.cid.as_deref()))
+    {
         return reply.reject::<SendAck>(EV_MESSAGE, r);
     }
     let Some(nick) = session.nick_in(&req.room) else {
@@ -171,15 +209,25 @@ async fn on_message<A: Adapter>(
     };
     if let Err(e) = app.history.push(&msg).await {
         tracing::warn!(error = %e, "history write failed");
-        let r = Rejection::new(ErrorCode::Unavailable, "message store unavailable, not sent");
+        let r = Rejection::new(
+            ErrorCode::Unavailable,
+            "message store unavailable, not sent",
+        );
         return reply.reject::<SendAck>(EV_MESSAGE, r);
     }
     if let Err(e) = socket.to(msg.room.clone()).emit(EV_MESSAGE, &msg).await {
         tracing::warn!(error = %e, "message broadcast failed");
-        let r = Rejection::new(ErrorCode::Unavailable, "message stored but broadcast failed");
+        let r = Rejection::new(
+            ErrorCode::Unavailable,
+            "message stored but broadcast failed",
+        );
         return reply.reject::<SendAck>(EV_MESSAGE, r);
     }
-    reply.ok(&SendAck { ok: true, id: Some(msg.id), error: None });
+    reply.ok(&SendAck {
+        ok: true,
+        id: Some(msg.id),
+        error: None,
+    });
 }
 
 async fn on_typing<A: Adapter>(
@@ -198,7 +246,11 @@ async fn on_typing<A: Adapter>(
     let Some(nick) = session.nick_in(&req.room) else {
         return reply.reject::<Ack>(EV_TYPING, not_in_room(&req.room));
     };
-    let notice = TypingNotice { room: req.room.clone(), nick, typing: req.typing };
+    let notice = TypingNotice {
+        room: req.room.clone(),
+        nick,
+        typing: req.typing,
+    };
     if let Err(e) = socket.to(req.room).emit(EV_TYPING, &notice).await {
         tracing::debug!(error = %e, "typing broadcast failed");
     }
@@ -220,7 +272,10 @@ async fn on_disconnect<A: Adapter>(socket: SocketRef<A>, State(app): State<Share
     };
     let Some(nick) = nick else { return };
     for room in rooms {
-        let notice = PresenceNotice { room: room.clone(), nick: nick.clone() };
+        let notice = PresenceNotice {
+            room: room.clone(),
+            nick: nick.clone(),
+        };
         if let Err(e) = socket.to(room).emit(EV_LEFT, &notice).await {
             tracing::debug!(error = %e, "leave notice broadcast failed");
         }

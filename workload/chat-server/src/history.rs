@@ -47,7 +47,11 @@ impl History {
             .arg(self.len as isize - 1)
             .query_async(&mut conn)
             .await?;
-        Ok(raw.iter().rev().filter_map(|s| serde_json::from_str(s).ok()).collect())
+        Ok(raw
+            .iter()
+            .rev()
+            .filter_map(|s| serde_json::from_str(s).ok())
+            .collect())
     }
 
     /// Answers PING, for the health check.

@@ -30,7 +30,11 @@ async fn health(State(app): State<SharedApp>) -> impl IntoResponse {
         (false, false) => "redis_unavailable",
         (false, true) => "ok",
     };
-    let code = if status == "ok" { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let code = if status == "ok" {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let body = Health {
         status,
         instance: &app.config.instance_id,

@@ -1,4 +1,5 @@
 //! escala-chat: the socket.io chat server. See workload/README.md for configuration.
+//! `escala-chat healthcheck` probes a running instance on the configured port (for container health checks).
 
 mod app;
 mod config;
@@ -7,6 +8,7 @@ mod handlers;
 mod history;
 mod http;
 mod logging;
+mod probe;
 mod rate_limit;
 mod reply;
 mod session;
@@ -15,10 +17,10 @@ mod validate;
 
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use socketioxide::SocketIo;
 use socketioxide::handler::ConnectHandler;
 use socketioxide_redis::drivers::redis::redis_client;
-use axum::serve::ListenerExt;
 use socketioxide_redis::{RedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
 use tokio::sync::oneshot;
 
@@ -27,8 +29,7 @@ use crate::config::Config;
 use crate::error::ServerError;
 use crate::history::History;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -36,6 +37,27 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.worker_threads)
+        .enable_all()
+        .build();
+    match runtime {
+        Ok(rt) => rt.block_on(start(config)),
+        Err(e) => {
+            eprintln!("escala-chat: cannot start the runtime: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start(config: Config) -> std::process::ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("healthcheck") {
+        return if probe::run(&config).await {
+            std::process::ExitCode::SUCCESS
+        } else {
+            std::process::ExitCode::FAILURE
+        };
+    }
     if let Err(e) = logging::init(config.log_format) {
         eprintln!("escala-chat: {e}");
         return std::process::ExitCode::from(2);
@@ -62,16 +84,22 @@ async fn run(config: Config) -> Result<(), ServerError> {
     // instance.
     let adapter_config = RedisAdapterConfig::new().with_stream_buffer(config.adapter_buffer);
     let adapter = RedisAdapterCtr::new_with_redis_config(&client, adapter_config).await?;
-    let history = History::new(redis_client::aio::ConnectionManager::new(client).await?, config.history_len);
+    let history = History::new(
+        redis_client::aio::ConnectionManager::new(client).await?,
+        config.history_len,
+    );
     let app = App::new(config.clone(), history);
 
     let (layer, io) = SocketIo::builder()
         .max_payload(config.max_payload_bytes)
         .max_buffer_size(config.socket_buffer)
+        .ws_read_buffer_size(config.ws_read_buffer)
         .with_state(app.clone())
         .with_adapter::<RedisAdapter<_>>(adapter)
         .build_layer();
-    io.ns("/", handlers::on_connect.with(handlers::register)).await.map_err(|e| ServerError::Namespace(e.to_string()))?;
+    io.ns("/", handlers::on_connect.with(handlers::register))
+        .await
+        .map_err(|e| ServerError::Namespace(e.to_string()))?;
 
     let router = http::router(app.clone(), &config.web_dir).layer(layer);
     let listener = tokio::net::TcpListener::bind(config.bind).await?;

@@ -12,7 +12,12 @@ pub struct TokenBucket {
 
 impl TokenBucket {
     pub fn new(rate: f64, burst: f64) -> Self {
-        Self { rate, burst, tokens: burst, last: Instant::now() }
+        Self {
+            rate,
+            burst,
+            tokens: burst,
+            last: Instant::now(),
+        }
     }
 
     /// Takes one token if there is one.

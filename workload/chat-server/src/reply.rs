@@ -20,7 +20,11 @@ pub struct Reply<A: Adapter> {
 impl<A: Adapter> FromMessageParts<A> for Reply<A> {
     type Error = Infallible;
 
-    fn from_message_parts(s: &Arc<Socket<A>>, v: &mut Value, ack_id: &Option<i64>) -> Result<Self, Infallible> {
+    fn from_message_parts(
+        s: &Arc<Socket<A>>,
+        v: &mut Value,
+        ack_id: &Option<i64>,
+    ) -> Result<Self, Infallible> {
         Ok(Self {
             ack: AckSender::from_message_parts(s, v, ack_id)?,
             socket: SocketRef::from_message_parts(s, v, ack_id)?,
@@ -50,7 +54,13 @@ impl<A: Adapter> Reply<A> {
         tracing::debug!(event, code = ?rejection.code, socket = %self.socket.id, "rejected");
         if self.has_callback {
             self.ok(&T::from(rejection));
-        } else if let Err(e) = self.socket.emit(EV_ERROR, &ErrorEvent { event, rejection: &rejection }) {
+        } else if let Err(e) = self.socket.emit(
+            EV_ERROR,
+            &ErrorEvent {
+                event,
+                rejection: &rejection,
+            },
+        ) {
             tracing::debug!(error = %e, "could not send chat_error");
         }
     }

@@ -38,6 +38,10 @@ impl Session {
     /// The nickname if the socket is in `room`.
     pub fn nick_in(&self, room: &str) -> Option<String> {
         let s = self.lock();
-        if s.rooms.contains(room) { s.nick.clone() } else { None }
+        if s.rooms.contains(room) {
+            s.nick.clone()
+        } else {
+            None
+        }
     }
 }

@@ -42,11 +42,18 @@ pub async fn signal() {
 
 pub async fn drain<A: Adapter>(app: &SharedApp, io: &SocketIo<A>) {
     app.start_draining();
-    tracing::info!(grace_ms = app.config.drain_grace.as_millis() as u64, connections = app.connections(), "draining");
+    tracing::info!(
+        grace_ms = app.config.drain_grace.as_millis() as u64,
+        connections = app.connections(),
+        "draining"
+    );
     tokio::time::sleep(app.config.drain_grace).await;
 
     app.start_closing();
-    if tokio::time::timeout(app.config.drain_timeout, app.wait_idle()).await.is_err() {
+    if tokio::time::timeout(app.config.drain_timeout, app.wait_idle())
+        .await
+        .is_err()
+    {
         tracing::warn!("in-flight messages did not finish before the drain timeout");
     }
     tracing::info!(connections = app.connections(), "closing sockets");

@@ -3,20 +3,38 @@
 mod support;
 
 use escala_chat_proto::{
-    Ack, EV_ERROR, EV_JOIN, EV_MESSAGE, ErrorCode, JoinAck, JoinRequest, SendAck, SendMessage, now_us,
+    Ack, EV_ERROR, EV_JOIN, EV_MESSAGE, ErrorCode, JoinAck, JoinRequest, SendAck, SendMessage,
+    now_us,
 };
 use serde_json::json;
-use support::{request, Server, connect, next_named, unique};
+use support::{Server, connect, next_named, request, unique};
 
 fn msg(room: &str, text: String) -> SendMessage {
-    SendMessage { room: room.into(), text, sent_at_us: now_us(), cid: None }
+    SendMessage {
+        room: room.into(),
+        text,
+        sent_at_us: now_us(),
+        cid: None,
+    }
 }
 
 async fn assert_still_serves(server: &Server, room: &str) {
     let (code, body) = server.health().await;
-    assert_eq!((code, body["status"].as_str()), (200, Some("ok")), "health after abuse: {body}");
+    assert_eq!(
+        (code, body["status"].as_str()),
+        (200, Some("ok")),
+        "health after abuse: {body}"
+    );
     let c = connect(server).await;
-    let ack: JoinAck = request(&c, EV_JOIN, &JoinRequest { room: room.into(), nick: "fresh".into() }).await;
+    let ack: JoinAck = request(
+        &c,
+        EV_JOIN,
+        &JoinRequest {
+            room: room.into(),
+            nick: "fresh".into(),
+        },
+    )
+    .await;
     assert!(ack.ok, "{:?}", ack.error);
     let ack: SendAck = request(&c, EV_MESSAGE, &msg(room, "still here".into())).await;
     assert!(ack.ok, "{:?}", ack.error);
@@ -32,17 +50,45 @@ async fn invalid_requests_get_specific_rejections() {
 
     // Room names with control characters, and a blank nickname.
     for bad_room in ["evil\u{1b}[31m", "new\nline", "nul\u{0}"] {
-        let ack: JoinAck = request(&c, EV_JOIN, &JoinRequest { room: bad_room.into(), nick: "x".into() }).await;
-        assert_eq!((ack.ok, code(ack.error)), (false, Some(ErrorCode::InvalidRoom)), "room {bad_room:?}");
+        let ack: JoinAck = request(
+            &c,
+            EV_JOIN,
+            &JoinRequest {
+                room: bad_room.into(),
+                nick: "x".into(),
+            },
+        )
+        .await;
+        assert_eq!(
+            (ack.ok, code(ack.error)),
+            (false, Some(ErrorCode::InvalidRoom)),
+            "room {bad_room:?}"
+        );
     }
-    let ack: JoinAck = request(&c, EV_JOIN, &JoinRequest { room: room.clone(), nick: " ".into() }).await;
+    let ack: JoinAck = request(
+        &c,
+        EV_JOIN,
+        &JoinRequest {
+            room: room.clone(),
+            nick: " ".into(),
+        },
+    )
+    .await;
     assert_eq!(code(ack.error), Some(ErrorCode::InvalidNick));
 
     // Sending before joining.
     let ack: SendAck = request(&c, EV_MESSAGE, &msg(&room, "hi".into())).await;
     assert_eq!(code(ack.error), Some(ErrorCode::NotInRoom));
 
-    let ack: JoinAck = request(&c, EV_JOIN, &JoinRequest { room: room.clone(), nick: "mallory".into() }).await;
+    let ack: JoinAck = request(
+        &c,
+        EV_JOIN,
+        &JoinRequest {
+            room: room.clone(),
+            nick: "mallory".into(),
+        },
+    )
+    .await;
     assert!(ack.ok);
 
     // Oversized and empty messages.
@@ -66,12 +112,18 @@ async fn invalid_requests_get_specific_rejections() {
     assert_eq!(code(ack.error), Some(ErrorCode::UnknownEvent));
     c.emit("drop_tables", &json!({})).unwrap();
     let err = next_named(&mut c, EV_ERROR).await;
-    assert_eq!((err["code"].as_str(), err["event"].as_str()), (Some("unknown_event"), Some("drop_tables")));
+    assert_eq!(
+        (err["code"].as_str(), err["event"].as_str()),
+        (Some("unknown_event"), Some("drop_tables"))
+    );
 
     // A malformed message without a callback is answered with a chat_error event.
     c.emit(EV_MESSAGE, &json!(42)).unwrap();
     let err = next_named(&mut c, EV_ERROR).await;
-    assert_eq!((err["code"].as_str(), err["event"].as_str()), (Some("bad_payload"), Some("message")));
+    assert_eq!(
+        (err["code"].as_str(), err["event"].as_str()),
+        (Some("bad_payload"), Some("message"))
+    );
 
     // The same connection still works after all that.
     let ack: SendAck = request(&c, EV_MESSAGE, &msg(&room, "ok now".into())).await;
@@ -90,27 +142,52 @@ async fn broken_frames_and_oversized_packets_do_not_take_the_server_down() {
     broken.send_raw("49garbage").unwrap();
     // A frame larger than the engine.io payload limit.
     let huge = connect(&server).await;
-    huge.send_raw(format!("42[\"message\",{{\"text\":\"{}\"}}]", "y".repeat(100_000))).unwrap();
+    huge.send_raw(format!(
+        "42[\"message\",{{\"text\":\"{}\"}}]",
+        "y".repeat(100_000)
+    ))
+    .unwrap();
 
     assert_still_serves(&server, &room).await;
 }
 
 #[tokio::test]
 async fn a_flooding_client_is_rate_limited_and_others_are_unaffected() {
-    let server = Server::start("flood", &[("ESCALA_CHAT_RATE_PER_SEC", "5"), ("ESCALA_CHAT_RATE_BURST", "10")]);
+    let server = Server::start(
+        "flood",
+        &[
+            ("ESCALA_CHAT_RATE_PER_SEC", "5"),
+            ("ESCALA_CHAT_RATE_BURST", "10"),
+        ],
+    );
     let room = unique("flood");
     let flooder = connect(&server).await;
-    let ack: JoinAck = request(&flooder, EV_JOIN, &JoinRequest { room: room.clone(), nick: "flood".into() }).await;
+    let ack: JoinAck = request(
+        &flooder,
+        EV_JOIN,
+        &JoinRequest {
+            room: room.clone(),
+            nick: "flood".into(),
+        },
+    )
+    .await;
     assert!(ack.ok);
 
     // 200 messages without waiting for any acknowledgement.
     let pending: Vec<_> = (0..200)
-        .map(|i| flooder.emit_with_ack_rx(EV_MESSAGE, &msg(&room, format!("spam {i}"))).unwrap())
+        .map(|i| {
+            flooder
+                .emit_with_ack_rx(EV_MESSAGE, &msg(&room, format!("spam {i}")))
+                .unwrap()
+        })
         .collect();
     let mut accepted = 0;
     let mut limited = 0;
     for rx in pending {
-        let args = tokio::time::timeout(support::GUARD, rx).await.expect("ack missing").expect("connection closed");
+        let args = tokio::time::timeout(support::GUARD, rx)
+            .await
+            .expect("ack missing")
+            .expect("connection closed");
         let ack: SendAck = serde_json::from_value(args[0].clone()).unwrap();
         match (ack.ok, ack.error.map(|e| e.code)) {
             (true, _) => accepted += 1,
@@ -118,7 +195,10 @@ async fn a_flooding_client_is_rate_limited_and_others_are_unaffected() {
             other => panic!("unexpected ack {other:?}"),
         }
     }
-    assert!(limited > 0 && accepted > 0, "accepted {accepted}, limited {limited}");
+    assert!(
+        limited > 0 && accepted > 0,
+        "accepted {accepted}, limited {limited}"
+    );
     assert!(accepted < 200, "the flood was not limited at all");
 
     // Another client on the same instance is not affected by the flooder's limit.

@@ -3,17 +3,30 @@
 mod support;
 
 use escala_chat_proto::{
-    EV_JOIN, EV_JOINED, EV_LEFT, EV_MESSAGE, EV_TYPING, JoinAck, JoinRequest, SendAck, SendMessage, TypingRequest,
-    now_us,
+    EV_JOIN, EV_JOINED, EV_LEFT, EV_MESSAGE, EV_TYPING, JoinAck, JoinRequest, SendAck, SendMessage,
+    TypingRequest, now_us,
 };
-use support::{request, Server, connect, events_until, next_named, unique};
+use support::{Server, connect, events_until, next_named, request, unique};
 
 fn msg(room: &str, text: &str) -> SendMessage {
-    SendMessage { room: room.into(), text: text.into(), sent_at_us: now_us(), cid: None }
+    SendMessage {
+        room: room.into(),
+        text: text.into(),
+        sent_at_us: now_us(),
+        cid: None,
+    }
 }
 
 async fn join(c: &escala_chat_proto::Client, room: &str, nick: &str) -> JoinAck {
-    let ack: JoinAck = request(&c, EV_JOIN, &JoinRequest { room: room.into(), nick: nick.into() }).await;
+    let ack: JoinAck = request(
+        c,
+        EV_JOIN,
+        &JoinRequest {
+            room: room.into(),
+            nick: nick.into(),
+        },
+    )
+    .await;
     assert!(ack.ok, "join {room} refused: {:?}", ack.error);
     ack
 }
@@ -60,16 +73,35 @@ async fn message_on_instance_a_reaches_room_members_on_instance_b_only() {
     let ack: SendAck = request(&erin, EV_MESSAGE, &msg(&other, "marker")).await;
     assert!(ack.ok);
     let seen = events_until(&mut carol, EV_MESSAGE, "text", "marker").await;
-    let leaked: Vec<_> = seen.iter().filter(|(n, v)| n == EV_MESSAGE && v["room"] == room.as_str()).collect();
-    assert!(leaked.is_empty(), "carol got messages of a room she is not in: {leaked:?}");
-    assert!(seen.iter().all(|(_, v)| v["room"] == other.as_str()), "carol saw: {seen:?}");
+    let leaked: Vec<_> = seen
+        .iter()
+        .filter(|(n, v)| n == EV_MESSAGE && v["room"] == room.as_str())
+        .collect();
+    assert!(
+        leaked.is_empty(),
+        "carol got messages of a room she is not in: {leaked:?}"
+    );
+    assert!(
+        seen.iter().all(|(_, v)| v["room"] == other.as_str()),
+        "carol saw: {seen:?}"
+    );
 
     // The typing indicator crosses instances too, and names the typist.
-    let ack: escala_chat_proto::Ack =
-        request(&alice, EV_TYPING, &TypingRequest { room: room.clone(), typing: true }).await;
+    let ack: escala_chat_proto::Ack = request(
+        &alice,
+        EV_TYPING,
+        &TypingRequest {
+            room: room.clone(),
+            typing: true,
+        },
+    )
+    .await;
     assert!(ack.ok);
     let typing = next_named(&mut bob, EV_TYPING).await;
-    assert_eq!((typing["nick"].as_str(), typing["typing"].as_bool()), (Some("alice"), Some(true)));
+    assert_eq!(
+        (typing["nick"].as_str(), typing["typing"].as_bool()),
+        (Some("alice"), Some(true))
+    );
 
     // Leaving (here by disconnecting) is announced to the room on the other instance.
     drop(alice);

@@ -4,10 +4,12 @@ mod support;
 
 use std::collections::HashSet;
 
-use escala_chat_proto::{EV_JOIN, EV_MESSAGE, ErrorCode, Incoming, JoinAck, JoinRequest, SendAck, SendMessage, now_us};
+use escala_chat_proto::{
+    EV_JOIN, EV_MESSAGE, ErrorCode, Incoming, JoinAck, JoinRequest, SendAck, SendMessage, now_us,
+};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use support::{request, GUARD, Server, connect, unique};
+use support::{GUARD, Server, connect, request, unique};
 
 const ENV: &[(&str, &str)] = &[
     ("ESCALA_CHAT_RATE_PER_SEC", "1000000"),
@@ -23,10 +25,26 @@ async fn sigterm_during_load_loses_no_acknowledged_message() {
     let room = unique("term");
 
     let mut receiver = connect(&b).await;
-    let ack: JoinAck = request(&receiver, EV_JOIN, &JoinRequest { room: room.clone(), nick: "rx".into() }).await;
+    let ack: JoinAck = request(
+        &receiver,
+        EV_JOIN,
+        &JoinRequest {
+            room: room.clone(),
+            nick: "rx".into(),
+        },
+    )
+    .await;
     assert!(ack.ok);
     let sender = connect(&a).await;
-    let ack: JoinAck = request(&sender, EV_JOIN, &JoinRequest { room: room.clone(), nick: "tx".into() }).await;
+    let ack: JoinAck = request(
+        &sender,
+        EV_JOIN,
+        &JoinRequest {
+            room: room.clone(),
+            nick: "tx".into(),
+        },
+    )
+    .await;
     assert!(ack.ok);
 
     // Keep 16 messages in flight; SIGTERM instance A once 300 are acknowledged, and go on sending until A
@@ -39,14 +57,24 @@ async fn sigterm_during_load_loses_no_acknowledged_message() {
     let mut open = true;
     loop {
         while open && in_flight.len() < 16 {
-            let m = SendMessage { room: room.clone(), text: format!("m{seq}"), sent_at_us: now_us(), cid: None };
+            let m = SendMessage {
+                room: room.clone(),
+                text: format!("m{seq}"),
+                sent_at_us: now_us(),
+                cid: None,
+            };
             seq += 1;
             match sender.emit_with_ack_rx(EV_MESSAGE, &m) {
                 Ok(rx) => in_flight.push(rx),
                 Err(_) => open = false,
             }
         }
-        let Some(result) = tokio::time::timeout(GUARD, in_flight.next()).await.expect("ack stalled") else { break };
+        let Some(result) = tokio::time::timeout(GUARD, in_flight.next())
+            .await
+            .expect("ack stalled")
+        else {
+            break;
+        };
         match result {
             Ok(args) => {
                 let ack: SendAck = serde_json::from_value(args[0].clone()).unwrap();
@@ -54,7 +82,9 @@ async fn sigterm_during_load_loses_no_acknowledged_message() {
                     (true, Some(id), _) => {
                         acked.insert(id);
                     }
-                    (false, _, Some(e)) if e.code == ErrorCode::ShuttingDown => refused_shutting_down += 1,
+                    (false, _, Some(e)) if e.code == ErrorCode::ShuttingDown => {
+                        refused_shutting_down += 1
+                    }
                     other => panic!("unexpected ack {other:?}"),
                 }
             }
@@ -70,7 +100,10 @@ async fn sigterm_during_load_loses_no_acknowledged_message() {
     assert!(a.wait_exit(), "instance A did not exit cleanly");
     // Whether a send lands in the short closing window is a matter of timing; either outcome is valid, and
     // neither counts as acknowledged.
-    eprintln!("acknowledged {}, refused with shutting_down {refused_shutting_down}", acked.len());
+    eprintln!(
+        "acknowledged {}, refused with shutting_down {refused_shutting_down}",
+        acked.len()
+    );
 
     // Everything acknowledged reached the member on B...
     let mut missing = acked.clone();
@@ -80,15 +113,30 @@ async fn sigterm_during_load_loses_no_acknowledged_message() {
                 missing.remove(args[0]["id"].as_str().unwrap());
             }
             Ok(Some(Incoming::Event { .. })) => {}
-            other => panic!("{} acknowledged messages never reached B ({other:?})", missing.len()),
+            other => panic!(
+                "{} acknowledged messages never reached B ({other:?})",
+                missing.len()
+            ),
         }
     }
     // ...and is in the room history.
     let late = connect(&b).await;
-    let ack: JoinAck = request(&late, EV_JOIN, &JoinRequest { room: room.clone(), nick: "late".into() }).await;
+    let ack: JoinAck = request(
+        &late,
+        EV_JOIN,
+        &JoinRequest {
+            room: room.clone(),
+            nick: "late".into(),
+        },
+    )
+    .await;
     let stored: HashSet<String> = ack.history.into_iter().map(|m| m.id).collect();
     let lost: Vec<_> = acked.difference(&stored).collect();
-    assert!(lost.is_empty(), "{} acknowledged messages missing from history", lost.len());
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged messages missing from history",
+        lost.len()
+    );
 }
 
 #[tokio::test]
@@ -113,7 +161,10 @@ async fn health_reports_draining_then_new_connections_are_refused() {
 
     // A connected client is closed by the server when the grace period ends.
     loop {
-        match tokio::time::timeout(GUARD, existing.next()).await.expect("not closed in time") {
+        match tokio::time::timeout(GUARD, existing.next())
+            .await
+            .expect("not closed in time")
+        {
             Some(Incoming::Closed) | None => break,
             Some(_) => {}
         }

@@ -23,7 +23,10 @@ pub fn redis_url() -> String {
 pub fn unique(name: &str) -> String {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let micros = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_micros();
+    let micros = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros();
     format!("{name}-{:x}-{n}", micros % 0xffff_ffff)
 }
 
@@ -46,7 +49,10 @@ impl Server {
             .env("ESCALA_CHAT_INSTANCE_ID", name)
             .env("ESCALA_CHAT_LOG_FORMAT", "json")
             .env("ESCALA_CHAT_DRAIN_GRACE_MS", "200")
-            .env("RUST_LOG", std::env::var("ESCALA_TEST_SERVER_LOG").unwrap_or_else(|_| "info".into()))
+            .env(
+                "RUST_LOG",
+                std::env::var("ESCALA_TEST_SERVER_LOG").unwrap_or_else(|_| "info".into()),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         for (k, v) in extra {
@@ -63,14 +69,23 @@ impl Server {
             }
         });
         let port = loop {
-            let line = rx.recv_timeout(GUARD).unwrap_or_else(|_| panic!("{name} did not start listening"));
-            let Ok(v) = serde_json::from_str::<Value>(&line) else { continue };
+            let line = rx
+                .recv_timeout(GUARD)
+                .unwrap_or_else(|_| panic!("{name} did not start listening"));
+            let Ok(v) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
             if v["message"] == "listening" {
                 let addr = v["addr"].as_str().expect("addr field").to_string();
                 break addr.rsplit(':').next().unwrap().parse::<u16>().unwrap();
             }
         };
-        Self { child, url: format!("http://127.0.0.1:{port}"), port, lines: rx }
+        Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            port,
+            lines: rx,
+        }
     }
 
     pub fn pid(&self) -> u32 {
@@ -78,7 +93,10 @@ impl Server {
     }
 
     pub fn sigterm(&self) {
-        let status = Command::new("kill").args(["-TERM", &self.pid().to_string()]).status().expect("kill");
+        let status = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .expect("kill");
         assert!(status.success());
     }
 
@@ -89,7 +107,10 @@ impl Server {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
                 return status.success();
             }
-            assert!(std::time::Instant::now() < deadline, "server did not exit after SIGTERM");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "server did not exit after SIGTERM"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -101,8 +122,12 @@ impl Server {
 
     /// GET /healthz: (status code, body).
     pub async fn health(&self) -> (u16, Value) {
-        let mut s = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.expect("connect");
-        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.unwrap();
+        let mut s = tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+            .await
+            .expect("connect");
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
         let mut buf = String::new();
         s.read_to_string(&mut buf).await.unwrap();
         let code = buf.split_whitespace().nth(1).unwrap().parse().unwrap();
@@ -119,7 +144,11 @@ impl Drop for Server {
 }
 
 /// A request with its acknowledgement, guarded against a missing ack.
-pub async fn request<T: serde::Serialize + ?Sized, R: serde::de::DeserializeOwned>(c: &Client, event: &str, data: &T) -> R {
+pub async fn request<T: serde::Serialize + ?Sized, R: serde::de::DeserializeOwned>(
+    c: &Client,
+    event: &str,
+    data: &T,
+) -> R {
     tokio::time::timeout(GUARD, c.request(event, data))
         .await
         .unwrap_or_else(|_| panic!("no ack for {event}"))
@@ -127,15 +156,27 @@ pub async fn request<T: serde::Serialize + ?Sized, R: serde::de::DeserializeOwne
 }
 
 pub async fn connect(server: &Server) -> Client {
-    tokio::time::timeout(GUARD, Client::connect(&server.url)).await.expect("connect timed out").expect("connect")
+    tokio::time::timeout(GUARD, Client::connect(&server.url))
+        .await
+        .expect("connect timed out")
+        .expect("connect")
 }
 
 /// The next event named `name`, skipping others. Panics if the connection closes or nothing comes in time.
 pub async fn next_named(client: &mut Client, name: &str) -> Value {
     loop {
-        match tokio::time::timeout(GUARD, client.next()).await.expect("no event in time") {
-            Some(Incoming::Event { name: n, mut args, .. }) if n == name => {
-                return if args.is_empty() { Value::Null } else { args.swap_remove(0) };
+        match tokio::time::timeout(GUARD, client.next())
+            .await
+            .expect("no event in time")
+        {
+            Some(Incoming::Event {
+                name: n, mut args, ..
+            }) if n == name => {
+                return if args.is_empty() {
+                    Value::Null
+                } else {
+                    args.swap_remove(0)
+                };
             }
             Some(Incoming::Event { .. }) => {}
             Some(Incoming::Closed) | None => panic!("connection closed while waiting for {name}"),
@@ -144,12 +185,26 @@ pub async fn next_named(client: &mut Client, name: &str) -> Value {
 }
 
 /// All events up to and including the first `name` event whose `field` equals `value`.
-pub async fn events_until(client: &mut Client, name: &str, field: &str, value: &str) -> Vec<(String, Value)> {
+pub async fn events_until(
+    client: &mut Client,
+    name: &str,
+    field: &str,
+    value: &str,
+) -> Vec<(String, Value)> {
     let mut seen = Vec::new();
     loop {
-        match tokio::time::timeout(GUARD, client.next()).await.expect("no event in time") {
-            Some(Incoming::Event { name: n, mut args, .. }) => {
-                let v = if args.is_empty() { Value::Null } else { args.swap_remove(0) };
+        match tokio::time::timeout(GUARD, client.next())
+            .await
+            .expect("no event in time")
+        {
+            Some(Incoming::Event {
+                name: n, mut args, ..
+            }) => {
+                let v = if args.is_empty() {
+                    Value::Null
+                } else {
+                    args.swap_remove(0)
+                };
                 let done = n == name && v[field] == value;
                 seen.push((n, v));
                 if done {
