@@ -129,6 +129,12 @@ $('text').addEventListener('input', () => {
   }
 });
 
+// Shareable links: ?room=NAME prefills the room, and with &nick=NAME as well the page joins right away.
+const params = new URLSearchParams(window.location.search);
+if (params.get('room')) $('room').value = params.get('room');
+if (params.get('nick')) $('nick').value = params.get('nick');
+if (params.get('room') && params.get('nick')) $('login').requestSubmit();
+
 socket.on('message', (m) => push(m.room, m));
 socket.on('user_joined', (n) => push(n.room, { notice: `${n.nick} joined` }));
 socket.on('user_left', (n) => push(n.room, { notice: `${n.nick} left` }));
