@@ -367,10 +367,13 @@ async fn per_zone_nat_over_three_zones_and_a_shrink_deletes_the_orphans() {
     assert!(tagged_resources(&ec2, &stack).await.is_empty());
 }
 
+/// A broken rule and the edit that breaks it.
+type Case = (Rule, Box<dyn Fn(&mut Spec)>);
+
 #[tokio::test]
 async fn invalid_specs_are_refused_before_anything_is_created() {
     let ec2 = ec2_at(emulator()).await;
-    let cases: Vec<(Rule, Box<dyn Fn(&mut Spec)>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             Rule::VpcCidr,
             Box::new(|s| s.network.vpc_cidr = "10.0.0.0/33".into()),

@@ -14,9 +14,12 @@ use crate::planner::{discover, plan};
 use crate::progress::RecordedProgress;
 use crate::task::{Prop, TaskError};
 
+/// A fake object: physical id, properties, deletion wave and the logical ids it depends on.
+type Object = (String, BTreeMap<String, String>, u8, Vec<String>);
+
 #[derive(Debug, Default)]
 struct Cloud {
-    objects: Mutex<BTreeMap<String, (String, BTreeMap<String, String>, u8, Vec<String>)>>,
+    objects: Mutex<BTreeMap<String, Object>>,
     next: AtomicUsize,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,

@@ -150,20 +150,25 @@ pub trait Task<C>: Send + Sync + Debug {
             detail: current.outputs.clone(),
         }
     }
-    /// The managed properties as they should be.
-    fn desired(&self) -> BTreeMap<String, Prop>;
+    /// The managed properties as they should be. None by default: the object only has to exist.
+    fn desired(&self) -> BTreeMap<String, Prop> {
+        BTreeMap::new()
+    }
     /// The object as it is, or `None` when it doesn't exist (yet).
     async fn find(&self, ctx: &C, refs: &Refs) -> Result<Option<Observed>, TaskError>;
     /// Creates the object, tagged atomically where the cloud allows, so a crash never orphans it.
     async fn create(&self, ctx: &C, refs: &Refs) -> Result<Observed, TaskError>;
-    /// Changes mutable properties in place.
+    /// Changes mutable properties in place. The default suits tasks without mutable properties:
+    /// the planner never asks them for an update, since any change to them is a replace.
     async fn update(
         &self,
-        ctx: &C,
-        refs: &Refs,
+        _ctx: &C,
+        _refs: &Refs,
         current: &Observed,
-        changes: &[FieldChange],
-    ) -> Result<Observed, TaskError>;
+        _changes: &[FieldChange],
+    ) -> Result<Observed, TaskError> {
+        Ok(current.clone())
+    }
 }
 
 /// Something that exists in the cloud for a stack, found by its tags or as an untagged dependent of

@@ -59,14 +59,14 @@ impl Faults {
                 message: format!("injected: {action} keeps failing"),
             };
         }
-        if self.throttle_every.is_some_and(|k| n % k == 0) {
+        if self.throttle_every.is_some_and(|k| n.is_multiple_of(k)) {
             return Decision::Fail {
                 status: 503,
                 code: "RequestLimitExceeded".into(),
                 message: "Request limit exceeded.".into(),
             };
         }
-        if self.error_500_every.is_some_and(|k| n % k == 0) {
+        if self.error_500_every.is_some_and(|k| n.is_multiple_of(k)) {
             return Decision::Fail {
                 status: 500,
                 code: "InternalError".into(),

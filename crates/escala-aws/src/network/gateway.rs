@@ -1,11 +1,8 @@
 //! The internet gateway and its attachment to the VPC.
 
-use std::collections::BTreeMap;
-
 use async_trait::async_trait;
 use aws_sdk_ec2::types::ResourceType;
-use escala_core::plan::FieldChange;
-use escala_core::task::{Observed, Prop, Refs, Task, TaskError};
+use escala_core::task::{Observed, Refs, Task, TaskError};
 
 use super::{IGW, IGW_ATTACHMENT, VPC};
 use crate::context::{is_own, AwsContext};
@@ -29,9 +26,6 @@ impl Task<AwsContext> for InternetGateway {
     }
     fn wave(&self) -> u8 {
         wave::SUBNET
-    }
-    fn desired(&self) -> BTreeMap<String, Prop> {
-        BTreeMap::new()
     }
     async fn find(&self, ctx: &AwsContext, _: &Refs) -> Result<Option<Observed>, TaskError> {
         let out = ctx
@@ -68,15 +62,6 @@ impl Task<AwsContext> for InternetGateway {
                 .unwrap_or_default(),
         ))
     }
-    async fn update(
-        &self,
-        _: &AwsContext,
-        _: &Refs,
-        current: &Observed,
-        _: &[FieldChange],
-    ) -> Result<Observed, TaskError> {
-        Ok(current.clone())
-    }
 }
 
 /// The gateway attached to the VPC. Untagged in AWS: found through the gateway.
@@ -109,9 +94,6 @@ impl Task<AwsContext> for GatewayAttachment {
     fn wave(&self) -> u8 {
         wave::ASSOCIATION
     }
-    fn desired(&self) -> BTreeMap<String, Prop> {
-        BTreeMap::new()
-    }
     async fn find(&self, _: &AwsContext, refs: &Refs) -> Result<Option<Observed>, TaskError> {
         let igw = refs.get(IGW).expect("found through the gateway");
         Ok(igw
@@ -129,14 +111,5 @@ impl Task<AwsContext> for GatewayAttachment {
             .await
             .task()?;
         Ok(Self::observed(igw, vpc))
-    }
-    async fn update(
-        &self,
-        _: &AwsContext,
-        _: &Refs,
-        current: &Observed,
-        _: &[FieldChange],
-    ) -> Result<Observed, TaskError> {
-        Ok(current.clone())
     }
 }

@@ -36,9 +36,6 @@ impl Task<AwsContext> for ElasticIp {
     fn wave(&self) -> u8 {
         wave::ROUTE_TABLE
     }
-    fn desired(&self) -> BTreeMap<String, Prop> {
-        BTreeMap::new()
-    }
     async fn find(&self, ctx: &AwsContext, _: &Refs) -> Result<Option<Observed>, TaskError> {
         let out = ctx
             .ec2
@@ -73,15 +70,6 @@ impl Task<AwsContext> for ElasticIp {
             out.public_ip().unwrap_or_default().into(),
         );
         Ok(o)
-    }
-    async fn update(
-        &self,
-        _: &AwsContext,
-        _: &Refs,
-        current: &Observed,
-        _: &[FieldChange],
-    ) -> Result<Observed, TaskError> {
-        Ok(current.clone())
     }
 }
 
@@ -162,11 +150,11 @@ impl Task<AwsContext> for NatGateway {
                 Some(NatGatewayState::Pending | NatGatewayState::Available)
             )
         };
-        let mine = out
+        let mut mine = out
             .nat_gateways()
             .iter()
             .filter(|n| is_own(n.tags(), &ctx.stack, Some(&self.id)));
-        Ok(mine.filter(live).next().map(|n| {
+        Ok(mine.find(live).map(|n| {
             let state = n.state().map(NatGatewayState::as_str).unwrap_or("unknown");
             Observed::new(n.nat_gateway_id().unwrap_or_default()).with_prop("state", state)
         }))

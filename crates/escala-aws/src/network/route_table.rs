@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use aws_sdk_ec2::types::ResourceType;
-use escala_core::plan::FieldChange;
 use escala_core::task::{Observed, Prop, Refs, Task, TaskError};
 
 use super::{IGW, IGW_ATTACHMENT, VPC};
@@ -33,9 +32,6 @@ impl Task<AwsContext> for RouteTable {
     }
     fn wave(&self) -> u8 {
         wave::ROUTE_TABLE
-    }
-    fn desired(&self) -> BTreeMap<String, Prop> {
-        BTreeMap::new()
     }
     async fn find(&self, ctx: &AwsContext, _: &Refs) -> Result<Option<Observed>, TaskError> {
         let out = ctx
@@ -83,15 +79,6 @@ impl Task<AwsContext> for RouteTable {
                 .and_then(|r| r.route_table_id())
                 .unwrap_or_default(),
         ))
-    }
-    async fn update(
-        &self,
-        _: &AwsContext,
-        _: &Refs,
-        current: &Observed,
-        _: &[FieldChange],
-    ) -> Result<Observed, TaskError> {
-        Ok(current.clone())
     }
 }
 
@@ -193,15 +180,6 @@ impl Task<AwsContext> for Route {
         req.send().await.task()?;
         Ok(self.observed(table, target))
     }
-    async fn update(
-        &self,
-        _: &AwsContext,
-        _: &Refs,
-        current: &Observed,
-        _: &[FieldChange],
-    ) -> Result<Observed, TaskError> {
-        Ok(current.clone())
-    }
 }
 
 /// A subnet's association with a route table.
@@ -239,9 +217,6 @@ impl Task<AwsContext> for Association {
     fn wave(&self) -> u8 {
         wave::ASSOCIATION
     }
-    fn desired(&self) -> BTreeMap<String, Prop> {
-        BTreeMap::new()
-    }
     async fn find(&self, _: &AwsContext, refs: &Refs) -> Result<Option<Observed>, TaskError> {
         let table = refs.get(&self.table).expect("found through its table");
         let subnet = refs.id(&self.subnet)?;
@@ -260,14 +235,5 @@ impl Task<AwsContext> for Association {
             .await
             .task()?;
         Ok(Observed::new(out.association_id().unwrap_or_default()))
-    }
-    async fn update(
-        &self,
-        _: &AwsContext,
-        _: &Refs,
-        current: &Observed,
-        _: &[FieldChange],
-    ) -> Result<Observed, TaskError> {
-        Ok(current.clone())
     }
 }

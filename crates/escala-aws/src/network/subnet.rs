@@ -84,16 +84,6 @@ impl Task<AwsContext> for Subnet {
         o.outputs.insert(MAP_PUBLIC_IP.into(), "false".into());
         Ok(o)
     }
-    async fn update(
-        &self,
-        _: &AwsContext,
-        _: &Refs,
-        current: &Observed,
-        _: &[FieldChange],
-    ) -> Result<Observed, TaskError> {
-        // Block and zone are immutable: the planner replaces instead.
-        Ok(current.clone())
-    }
 }
 
 /// Instances launched in a public subnet get a public IP.

@@ -64,16 +64,6 @@ impl Task<AwsContext> for Vpc {
         let id = out.vpc().and_then(|v| v.vpc_id()).unwrap_or_default();
         Ok(Observed::new(id).with_prop("cidr", &self.cidr))
     }
-    async fn update(
-        &self,
-        _: &AwsContext,
-        _: &Refs,
-        current: &Observed,
-        _: &[FieldChange],
-    ) -> Result<Observed, TaskError> {
-        // The block is the VPC's only managed property and it is immutable: the planner replaces.
-        Ok(current.clone())
-    }
 }
 
 /// DNS resolution (always on) and DNS hostnames (the Spec's choice), both changeable in place.

@@ -1,0 +1,224 @@
+//! bench-network: provisions the seed network through a proxy that adds latency to every AWS call,
+//! once with `escala apply` and once with a sequential AWS CLI script, side by side on the same
+//! emulator, and prints wall times, call counts and the critical-path lower bound.
+//!
+//! Usage: bench-network [--latency-ms 50] [--runs 3] [--escala PATH] [--aws PATH]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use escala_aws::connect::Target;
+use escala_aws::credentials::KeyringStore;
+use escala_aws::session::Session;
+use escala_core::spec::Spec;
+use escala_sandbox::Emulator;
+use escala_testkit::{FaultProxy, Faults};
+
+struct Args {
+    latency: Duration,
+    runs: usize,
+    escala: PathBuf,
+    aws: PathBuf,
+}
+
+fn args() -> Args {
+    let exe_dir = std::env::current_exe()
+        .expect("own path")
+        .parent()
+        .expect("a folder")
+        .to_path_buf();
+    let cache = std::env::var("ESCALA_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").expect("HOME")).join(".cache/escala")
+        });
+    let mut a = Args {
+        latency: Duration::from_millis(50),
+        runs: 3,
+        escala: exe_dir.join("escala"),
+        aws: cache.join("venv/bin/aws"),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--latency-ms" => {
+                a.latency = Duration::from_millis(value.parse().expect("milliseconds"))
+            }
+            "--runs" => a.runs = value.parse().expect("a count"),
+            "--escala" => a.escala = value.into(),
+            "--aws" => a.aws = value.into(),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    a
+}
+
+struct Run {
+    wall: Duration,
+    calls: u64,
+    by_action: BTreeMap<String, u64>,
+}
+
+fn spec_file(stack: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("escala-bench-{stack}.yaml"));
+    std::fs::write(&path, Spec::seed_network(stack, "us-east-1").to_yaml())
+        .expect("writing the spec");
+    path
+}
+
+/// What ended up tagged for the stack, by kind, as Escala's own discovery sees it.
+async fn inventory(endpoint: &str, stack: &str) -> BTreeMap<String, usize> {
+    let session = Session::connect(
+        &Target::sandbox(endpoint),
+        "us-east-1",
+        stack,
+        &KeyringStore::new("unused"),
+    )
+    .await
+    .expect("session");
+    let mut kinds = BTreeMap::new();
+    for f in session.discover().await.expect("discovery") {
+        *kinds.entry(f.kind).or_default() += 1;
+    }
+    kinds
+}
+
+async fn timed(proxy: &FaultProxy, mut command: Command) -> Run {
+    proxy.reset_stats();
+    let started = Instant::now();
+    let out = tokio::task::spawn_blocking(move || command.output().expect("runs"))
+        .await
+        .expect("joins");
+    let wall = started.elapsed();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stats = proxy.stats();
+    Run {
+        wall,
+        calls: stats.requests,
+        by_action: stats.by_action,
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let a = args();
+    let emulator = Emulator::start().expect("the emulator starts (run scripts/setup.sh)");
+    let proxy = FaultProxy::start(
+        emulator.endpoint(),
+        Faults {
+            latency: a.latency,
+            ..Faults::default()
+        },
+    )
+    .await
+    .expect("proxy");
+    let home = std::env::temp_dir().join(format!("escala-bench-home-{}", std::process::id()));
+
+    // The critical path: the longest chain of Escala's tasks, plus the NAT gateway's wait for
+    // "available" (one more call that can't start before the create returns).
+    let probe = Session::connect(
+        &Target::sandbox(emulator.endpoint()),
+        "us-east-1",
+        "probe",
+        &KeyringStore::new("unused"),
+    )
+    .await
+    .expect("session");
+    let depth = probe
+        .prepare(&Spec::seed_network("probe", "us-east-1"))
+        .await
+        .expect("valid")
+        .dependency_depth()
+        + 1;
+    let bound = a.latency * depth as u32;
+
+    let (mut escala_runs, mut script_runs) = (Vec::new(), Vec::new());
+    let mut last: Option<(Run, Run)> = None;
+    for i in 0..a.runs {
+        emulator.reset().expect("reset");
+        let stack = format!("bench-escala-{i}");
+        let mut c = Command::new(&a.escala);
+        c.args(["apply", "--yes", "-f"])
+            .arg(spec_file(&stack))
+            .env("ESCALA_HOME", &home)
+            .env("ESCALA_ENDPOINT_URL", proxy.endpoint());
+        let escala = timed(&proxy, c).await;
+        let escala_kinds = inventory(emulator.endpoint(), &stack).await;
+
+        emulator.reset().expect("reset");
+        let stack = format!("bench-awscli-{i}");
+        let mut c = Command::new("bash");
+        c.arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/awscli/seed-network.sh"
+        ))
+        .env("AWS", &a.aws)
+        .env("ENDPOINT", proxy.endpoint())
+        .env("STACK", &stack);
+        let script = timed(&proxy, c).await;
+        let script_kinds = inventory(emulator.endpoint(), &stack).await;
+        assert_eq!(
+            escala_kinds, script_kinds,
+            "both sides must build the same network"
+        );
+
+        println!(
+            "run {}: escala {:>6.0} ms, {:>2} calls | aws cli script {:>6.0} ms, {:>2} calls",
+            i + 1,
+            escala.wall.as_secs_f64() * 1e3,
+            escala.calls,
+            script.wall.as_secs_f64() * 1e3,
+            script.calls
+        );
+        escala_runs.push(escala.wall);
+        script_runs.push(script.wall);
+        last = Some((escala, script));
+    }
+    let _ = std::fs::remove_dir_all(&home);
+    let (escala, script) = last.expect("at least one run");
+    let (e, s) = (median(escala_runs), median(script_runs));
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!();
+    println!(
+        "latency added per call:        {} ms",
+        a.latency.as_millis()
+    );
+    println!(
+        "escala apply (median):         {:.0} ms, {} calls",
+        ms(e),
+        escala.calls
+    );
+    println!(
+        "sequential aws cli (median):   {:.0} ms, {} calls",
+        ms(s),
+        script.calls
+    );
+    println!(
+        "speed-up:                      {:.1}x  (target: at least 5x)",
+        ms(s) / ms(e)
+    );
+    println!(
+        "critical path lower bound:     {:.0} ms  ({depth} dependent calls x {} ms)",
+        ms(bound),
+        a.latency.as_millis()
+    );
+    println!(
+        "escala / critical path:        {:.2}x  (target: at most 1.5x)",
+        ms(e) / ms(bound)
+    );
+    println!("escala calls by action:        {:?}", escala.by_action);
+    println!("aws cli calls by action:       {:?}", script.by_action);
+}
