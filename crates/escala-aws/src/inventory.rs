@@ -9,8 +9,9 @@ use aws_sdk_ec2::client::Waiters;
 use aws_sdk_ec2::types::{Filter, NatGatewayState};
 use escala_core::task::{Found, Inventory, TaskError};
 
-use crate::context::{is_own, logical_id, AwsContext};
-use crate::sdk::{wait_through_transients, SdkResultExt};
+use crate::context::{filter, is_own, logical_id, AwsContext};
+use crate::sdk::{read, wait_through_transients, SdkResultExt};
+use escala_core::tags;
 
 /// Deletion waves, first to last. Objects of one wave don't depend on each other.
 pub mod wave {
@@ -63,52 +64,56 @@ fn dependent(kind: &str, id: String, parent: &str, wave: u8, detail: &[(&str, &s
 #[async_trait]
 impl Inventory<AwsContext> for NetworkInventory {
     async fn discover(&self, ctx: &AwsContext) -> Result<Vec<Found>, TaskError> {
-        let mine: Vec<Filter> = vec![ctx.stack_filter()];
         let ec2 = &ctx.ec2;
+        // One cheap question first: does anything carry the stack's tag? For a new stack (the
+        // first apply, a finished destroy) the answer ends discovery in a single small call.
+        let any = read(|| async {
+            ec2.describe_tags()
+                .filters(filter("key", tags::STACK))
+                .filters(filter("value", &ctx.stack))
+                .max_results(5)
+                .send()
+                .await
+                .task()
+        })
+        .await?;
+        if any.tags().is_empty() {
+            return Ok(vec![]);
+        }
+        let mine: Vec<Filter> = vec![ctx.stack_filter()];
+        let f = || Some(mine.clone());
         let (vpcs, subnets, igws, tables, addresses, nats) = tokio::try_join!(
-            async {
-                ec2.describe_vpcs()
-                    .set_filters(Some(mine.clone()))
-                    .send()
-                    .await
-                    .task()
-            },
-            async {
-                ec2.describe_subnets()
-                    .set_filters(Some(mine.clone()))
-                    .send()
-                    .await
-                    .task()
-            },
-            async {
+            read(|| async { ec2.describe_vpcs().set_filters(f()).send().await.task() }),
+            read(|| async { ec2.describe_subnets().set_filters(f()).send().await.task() }),
+            read(|| async {
                 ec2.describe_internet_gateways()
-                    .set_filters(Some(mine.clone()))
+                    .set_filters(f())
                     .send()
                     .await
                     .task()
-            },
-            async {
+            }),
+            read(|| async {
                 ec2.describe_route_tables()
-                    .set_filters(Some(mine.clone()))
+                    .set_filters(f())
                     .send()
                     .await
                     .task()
-            },
-            async {
+            }),
+            read(|| async {
                 ec2.describe_addresses()
-                    .set_filters(Some(mine.clone()))
+                    .set_filters(f())
                     .send()
                     .await
                     .task()
-            },
-            async {
+            }),
+            read(|| async {
                 ec2.describe_nat_gateways()
-                    .set_filter(Some(mine.clone()))
+                    .set_filter(f())
                     .filter(crate::network::nat_live_or_deleting())
                     .send()
                     .await
                     .task()
-            },
+            }),
         )?;
         let mut out = Vec::new();
         let deleted = |n: &&aws_sdk_ec2::types::NatGateway| {

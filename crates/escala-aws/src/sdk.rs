@@ -116,6 +116,26 @@ where
     }
 }
 
+/// Runs a read, retrying a retryable failure a few times on the spot. Reads are safe to repeat, and
+/// discovery sends several at once: one throttled call must not make the engine redo the batch.
+pub(crate) async fn read<T, F, Fut>(mut call: F) -> Result<T, TaskError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, TaskError>>,
+{
+    let mut delay = Duration::from_millis(50);
+    for _ in 0..4 {
+        match call().await {
+            Err(e) if e.class == ErrorClass::Retryable => {
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
+            done => return done,
+        }
+    }
+    call().await
+}
+
 /// The same, for calls outside the engine (credentials, IAM).
 pub(crate) fn api_error<E>(operation: &'static str, err: SdkError<E, Response>) -> AwsError
 where

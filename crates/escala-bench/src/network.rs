@@ -2,11 +2,11 @@
 //! once with `escala apply` and once with a sequential AWS CLI script, side by side on the same
 //! emulator, and prints wall times, call counts and the critical-path lower bound.
 //!
-//! Usage: bench-network [--latency-ms 50] [--runs 3] [--escala PATH] [--aws PATH]
+//! Usage: bench-network [--latency-ms 50] [--runs 3] [--escala PATH] [--aws PATH] [--trace]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use escala_aws::connect::Target;
@@ -21,6 +21,8 @@ struct Args {
     runs: usize,
     escala: PathBuf,
     aws: PathBuf,
+    /// Print when each of Escala's tasks finished, for finding where the time goes.
+    trace: bool,
 }
 
 fn args() -> Args {
@@ -39,9 +41,14 @@ fn args() -> Args {
         runs: 3,
         escala: exe_dir.join("escala"),
         aws: cache.join("venv/bin/aws"),
+        trace: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--trace" {
+            a.trace = true;
+            continue;
+        }
         let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
         match flag.as_str() {
             "--latency-ms" => {
@@ -86,19 +93,45 @@ async fn inventory(endpoint: &str, stack: &str) -> BTreeMap<String, usize> {
     kinds
 }
 
-async fn timed(proxy: &FaultProxy, mut command: Command) -> Run {
+/// The emulator builds a region's EC2 backend on first use after a reset, which takes about a
+/// second: done here, outside the timing, so neither side pays for it.
+async fn warm(endpoint: &str) {
+    let session = Session::connect(
+        &Target::sandbox(endpoint),
+        "us-east-1",
+        "warm-up",
+        &KeyringStore::new("unused"),
+    )
+    .await
+    .expect("session");
+    session.region_zones().await.expect("zones");
+    session.discover().await.expect("discovery");
+}
+
+async fn timed(proxy: &FaultProxy, mut command: Command, trace: bool) -> Run {
+    use std::io::{BufRead, BufReader};
     proxy.reset_stats();
+    command.stdout(Stdio::null()).stderr(Stdio::piped());
     let started = Instant::now();
-    let out = tokio::task::spawn_blocking(move || command.output().expect("runs"))
-        .await
-        .expect("joins");
-    let wall = started.elapsed();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (status, wall, log) = tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().expect("runs");
+        let mut log = String::new();
+        let stderr = BufReader::new(child.stderr.take().expect("piped"));
+        for line in stderr.lines().map_while(Result::ok) {
+            log.push_str(&format!(
+                "{:>5} ms  {line}\n",
+                started.elapsed().as_millis()
+            ));
+        }
+        let status = child.wait().expect("waits");
+        (status, started.elapsed(), log)
+    })
+    .await
+    .expect("joins");
+    assert!(status.success(), "{log}");
+    if trace {
+        print!("{log}");
+    }
     let stats = proxy.stats();
     Run {
         wall,
@@ -149,16 +182,18 @@ async fn main() {
     let mut last: Option<(Run, Run)> = None;
     for i in 0..a.runs {
         emulator.reset().expect("reset");
+        warm(emulator.endpoint()).await;
         let stack = format!("bench-escala-{i}");
         let mut c = Command::new(&a.escala);
-        c.args(["apply", "--yes", "-f"])
+        c.args(["apply", "--yes", "--output", "json", "-f"])
             .arg(spec_file(&stack))
             .env("ESCALA_HOME", &home)
             .env("ESCALA_ENDPOINT_URL", proxy.endpoint());
-        let escala = timed(&proxy, c).await;
+        let escala = timed(&proxy, c, a.trace && i == 0).await;
         let escala_kinds = inventory(emulator.endpoint(), &stack).await;
 
         emulator.reset().expect("reset");
+        warm(emulator.endpoint()).await;
         let stack = format!("bench-awscli-{i}");
         let mut c = Command::new("bash");
         c.arg(concat!(
@@ -168,7 +203,7 @@ async fn main() {
         .env("AWS", &a.aws)
         .env("ENDPOINT", proxy.endpoint())
         .env("STACK", &stack);
-        let script = timed(&proxy, c).await;
+        let script = timed(&proxy, c, false).await;
         let script_kinds = inventory(emulator.endpoint(), &stack).await;
         assert_eq!(
             escala_kinds, script_kinds,

@@ -102,7 +102,7 @@ pub async fn apply<C: Send + Sync + 'static>(
         .iter()
         .map(|t| (t.id().to_string(), t.deps()))
         .collect();
-    graph::topo_order(&deps)?;
+    let rank = graph::remaining_depth(&deps)?;
     let mut state: BTreeMap<String, Observed> = plan
         .observed
         .iter()
@@ -117,10 +117,12 @@ pub async fn apply<C: Send + Sync + 'static>(
     loop {
         let stop = !failures.is_empty() || run.cancel.is_cancelled();
         if !stop {
-            let (ready, rest): (Vec<_>, Vec<_>) = pending
+            let (mut ready, rest): (Vec<_>, Vec<_>) = pending
                 .into_iter()
                 .partition(|t| t.deps().iter().all(|d| state.contains_key(d)));
             pending = rest;
+            // Critical path first: the semaphore is first come, first served.
+            ready.sort_by_key(|t| std::cmp::Reverse(rank[t.id()]));
             for task in ready {
                 let refs = Refs(
                     task.deps()

@@ -56,6 +56,23 @@ pub fn depth(deps: &BTreeMap<String, Vec<String>>) -> Result<usize, CoreError> {
     Ok(level.values().copied().max().unwrap_or(0))
 }
 
+/// For each task, the length of the longest chain that starts at it and runs through the tasks
+/// that depend on it. Starting the tasks with the longest chains first keeps the critical path
+/// moving when more tasks are ready than may run at once.
+pub fn remaining_depth(
+    deps: &BTreeMap<String, Vec<String>>,
+) -> Result<BTreeMap<String, usize>, CoreError> {
+    let mut rank: BTreeMap<String, usize> = deps.keys().map(|k| (k.clone(), 1)).collect();
+    for id in topo_order(deps)?.into_iter().rev() {
+        let r = rank[&id];
+        for d in &deps[&id] {
+            let entry = rank.get_mut(d).expect("checked by topo_order");
+            *entry = (*entry).max(r + 1);
+        }
+    }
+    Ok(rank)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the benchmark programs and prints their figures (recorded in BENCHMARKS.md).
+#   ./scripts/bench.sh network   escala apply vs a sequential AWS CLI script, 50 ms per call
+#   ./scripts/bench.sh chat      the Rust chat vs the Node reference (workload/scripts/bench.sh)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+"$ROOT/scripts/setup.sh"
+case "${1:-network}" in
+  network)
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-cli -p escala-bench
+    "$CARGO_TARGET_DIR/release/bench-network" --latency-ms 50 --runs 3
+    ;;
+  chat)
+    "$ROOT/workload/scripts/bench.sh"
+    ;;
+  *)
+    echo "usage: $0 [network|chat]" >&2
+    exit 2
+    ;;
+esac
