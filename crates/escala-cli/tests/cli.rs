@@ -90,13 +90,21 @@ fn plan_apply_status_destroy_in_json() {
     let plan = json(&["plan", "-f", path_str(&spec), "-o", "json"]);
     assert_eq!(plan["plan"]["summary"]["create"], 21);
     assert_eq!(plan["cost"]["monthlyUsd"], 36.5);
-    let applied = json(&["apply", "-f", path_str(&spec), "-o", "json"]);
+    let refused = cli.run(&["apply", "-f", path_str(&spec)]);
+    assert_eq!(
+        refused.status.code(),
+        Some(INVALID),
+        "no terminal, no --yes: {}",
+        text(&refused)
+    );
+    assert!(text(&refused).contains("add --yes"), "{}", text(&refused));
+    let applied = json(&["apply", "-f", path_str(&spec), "--yes", "-o", "json"]);
     assert_eq!(applied["report"]["done"].as_array().unwrap().len(), 21);
     let listed = json(&["status", "-o", "json"]);
     assert_eq!(listed["stacks"][0]["name"], stack.as_str());
     let status = json(&["status", "--stack", &stack, "-o", "json"]);
     assert_eq!(status["inSync"], true);
-    let destroyed = json(&["destroy", "--stack", &stack, "-o", "json"]);
+    let destroyed = json(&["destroy", "--stack", &stack, "--yes", "-o", "json"]);
     assert_eq!(destroyed["report"]["left"].as_array().unwrap().len(), 0);
     assert_eq!(
         json(&["status", "-o", "json"])["stacks"]

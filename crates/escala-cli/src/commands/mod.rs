@@ -20,11 +20,17 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// Asks a yes/no question on a terminal; anywhere else (CI, pipes) the answer is the flag.
+/// Asks a yes/no question on a terminal. Anywhere else (CI, pipes) nobody can answer, so the change
+/// goes ahead only with `--yes`.
 pub(crate) fn confirm(question: &str, yes: bool) -> Result<(), CliError> {
     use std::io::{BufRead, IsTerminal, Write};
-    if yes || !std::io::stdin().is_terminal() {
+    if yes {
         return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Invalid(format!(
+            "{question} There is no terminal to answer on: add --yes to confirm"
+        )));
     }
     eprint!("{question} [y/N] ");
     std::io::stderr().flush().ok();
