@@ -116,19 +116,14 @@ impl Task<AwsContext> for VpcDns {
         ))
     }
     async fn create(&self, ctx: &AwsContext, refs: &Refs) -> Result<Observed, TaskError> {
+        // Only called for a VPC made in this run (an existing VPC always has attributes to find),
+        // so AWS's defaults for a new VPC stand in for a lookup: resolution on, hostnames off.
         let vpc = refs.id(VPC)?;
-        let all: Vec<FieldChange> = self
-            .desired()
-            .into_iter()
-            .map(|(field, p)| FieldChange {
-                field,
-                from: None,
-                to: Some(p.value),
-                forces_replace: false,
-            })
-            .collect();
-        self.update(ctx, refs, &Observed::new(format!("{vpc}/dns")), &all)
-            .await
+        let fresh = Observed::new(format!("{vpc}/dns"))
+            .with_prop("dnsSupport", true)
+            .with_prop("dnsHostnames", false);
+        let changes = escala_core::planner::diff(self, Some(&fresh)).fields;
+        self.update(ctx, refs, &fresh, &changes).await
     }
     async fn update(
         &self,
