@@ -12,9 +12,8 @@ use escala_core::task::{ErrorClass, TaskError};
 
 use crate::AwsError;
 
-/// Codes that mean "try again": throttling, AWS-side failures, and the eventual consistency of a
-/// freshly created object (`InvalidVpcID.NotFound` right after CreateVpc) or of one still in use
-/// while deleting (`DependencyViolation`, an address still held by a NAT gateway being deleted).
+/// Codes that mean "try again": throttling, AWS-side failures, and objects still in use while
+/// deleting (`DependencyViolation`, an address still held by a NAT gateway being deleted).
 fn retryable_code(code: &str) -> bool {
     matches!(
         code,
@@ -30,8 +29,13 @@ fn retryable_code(code: &str) -> bool {
             | "DependencyViolation"
             | "InvalidIPAddress.InUse"
             | "IncorrectState"
-    ) || code.ends_with(".NotFound")
-        || code.ends_with("NotFound")
+    )
+}
+
+/// `InvalidVpcID.NotFound` right after CreateVpc: AWS's eventual consistency. Retried briefly only,
+/// since an id deleted outside Escala stays missing.
+fn eventual_code(code: &str) -> bool {
+    code.ends_with("NotFound")
 }
 
 /// Classifies an SDK error for the engine.
@@ -55,6 +59,8 @@ where
                 .unwrap_or_else(|| format!("no details{}", http(status)));
             if retryable_code(&code) || status.is_some_and(|s| s >= 500) {
                 TaskError::retryable(code, message)
+            } else if eventual_code(&code) {
+                TaskError::eventual(code, message)
             } else {
                 TaskError::fatal(code, message)
             }
@@ -94,7 +100,7 @@ where
             Ok(_) => return Ok(()),
             Err(WaiterError::OperationFailed(f)) => {
                 let e = task_error(f.into_error());
-                if e.class == ErrorClass::Retryable && started.elapsed() < max {
+                if e.class != ErrorClass::Fatal && started.elapsed() < max {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                     continue;
                 }
@@ -126,7 +132,7 @@ where
     let mut delay = Duration::from_millis(50);
     for _ in 0..4 {
         match call().await {
-            Err(e) if e.class == ErrorClass::Retryable => {
+            Err(e) if e.class != ErrorClass::Fatal => {
                 tokio::time::sleep(delay).await;
                 delay *= 2;
             }
@@ -181,18 +187,15 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::retryable_code;
+    use super::{eventual_code, retryable_code};
 
     #[test]
     fn classification() {
-        for code in [
-            "Throttling",
-            "RequestLimitExceeded",
-            "InvalidVpcID.NotFound",
-            "InvalidNatGatewayID.NotFound",
-            "DependencyViolation",
-        ] {
+        for code in ["Throttling", "RequestLimitExceeded", "DependencyViolation"] {
             assert!(retryable_code(code), "{code}");
+        }
+        for code in ["InvalidVpcID.NotFound", "InvalidNatGatewayID.NotFound"] {
+            assert!(eventual_code(code) && !retryable_code(code), "{code}");
         }
         for code in [
             "InvalidParameterValue",

@@ -21,6 +21,7 @@ pub fn fast_options(deadline: Duration) -> Options {
             base_delay: Duration::from_millis(20),
             max_delay: Duration::from_millis(200),
             deadline,
+            consistency_window: Duration::from_secs(60),
         },
     }
 }

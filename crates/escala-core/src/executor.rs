@@ -189,6 +189,13 @@ pub async fn apply<C: Send + Sync + 'static>(
             }
         }
     }
+    if failures.is_empty() && !run.cancel.is_cancelled() && !pending.is_empty() {
+        let ids: Vec<&str> = pending.iter().map(|t| t.id()).collect();
+        return Err(CoreError::Graph(format!(
+            "tasks never became ready: {}",
+            ids.join(", ")
+        )));
+    }
     for task in &pending {
         let reason = if run.cancel.is_cancelled() {
             "cancelled"
@@ -235,12 +242,17 @@ async fn run_task<C>(
             (Action::Update, Some(cur)) => task.update(ctx, refs, cur, &change.fields).await,
             _ => {
                 // A create that failed may still have happened (its answer lost on the way back):
-                // before trying again, look for the object by its tags and adopt it.
-                // Only an object already as desired is adopted: attributes always "exist".
+                // before trying again, look for the object by its tags and adopt it, finishing it
+                // in place when only mutable properties differ (a NAT gateway still pending).
                 if !first {
                     if let Some(made) = task.find(ctx, refs).await? {
-                        if crate::planner::diff(task, Some(&made)).action == Action::NoOp {
-                            return Ok(made);
+                        let diff = crate::planner::diff(task, Some(&made));
+                        match diff.action {
+                            Action::NoOp => return Ok(made),
+                            Action::Update => {
+                                return task.update(ctx, refs, &made, &diff.fields).await
+                            }
+                            _ => {}
                         }
                     }
                 }

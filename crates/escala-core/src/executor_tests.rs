@@ -216,6 +216,7 @@ fn opts() -> Options {
             base_delay: Duration::from_millis(1),
             max_delay: Duration::from_millis(5),
             deadline: Duration::from_secs(2),
+            consistency_window: Duration::from_secs(60),
         },
     }
 }

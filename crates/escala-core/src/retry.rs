@@ -17,6 +17,8 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// After this long since the task started, a retryable error is final.
     pub deadline: Duration,
+    /// How long "not found" may mean "not visible yet" (AWS's eventual consistency is seconds).
+    pub consistency_window: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -27,6 +29,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(10),
             deadline: Duration::from_secs(15 * 60),
+            consistency_window: Duration::from_secs(60),
         }
     }
 }
@@ -78,8 +81,12 @@ where
         };
         tries += 1;
         let delay = policy.delay(tries);
-        if err.class == ErrorClass::Fatal || started.elapsed() + delay > policy.deadline {
-            let err = if err.class == ErrorClass::Retryable {
+        let limit = match err.class {
+            ErrorClass::Eventual => policy.deadline.min(policy.consistency_window),
+            _ => policy.deadline,
+        };
+        if err.class == ErrorClass::Fatal || started.elapsed() + delay > limit {
+            let err = if err.class != ErrorClass::Fatal {
                 TaskError::fatal(
                     err.code,
                     format!(
@@ -118,6 +125,7 @@ mod tests {
             base_delay: Duration::from_millis(1),
             max_delay: Duration::from_millis(5),
             deadline: Duration::from_millis(300),
+            consistency_window: Duration::from_secs(60),
         }
     }
 
@@ -185,12 +193,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn not_found_is_retried_only_within_the_consistency_window() {
+        let policy = RetryPolicy {
+            deadline: Duration::from_secs(600),
+            consistency_window: Duration::from_millis(100),
+            ..fast()
+        };
+        let started = std::time::Instant::now();
+        let out: Result<(), _> = retrying(
+            "subnet",
+            &policy,
+            &CancellationToken::new(),
+            &RecordedProgress::default(),
+            || async { Err(TaskError::eventual("InvalidVpcID.NotFound", "missing")) },
+        )
+        .await;
+        assert!(matches!(out, Err(Outcome::Failed(e)) if e.code == "InvalidVpcID.NotFound"));
+        assert!(started.elapsed() < Duration::from_secs(600));
+    }
+
+    #[tokio::test]
     async fn cancellation_interrupts_the_backoff() {
         let cancel = CancellationToken::new();
         let slow = RetryPolicy {
             base_delay: Duration::from_secs(30),
             max_delay: Duration::from_secs(30),
             deadline: Duration::from_secs(600),
+            consistency_window: Duration::from_secs(60),
         };
         let c = cancel.clone();
         tokio::spawn(async move {

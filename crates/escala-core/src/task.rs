@@ -82,8 +82,11 @@ impl Refs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ErrorClass {
-    /// Throttling, a 5xx, eventual consistency right after a create, a dependency still in use.
+    /// Throttling, a 5xx, a dependency still in use.
     Retryable,
+    /// Eventual consistency: something just made isn't visible yet. Worth retrying for a short
+    /// while only; after [`crate::retry::RetryPolicy::consistency_window`] it is really missing.
+    Eventual,
     /// Anything else: bad parameters, no permission, limits.
     Fatal,
 }
@@ -103,6 +106,14 @@ impl TaskError {
             code: code.into(),
             message: message.into(),
             class: ErrorClass::Retryable,
+        }
+    }
+
+    pub fn eventual(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            class: ErrorClass::Eventual,
         }
     }
 
