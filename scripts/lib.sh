@@ -9,5 +9,12 @@ VENV="$ESCALA_CACHE/venv"
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+  if [ "$(id -u)" = 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null; then
+    sudo "$@"
+  else
+    echo "Installing system packages needs root: run as root or install sudo. Wanted: $*" >&2
+    exit 1
+  fi
 }

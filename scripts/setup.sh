@@ -25,6 +25,11 @@ if ! command -v cargo >/dev/null; then
   echo "Rust is not installed: install it with rustup (stable), then run this again." >&2
   exit 1
 fi
+# The test command checks formatting and lints; rustup's minimal profile has neither tool.
+if command -v rustup >/dev/null && ! (cargo fmt --version && cargo clippy --version) >/dev/null 2>&1; then
+  say "Adding rustfmt and clippy"
+  rustup component add rustfmt clippy
+fi
 
 # The AWS emulator (moto server) and the AWS CLI the benchmark compares against, pinned.
 PY_PINS="moto[server]==5.2.5 awscli==1.46.3"

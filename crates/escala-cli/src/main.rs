@@ -26,7 +26,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::from(exit::OK),
         Err(e) => {
             match output {
-                Output::Json => println!(
+                // On stderr, so stdout holds at most one JSON document: the result.
+                Output::Json => eprintln!(
                     "{}",
                     serde_json::json!({"error": {"code": e.code(), "message": e.to_string()}})
                 ),

@@ -100,6 +100,17 @@ fn plan_apply_status_destroy_in_json() {
     assert!(text(&refused).contains("add --yes"), "{}", text(&refused));
     let applied = json(&["apply", "-f", path_str(&spec), "--yes", "-o", "json"]);
     assert_eq!(applied["report"]["done"].as_array().unwrap().len(), 21);
+    let moved = cli.spec(
+        &format!("{stack}-moved"),
+        &seed_yaml(&stack).replace("us-east-1", "eu-west-1"),
+    );
+    let refused = cli.run(&["plan", "-f", path_str(&moved)]);
+    assert_eq!(refused.status.code(), Some(INVALID), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("already lives in us-east-1"),
+        "{}",
+        text(&refused)
+    );
     let listed = json(&["status", "-o", "json"]);
     assert_eq!(listed["stacks"][0]["name"], stack.as_str());
     let status = json(&["status", "--stack", &stack, "-o", "json"]);

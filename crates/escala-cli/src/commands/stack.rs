@@ -39,6 +39,14 @@ async fn planned(
 ) -> Result<(Target, Session, Prepared, Plan, CostEstimate), CliError> {
     // Shape errors need no connection: report them before choosing (or starting) anything.
     escala_core::validate::check_offline(spec).map_err(escala_core::CoreError::from)?;
+    if let Some(known) = ctx.store.load_spec(&spec.name)? {
+        if known.region != spec.region {
+            return Err(CliError::Invalid(format!(
+                "stack '{}' already lives in {}; destroy it there first (`escala destroy --stack {}`) or give this Spec another name",
+                spec.name, known.region, spec.name
+            )));
+        }
+    }
     let target = ctx.target()?;
     let session = ctx.session(&target, &spec.region, &spec.name).await?;
     let (prepared, plan) = session.plan_spec(spec).await?;
@@ -88,9 +96,8 @@ pub async fn apply(ctx: &Ctx, args: &ApplySpec) -> Result<(), CliError> {
             output::plan(&plan, &spec.region, &target_label(&target), &cost)
         );
     }
-    // Remembered before anything changes, so a crash mid-apply still leaves the stack destroyable.
-    ctx.store.save_spec(&spec)?;
     if plan.is_empty() {
+        ctx.store.save_spec(&spec)?;
         ctx.note("Nothing to change: the stack matches its Spec.");
         if ctx.json() {
             println!("{}", json!({"plan": plan, "cost": cost, "report": null}));
@@ -98,6 +105,8 @@ pub async fn apply(ctx: &Ctx, args: &ApplySpec) -> Result<(), CliError> {
         return Ok(());
     }
     confirm("Apply these changes?", args.yes)?;
+    // Remembered before anything changes, so a crash mid-apply still leaves the stack destroyable.
+    ctx.store.save_spec(&spec)?;
     let progress = CliProgress::new(ctx.json());
     let report = session
         .apply(&prepared, &plan, &progress, cancel_on_ctrl_c(ctx))
@@ -200,7 +209,7 @@ pub async fn destroy(ctx: &Ctx, args: &DestroyStack) -> Result<(), CliError> {
             spec.name
         );
         for f in &report.failed {
-            println!("  ✗ {}: {}: {}", f.id, f.code, f.message);
+            eprintln!("  ✗ {}: {}: {}", f.id, f.code, f.message);
         }
         if report.left.is_empty() {
             println!("0 resources left.");
@@ -211,6 +220,16 @@ pub async fn destroy(ctx: &Ctx, args: &DestroyStack) -> Result<(), CliError> {
     }
     if !report.left.is_empty() {
         return Err(CliError::LeftBehind(report.left.len()));
+    }
+    if report.deleted.is_empty() {
+        // Nothing carried the stack's tag here: it may live under other credentials. Keep it
+        // listed rather than lose track of resources that may still cost money.
+        ctx.note(&format!(
+            "Nothing tagged for stack '{}' was found at {}. If it was created with other credentials (--profile, --sandbox), destroy it with those; `escala status` keeps listing it until then.",
+            spec.name,
+            target_label(&target)
+        ));
+        return Ok(());
     }
     ctx.store.forget(&spec.name)?;
     Ok(())
