@@ -21,7 +21,7 @@ async fn apply_succeeds_through_transient_faults() {
             throttle_every: Some(7),
             error_500_every: Some(11),
             not_found_after_create: true,
-            persistent: None,
+            ..Faults::default()
         },
     )
     .await
@@ -145,4 +145,61 @@ async fn a_fault_that_persists_past_the_deadline_fails_cleanly() {
     assert!(tagged_resources(&ec2_at(emulator()).await, &stack)
         .await
         .is_empty());
+}
+
+#[tokio::test]
+async fn writes_whose_answers_are_lost_are_adopted_not_repeated() {
+    let lost = [
+        "CreateVpc",
+        "CreateSubnet",
+        "AttachInternetGateway",
+        "CreateRoute",
+        "AssociateRouteTable",
+        "CreateNatGateway",
+        "AllocateAddress",
+    ];
+    let proxy = FaultProxy::start(
+        emulator(),
+        Faults {
+            lose_answer_of: lost.iter().map(|a| a.to_string()).collect(),
+            ..Faults::default()
+        },
+    )
+    .await
+    .unwrap();
+    let stack = unique_stack("lostanswer");
+    let spec = Spec::seed_network(&stack, REGION);
+    let session = session_at(proxy.endpoint(), &stack).await;
+    let prepared = session.prepare(&spec).await.unwrap();
+    let plan = session.plan(&prepared).await.unwrap();
+    session
+        .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(
+        proxy.stats().injected,
+        lost.len() as u64,
+        "every listed answer was lost once"
+    );
+
+    let ec2 = ec2_at(emulator()).await;
+    let all = tagged_resources(&ec2, &stack).await;
+    let count = |kind: &str| all.iter().filter(|r| r.starts_with(kind)).count();
+    assert_eq!(
+        [
+            count("Vpc"),
+            count("Subnet"),
+            count("NatGateway"),
+            count("ElasticIp"),
+            count("RouteTable")
+        ],
+        [1, 4, 1, 1, 2],
+        "no duplicates: {all:?}"
+    );
+    assert!(session.plan(&prepared).await.unwrap().is_empty());
+    session
+        .destroy(&NoProgress, CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(tagged_resources(&ec2, &stack).await.is_empty());
 }

@@ -24,6 +24,9 @@ pub struct Faults {
     /// as EC2's eventual consistency does.
     pub not_found_after_create: bool,
     pub persistent: Option<Persistent>,
+    /// The first request of each of these actions reaches the emulator and takes effect, but its
+    /// answer is lost: the client gets a 500, as when a connection drops on the way back.
+    pub lose_answer_of: Vec<String>,
 }
 
 /// What to do with one request.
@@ -43,6 +46,8 @@ pub(crate) struct FaultState {
     pub requests: u64,
     /// Ids seen in create responses and not yet mentioned by a later request.
     pub fresh: BTreeSet<String>,
+    /// Actions whose answer was already lost once.
+    pub lost: BTreeSet<String>,
     /// Every id ever seen: a create response that repeats an older id (a NAT gateway's response
     /// names its subnet) doesn't make that id fresh again.
     pub seen: BTreeSet<String>,
@@ -89,6 +94,11 @@ impl Faults {
             }
         }
         Decision::Forward
+    }
+
+    /// True when this forwarded request's answer is to be lost (once per listed action).
+    pub(crate) fn lose_answer(&self, state: &mut FaultState, action: &str) -> bool {
+        self.lose_answer_of.iter().any(|a| a == action) && state.lost.insert(action.to_string())
     }
 
     /// Remembers the ids a create call returned.

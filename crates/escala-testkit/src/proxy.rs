@@ -178,6 +178,16 @@ async fn handle(
                 &action,
                 &String::from_utf8_lossy(&bytes),
             );
+            if faults.lose_answer(&mut s.state.lock().expect("state lock"), &action) {
+                s.stats.lock().expect("stats lock").injected += 1;
+                let ec2 = text.contains("Version=2016-11-15");
+                return Ok(error_response(
+                    500,
+                    "InternalError",
+                    "injected: the answer was lost",
+                    ec2,
+                ));
+            }
             Ok(Response::from_parts(parts, Full::new(bytes)))
         }
         Err(e) => Ok(error_response(

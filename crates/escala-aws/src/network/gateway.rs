@@ -103,13 +103,39 @@ impl Task<AwsContext> for GatewayAttachment {
     }
     async fn create(&self, ctx: &AwsContext, refs: &Refs) -> Result<Observed, TaskError> {
         let (igw, vpc) = (refs.id(IGW)?, refs.id(VPC)?);
-        ctx.ec2
+        let attached = ctx
+            .ec2
             .attach_internet_gateway()
             .internet_gateway_id(igw)
             .vpc_id(vpc)
             .send()
             .await
-            .task()?;
+            .task();
+        match attached {
+            Ok(_) => {}
+            // An earlier try whose answer was lost attached it: fine if to this VPC.
+            Err(e) if e.code == "Resource.AlreadyAssociated" => {
+                let out = ctx
+                    .ec2
+                    .describe_internet_gateways()
+                    .internet_gateway_ids(igw)
+                    .send()
+                    .await
+                    .task()?;
+                let ours = out
+                    .internet_gateways()
+                    .iter()
+                    .flat_map(|g| g.attachments())
+                    .any(|a| a.vpc_id() == Some(vpc));
+                if !ours {
+                    return Err(TaskError::fatal(
+                        e.code,
+                        format!("{igw} is attached to another VPC"),
+                    ));
+                }
+            }
+            Err(e) => return Err(e),
+        }
         Ok(Self::observed(igw, vpc))
     }
 }

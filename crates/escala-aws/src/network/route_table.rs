@@ -82,6 +82,26 @@ impl Task<AwsContext> for RouteTable {
     }
 }
 
+/// One route table, read again by its id (the observed state from planning may predate this run).
+async fn describe_table(
+    ctx: &AwsContext,
+    id: &str,
+) -> Result<aws_sdk_ec2::types::RouteTable, TaskError> {
+    let out = ctx
+        .ec2
+        .describe_route_tables()
+        .route_table_ids(id)
+        .send()
+        .await
+        .task()?;
+    out.route_tables().first().cloned().ok_or_else(|| {
+        TaskError::eventual(
+            "InvalidRouteTableID.NotFound",
+            format!("{id} is not visible yet"),
+        )
+    })
+}
+
 /// Where a default route sends traffic.
 #[derive(Debug, Clone)]
 pub enum RouteTarget {
@@ -177,7 +197,28 @@ impl Task<AwsContext> for Route {
                 (req.nat_gateway_id(nat), nat)
             }
         };
-        req.send().await.task()?;
+        match req.send().await.task() {
+            Ok(_) => {}
+            // An earlier try whose answer was lost made it: fine if it leads where this one would.
+            Err(e) if e.code == "RouteAlreadyExists" => {
+                let rt = describe_table(ctx, table).await?;
+                let existing = rt
+                    .routes()
+                    .iter()
+                    .find(|r| r.destination_cidr_block() == Some(DEFAULT_ROUTE))
+                    .and_then(|r| r.gateway_id().or(r.nat_gateway_id()));
+                if existing != Some(target) {
+                    return Err(TaskError::fatal(
+                        e.code,
+                        format!(
+                            "{table} already routes {DEFAULT_ROUTE} through {}, not {target}",
+                            existing.unwrap_or("something else")
+                        ),
+                    ));
+                }
+            }
+            Err(e) => return Err(e),
+        }
         Ok(self.observed(table, target))
     }
 }
@@ -226,14 +267,33 @@ impl Task<AwsContext> for Association {
             .map(|a| Observed::new(a.clone())))
     }
     async fn create(&self, ctx: &AwsContext, refs: &Refs) -> Result<Observed, TaskError> {
-        let out = ctx
+        let (table, subnet) = (refs.id(&self.table)?, refs.id(&self.subnet)?);
+        let made = ctx
             .ec2
             .associate_route_table()
-            .route_table_id(refs.id(&self.table)?)
-            .subnet_id(refs.id(&self.subnet)?)
+            .route_table_id(table)
+            .subnet_id(subnet)
             .send()
             .await
-            .task()?;
-        Ok(Observed::new(out.association_id().unwrap_or_default()))
+            .task();
+        match made {
+            Ok(out) => Ok(Observed::new(out.association_id().unwrap_or_default())),
+            // An earlier try whose answer was lost made it: adopt it if it is this table's.
+            Err(e) if e.code == "Resource.AlreadyAssociated" => {
+                let rt = describe_table(ctx, table).await?;
+                rt.associations()
+                    .iter()
+                    .find(|a| a.subnet_id() == Some(subnet))
+                    .and_then(|a| a.route_table_association_id())
+                    .map(Observed::new)
+                    .ok_or_else(|| {
+                        TaskError::fatal(
+                            e.code,
+                            format!("{subnet} is associated with another route table"),
+                        )
+                    })
+            }
+            Err(e) => Err(e),
+        }
     }
 }
