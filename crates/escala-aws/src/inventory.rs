@@ -136,6 +136,25 @@ impl Inventory<AwsContext> for NetworkInventory {
         {
             let rt = t.route_table_id().unwrap_or_default();
             out.push(found("RouteTable", t.tags(), Some(rt), wave::ROUTE_TABLE));
+            // A default route carries no tag, but the task that makes it has a known id: named so,
+            // it is planned for deletion when the Spec drops it (nat: single → none), instead of
+            // staying behind as a blackhole.
+            let table_id = logical_id(t.tags());
+            for r in t.routes().iter().filter(|r| {
+                r.gateway_id().is_some_and(|g| g != "local") || r.nat_gateway_id().is_some()
+            }) {
+                if let (Some(dest), Some(table)) = (r.destination_cidr_block(), &table_id) {
+                    let mut route = dependent(
+                        "Route",
+                        format!("{rt}/{dest}"),
+                        rt,
+                        wave::ASSOCIATION,
+                        &[("routeTable", rt), ("destination", dest)],
+                    );
+                    route.logical_id = Some(format!("{table}-default"));
+                    out.push(route);
+                }
+            }
             for a in t
                 .associations()
                 .iter()

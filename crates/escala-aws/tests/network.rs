@@ -332,13 +332,14 @@ async fn per_zone_nat_over_three_zones_and_a_shrink_deletes_the_orphans() {
         (3, 6, 4)
     );
 
-    // Back to a single NAT: two gateways, two addresses and the three per-zone tables are deleted.
+    // Back to a single NAT: two gateways, two addresses, and the three per-zone tables with their
+    // default routes are deleted.
     spec.network.nat = NatMode::Single;
     let prepared = session.prepare(&spec).await.unwrap();
     let plan = session.plan(&prepared).await.unwrap();
     assert_eq!(
         plan.summary.delete,
-        7,
+        10,
         "{:#?}",
         plan.changes
             .iter()
@@ -441,4 +442,64 @@ async fn invalid_specs_are_refused_before_anything_is_created() {
             "{rule:?} created something"
         );
     }
+}
+
+#[tokio::test]
+async fn dropping_the_nat_gateway_removes_its_route_too() {
+    let stack = unique_stack("nonat");
+    let mut spec = Spec::seed_network(&stack, REGION);
+    let session = session_at(emulator(), &stack).await;
+    let ec2 = ec2_at(emulator()).await;
+    let (prepared, plan) = session.plan_spec(&spec).await.unwrap();
+    session
+        .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
+        .await
+        .unwrap();
+
+    spec.network.nat = NatMode::None;
+    let (prepared, plan) = session.plan_spec(&spec).await.unwrap();
+    let mut deleted: Vec<&str> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Delete)
+        .map(|c| c.id.as_str())
+        .collect();
+    deleted.sort();
+    assert_eq!(deleted, ["eip-nat-a", "nat-a", "rt-private-default"]);
+    session
+        .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
+        .await
+        .unwrap();
+    let tables = ec2
+        .describe_route_tables()
+        .filters(
+            Filter::builder()
+                .name("tag:escala:id")
+                .values("rt-private")
+                .build(),
+        )
+        .filters(
+            Filter::builder()
+                .name("tag:escala:stack")
+                .values(&stack)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let routes: Vec<_> = tables.route_tables()[0]
+        .routes()
+        .iter()
+        .filter_map(|r| r.destination_cidr_block())
+        .collect();
+    assert!(
+        !routes.contains(&"0.0.0.0/0"),
+        "a blackhole route stayed: {routes:?}"
+    );
+    assert!(session.plan_spec(&spec).await.unwrap().1.is_empty());
+    session
+        .destroy(&NoProgress, CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(tagged_resources(&ec2, &stack).await.is_empty());
 }

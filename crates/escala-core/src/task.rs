@@ -187,7 +187,8 @@ pub trait Task<C>: Send + Sync + Debug {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Found {
     pub kind: String,
-    /// The `escala:id` tag; `None` for untagged dependents.
+    /// The `escala:id` tag; for an untagged dependent, the id of the task that makes it when that
+    /// is known (a table's default route), else `None`.
     pub logical_id: Option<String>,
     pub physical_id: String,
     /// For dependents: the physical id of the tagged object they hang from.
