@@ -68,11 +68,13 @@ impl FaultProxy {
             state: Mutex::new(FaultState::default()),
             stats: Mutex::new(Stats::default()),
             upstream: upstream.trim_end_matches('/').to_string(),
-            client: Client::builder(TokioExecutor::new()).build_http(),
+            client: Client::builder(TokioExecutor::new()).build(no_delay_connector()),
         });
         let s = shared.clone();
         let server = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                // The proxy must add exactly the configured latency: no Nagle stalls on top.
+                let _ = stream.set_nodelay(true);
                 let s = s.clone();
                 tokio::spawn(async move {
                     let service = service_fn(move |req| handle(s.clone(), req));
@@ -197,6 +199,12 @@ async fn handle(
             false,
         )),
     }
+}
+
+fn no_delay_connector() -> HttpConnector {
+    let mut c = HttpConnector::new();
+    c.set_nodelay(true);
+    c
 }
 
 /// An error in the protocol's own shape, so the SDK parses its code: EC2's `<Response><Errors>` or
