@@ -9,7 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::*;
-use crate::plan::FieldChange;
+use crate::plan::{FieldChange, Plan};
 use crate::planner::{discover, plan};
 use crate::progress::RecordedProgress;
 use crate::task::{Prop, TaskError};
@@ -221,12 +221,20 @@ fn opts() -> Options {
     }
 }
 
+/// The plan for `tasks` against the fake cloud, from a fresh discovery.
+async fn plan_of(cloud: &Arc<Cloud>, tasks: &[Arc<dyn Task<Cloud>>]) -> Plan {
+    let found = discover(cloud.as_ref(), &Inv, &opts()).await.unwrap();
+    plan("t", cloud.clone(), tasks, found, &opts())
+        .await
+        .unwrap()
+}
+
 async fn run(cloud: &Arc<Cloud>, tasks: &[Arc<dyn Task<Cloud>>]) -> Result<ApplyReport, CoreError> {
     let p = plan(
         "t",
         cloud.clone(),
         tasks,
-        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
+        discover(cloud.as_ref(), &Inv, &opts()).await?,
         &opts(),
     )
     .await?;
@@ -246,15 +254,7 @@ async fn run(cloud: &Arc<Cloud>, tasks: &[Arc<dyn Task<Cloud>>]) -> Result<Apply
 async fn plan_create_apply_then_the_second_plan_is_empty() {
     let cloud = Arc::new(Cloud::default());
     let tasks = network("10.0.0.0/16", "on");
-    let p = plan(
-        "t",
-        cloud.clone(),
-        &tasks,
-        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
-        &opts(),
-    )
-    .await
-    .unwrap();
+    let p = plan_of(&cloud, &tasks).await;
     assert_eq!(p.summary.create, 5);
     let order: Vec<_> = p.changes.iter().map(|c| c.id.as_str()).collect();
     let pos = |id| order.iter().position(|x| *x == id).unwrap();
@@ -284,15 +284,7 @@ async fn plan_create_apply_then_the_second_plan_is_empty() {
         })
     );
 
-    let again = plan(
-        "t",
-        cloud.clone(),
-        &tasks,
-        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
-        &opts(),
-    )
-    .await
-    .unwrap();
+    let again = plan_of(&cloud, &tasks).await;
     assert!(again.is_empty(), "{:?}", again.changes);
 }
 
@@ -301,15 +293,7 @@ async fn a_mutable_change_is_exactly_one_update() {
     let cloud = Arc::new(Cloud::default());
     run(&cloud, &network("10.0.0.0/16", "on")).await.unwrap();
     let tasks = network("10.0.0.0/16", "off");
-    let p = plan(
-        "t",
-        cloud.clone(),
-        &tasks,
-        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
-        &opts(),
-    )
-    .await
-    .unwrap();
+    let p = plan_of(&cloud, &tasks).await;
     assert_eq!((p.summary.update, p.summary.unchanged), (1, 4));
     let change = p.change("vpc").unwrap();
     assert_eq!(change.action, Action::Update);
@@ -324,15 +308,7 @@ async fn an_immutable_change_replaces_the_resource_and_its_dependents() {
     run(&cloud, &network("10.0.0.0/16", "on")).await.unwrap();
     let old_vpc = cloud.objects.lock().unwrap()["vpc"].0.clone();
     let tasks = network("10.1.0.0/16", "on");
-    let p = plan(
-        "t",
-        cloud.clone(),
-        &tasks,
-        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
-        &opts(),
-    )
-    .await
-    .unwrap();
+    let p = plan_of(&cloud, &tasks).await;
     let action = |id| p.change(id).unwrap().action;
     assert_eq!(
         [
@@ -370,15 +346,7 @@ async fn orphans_are_planned_as_deletes_and_removed() {
         .into_iter()
         .filter(|t| t.id() != "nat")
         .collect();
-    let p = plan(
-        "t",
-        cloud.clone(),
-        &tasks,
-        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
-        &opts(),
-    )
-    .await
-    .unwrap();
+    let p = plan_of(&cloud, &tasks).await;
     assert_eq!(p.summary.delete, 1);
     assert_eq!(p.change("nat").unwrap().action, Action::Delete);
     run(&cloud, &tasks).await.unwrap();
@@ -394,15 +362,7 @@ async fn independent_tasks_run_concurrently_within_the_bound() {
     let tasks: Vec<_> = (0..12)
         .map(|i| fake(&format!("t{i}"), &[], vec![], 0))
         .collect();
-    let p = plan(
-        "t",
-        cloud.clone(),
-        &tasks,
-        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
-        &opts(),
-    )
-    .await
-    .unwrap();
+    let p = plan_of(&cloud, &tasks).await;
     let o = Options {
         parallelism: 4,
         ..opts()
@@ -431,15 +391,7 @@ async fn a_failure_skips_dependents_and_keeps_the_error_code() {
         .insert("vpc".into(), "VpcLimitExceeded".into());
     let sink = RecordedProgress::default();
     let tasks = network("10.0.0.0/16", "on");
-    let p = plan(
-        "t",
-        cloud.clone(),
-        &tasks,
-        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
-        &opts(),
-    )
-    .await
-    .unwrap();
+    let p = plan_of(&cloud, &tasks).await;
     let err = apply(
         cloud.clone(),
         &tasks,
@@ -477,15 +429,7 @@ async fn cancel_stops_the_run() {
         ..Cloud::default()
     });
     let tasks = network("10.0.0.0/16", "on");
-    let p = plan(
-        "t",
-        cloud.clone(),
-        &tasks,
-        discover(cloud.as_ref(), &Inv, &opts()).await.unwrap(),
-        &opts(),
-    )
-    .await
-    .unwrap();
+    let p = plan_of(&cloud, &tasks).await;
     let cancel = CancellationToken::new();
     let c = cancel.clone();
     tokio::spawn(async move {
