@@ -10,7 +10,7 @@ use aws_sdk_ec2::types::{Filter, NatGatewayState};
 use escala_core::task::{Found, Inventory, TaskError};
 
 use crate::context::{filter, is_own, logical_id, AwsContext};
-use crate::sdk::{read, wait_through_transients, SdkResultExt};
+use crate::sdk::{is_not_found, read, wait_through_transients, SdkResultExt};
 use escala_core::tags;
 
 /// Deletion waves, first to last. Objects of one wave don't depend on each other.
@@ -297,13 +297,7 @@ impl Inventory<AwsContext> for NetworkInventory {
 /// codes are retryable elsewhere (eventual consistency after create) but final here.
 fn ignore_gone<T>(r: Result<T, TaskError>) -> Result<(), TaskError> {
     match r {
-        Err(e)
-            if e.code.ends_with("NotFound")
-                || e.code.ends_with(".NotFound")
-                || e.code == "InvalidAssociationID.NotFound" =>
-        {
-            Ok(())
-        }
+        Err(e) if is_not_found(&e.code) => Ok(()),
         Err(e) => Err(e),
         Ok(_) => Ok(()),
     }

@@ -34,7 +34,7 @@ fn retryable_code(code: &str) -> bool {
 
 /// `InvalidVpcID.NotFound` right after CreateVpc: AWS's eventual consistency. Retried briefly only,
 /// since an id deleted outside Escala stays missing.
-fn eventual_code(code: &str) -> bool {
+pub(crate) fn is_not_found(code: &str) -> bool {
     code.ends_with("NotFound")
 }
 
@@ -59,7 +59,7 @@ where
                 .unwrap_or_else(|| format!("no details{}", http(status)));
             if retryable_code(&code) || status.is_some_and(|s| s >= 500) {
                 TaskError::retryable(code, message)
-            } else if eventual_code(&code) {
+            } else if is_not_found(&code) {
                 TaskError::eventual(code, message)
             } else {
                 TaskError::fatal(code, message)
@@ -187,7 +187,7 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::{eventual_code, retryable_code};
+    use super::{is_not_found, retryable_code};
 
     #[test]
     fn classification() {
@@ -195,7 +195,7 @@ mod tests {
             assert!(retryable_code(code), "{code}");
         }
         for code in ["InvalidVpcID.NotFound", "InvalidNatGatewayID.NotFound"] {
-            assert!(eventual_code(code) && !retryable_code(code), "{code}");
+            assert!(is_not_found(code) && !retryable_code(code), "{code}");
         }
         for code in [
             "InvalidParameterValue",
