@@ -48,7 +48,8 @@ pub async fn ec2_at(endpoint: &str) -> aws_sdk_ec2::Client {
     aws_sdk_ec2::Client::new(&config)
 }
 
-fn tagged(stack: &str) -> Filter {
+/// The filter for everything tagged for `stack`.
+pub fn tagged(stack: &str) -> Filter {
     Filter::builder()
         .name("tag:escala:stack")
         .values(stack)
@@ -131,4 +132,25 @@ pub async fn tagged_resources(ec2: &aws_sdk_ec2::Client, stack: &str) -> Vec<Str
     }
     out.sort();
     out
+}
+
+/// Destroys the stack and asserts nothing is left, by the report and by a direct look.
+pub async fn destroy_to_zero(
+    session: &Session,
+    ec2: &aws_sdk_ec2::Client,
+    stack: &str,
+) -> escala_core::executor::DestroyReport {
+    let report = session
+        .destroy(
+            &escala_core::progress::NoProgress,
+            tokio_util::sync::CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        report.left.is_empty() && report.failed.is_empty(),
+        "{report:#?}"
+    );
+    assert_eq!(tagged_resources(ec2, stack).await, Vec::<String>::new());
+    report
 }

@@ -64,12 +64,7 @@ async fn apply_succeeds_through_transient_faults() {
     assert_eq!(all.iter().filter(|r| r.starts_with("Vpc")).count(), 1);
     assert_eq!(all.iter().filter(|r| r.starts_with("Subnet")).count(), 4);
 
-    let report = session
-        .destroy(&NoProgress, CancellationToken::new())
-        .await
-        .unwrap();
-    assert!(report.left.is_empty(), "{report:#?}");
-    assert!(tagged_resources(&ec2, &stack).await.is_empty());
+    destroy_to_zero(&session, &ec2, &stack).await;
 }
 
 #[tokio::test]
@@ -138,13 +133,7 @@ async fn a_fault_that_persists_past_the_deadline_fails_cleanly() {
         .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
         .await
         .unwrap();
-    session
-        .destroy(&NoProgress, CancellationToken::new())
-        .await
-        .unwrap();
-    assert!(tagged_resources(&ec2_at(emulator()).await, &stack)
-        .await
-        .is_empty());
+    destroy_to_zero(&session, &ec2_at(emulator()).await, &stack).await;
 }
 
 #[tokio::test]
@@ -197,9 +186,5 @@ async fn writes_whose_answers_are_lost_are_adopted_not_repeated() {
         "no duplicates: {all:?}"
     );
     assert!(session.plan(&prepared).await.unwrap().is_empty());
-    session
-        .destroy(&NoProgress, CancellationToken::new())
-        .await
-        .unwrap();
-    assert!(tagged_resources(&ec2, &stack).await.is_empty());
+    destroy_to_zero(&session, &ec2, &stack).await;
 }

@@ -53,12 +53,7 @@ async fn the_seed_network_applies_converges_updates_and_destroys_to_zero() {
     // The VPC: block, DNS support and hostnames, tags.
     let vpcs = ec2
         .describe_vpcs()
-        .filters(
-            Filter::builder()
-                .name("tag:escala:stack")
-                .values(&stack)
-                .build(),
-        )
+        .filters(tagged(&stack))
         .send()
         .await
         .unwrap();
@@ -159,12 +154,7 @@ async fn the_seed_network_applies_converges_updates_and_destroys_to_zero() {
     assert_eq!(nat.subnet_id(), Some(subnet_id("subnet-public-a").as_str()));
     let eips = ec2
         .describe_addresses()
-        .filters(
-            Filter::builder()
-                .name("tag:escala:stack")
-                .values(&stack)
-                .build(),
-        )
+        .filters(tagged(&stack))
         .send()
         .await
         .unwrap();
@@ -277,14 +267,7 @@ async fn the_seed_network_applies_converges_updates_and_destroys_to_zero() {
     assert!(session.plan(&prepared2).await.unwrap().is_empty());
 
     // Destroy: zero tagged, and the untagged dependents (associations, attachment) went first.
-    let report = session
-        .destroy(&NoProgress, CancellationToken::new())
-        .await
-        .unwrap();
-    assert!(
-        report.left.is_empty() && report.failed.is_empty(),
-        "{report:#?}"
-    );
+    let report = destroy_to_zero(&session, &ec2, &stack).await;
     let kinds: Vec<&str> = report.deleted.iter().map(|f| f.kind.as_str()).collect();
     assert_eq!(
         kinds
@@ -294,7 +277,6 @@ async fn the_seed_network_applies_converges_updates_and_destroys_to_zero() {
         4
     );
     assert!(kinds.contains(&"GatewayAttachment"));
-    assert_eq!(tagged_resources(&ec2, &stack).await, Vec::<String>::new());
     assert!(ec2
         .describe_vpcs()
         .filters(Filter::builder().name("vpc-id").values(vpc_id).build())
@@ -360,12 +342,7 @@ async fn per_zone_nat_over_three_zones_and_a_shrink_deletes_the_orphans() {
         (1, 1, 2)
     );
     assert!(session.plan(&prepared).await.unwrap().is_empty());
-    let report = session
-        .destroy(&NoProgress, CancellationToken::new())
-        .await
-        .unwrap();
-    assert!(report.left.is_empty(), "{report:#?}");
-    assert!(tagged_resources(&ec2, &stack).await.is_empty());
+    destroy_to_zero(&session, &ec2, &stack).await;
 }
 
 /// A broken rule and the edit that breaks it.
@@ -478,12 +455,7 @@ async fn dropping_the_nat_gateway_removes_its_route_too() {
                 .values("rt-private")
                 .build(),
         )
-        .filters(
-            Filter::builder()
-                .name("tag:escala:stack")
-                .values(&stack)
-                .build(),
-        )
+        .filters(tagged(&stack))
         .send()
         .await
         .unwrap();
@@ -497,9 +469,5 @@ async fn dropping_the_nat_gateway_removes_its_route_too() {
         "a blackhole route stayed: {routes:?}"
     );
     assert!(session.plan_spec(&spec).await.unwrap().1.is_empty());
-    session
-        .destroy(&NoProgress, CancellationToken::new())
-        .await
-        .unwrap();
-    assert!(tagged_resources(&ec2, &stack).await.is_empty());
+    destroy_to_zero(&session, &ec2, &stack).await;
 }
