@@ -131,7 +131,20 @@ async fn destroy_after_a_crashed_apply_leaves_zero() {
     let stack = unique_stack("halfmade");
     let spec = cli.spec(&stack, &seed_yaml(&stack));
     let ec2 = ec2(emulator());
-    kill_after_done(&cli, &["apply", "-f", path_str(&spec), "--yes"], 10).await;
+    // Two calls at a time and a kill after the 5th task leave at most 7 of the 10 resources made.
+    kill_after_done(
+        &cli,
+        &[
+            "apply",
+            "-f",
+            path_str(&spec),
+            "--yes",
+            "--parallelism",
+            "2",
+        ],
+        5,
+    )
+    .await;
     let made = counts(&ec2, &stack).await;
     assert!(made[0] == 1 && made != SEED, "half made: {made:?}");
     let out = cli.run(&["destroy", "--stack", &stack, "--yes"]);
