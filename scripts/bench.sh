@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmark programs and prints their figures (recorded in BENCHMARKS.md).
 #   ./scripts/bench.sh network   escala apply vs a sequential AWS CLI script, 50 ms per call
+#   ./scripts/bench.sh desktop   the app's start to an interactive Connect screen, and its idle memory
 #   ./scripts/bench.sh chat      the Rust chat vs the Node reference (workload/scripts/bench.sh)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -10,11 +11,16 @@ case "${1:-network}" in
     cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-cli -p escala-bench
     "$CARGO_TARGET_DIR/release/bench-network" --latency-ms 50 --runs 3
     ;;
+  desktop)
+    (cd "$ROOT/ui" && npm run -s build)
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-desktop -p escala-bench
+    xvfb-run -a -s "-screen 0 1280x800x24" "$CARGO_TARGET_DIR/release/bench-desktop" --runs 5
+    ;;
   chat)
     "$ROOT/workload/scripts/bench.sh"
     ;;
   *)
-    echo "usage: $0 [network|chat]" >&2
+    echo "usage: $0 [network|desktop|chat]" >&2
     exit 2
     ;;
 esac

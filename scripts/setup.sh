@@ -9,7 +9,13 @@ APT_PACKAGES=(
   dbus dbus-x11 gnome-keyring libsecret-tools           # a real OS keyring for the tests
   redis-server                                          # the chat workload's tests
   curl ca-certificates
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev       # the desktop app (Tauri 2 on WebKitGTK)
+  libayatana-appindicator3-dev libxdo-dev
+  webkit2gtk-driver xvfb xauth imagemagick              # the GUI end-to-end test and its screenshots
 )
+
+# Node.js builds the web UI; a machine may already have it from elsewhere than apt.
+if ! command -v npm >/dev/null; then APT_PACKAGES+=(nodejs npm); fi
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -39,6 +45,23 @@ if [ ! -x "$VENV/bin/moto_server" ] || [ "$(cat "$VENV/.pins" 2>/dev/null)" != "
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check $PY_PINS
   echo "$PY_PINS" > "$VENV/.pins"
+fi
+
+# The WebDriver bridge the GUI end-to-end test drives the app through, pinned.
+TAURI_DRIVER_VERSION="2.1.0"
+if ! "$HOME/.cargo/bin/tauri-driver" --help >/dev/null 2>&1 \
+   || [ "$(cat "$ESCALA_CACHE/.tauri-driver" 2>/dev/null)" != "$TAURI_DRIVER_VERSION" ]; then
+  say "Installing tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install -q tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+  echo "$TAURI_DRIVER_VERSION" > "$ESCALA_CACHE/.tauri-driver"
+fi
+
+# The web UI's packages, reinstalled only when the lockfile changed.
+stamp="$ROOT/ui/node_modules/.escala-lock-stamp"
+if [ ! -f "$stamp" ] || ! cmp -s "$ROOT/ui/package-lock.json" "$stamp"; then
+  say "Installing the web UI's packages"
+  (cd "$ROOT/ui" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$ROOT/ui/package-lock.json" "$stamp"
 fi
 
 if [ -x "$ROOT/workload/scripts/setup.sh" ]; then

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: formatting and lints, the engine's unit tests, the integration tests
 # on a real AWS emulator (moto server), the fault and crash tests, the OS keyring for real under
-# D-Bus with gnome-keyring, and the chat workload's tests against a real Redis.
+# D-Bus with gnome-keyring, the web UI's lint and unit tests, the desktop app driven in a real
+# window under Xvfb (screenshots in artifacts/e2e), and the chat workload's tests against a real Redis.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh"
 cd "$ROOT"
+
+say "Web UI: lint, unit tests, build"
+(cd ui && npm run -s lint && npm run -s test && npm run -s build)
 
 say "Formatting and lints"
 cargo fmt --all -- --check
@@ -28,6 +32,10 @@ dbus-run-session -- bash -c '
   echo -n escala-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   cargo test -p escala-cli --test keyring -- --ignored
 '
+
+say "The desktop app end to end, in a real window under Xvfb"
+xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p escala-desktop --test e2e -- --ignored
+say "Screenshots: $ROOT/artifacts/e2e"
 
 if [ -x "$ROOT/workload/scripts/test.sh" ]; then
   say "Chat workload tests"

@@ -11,6 +11,8 @@ pub mod error;
 pub mod inventory;
 pub mod network;
 pub mod policy;
+pub mod profiles;
+pub mod regions;
 mod sdk;
 pub mod session;
 

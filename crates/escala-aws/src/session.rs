@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use aws_sdk_ec2::types::Filter;
 use tokio_util::sync::CancellationToken;
 
 use escala_core::executor::{self, ApplyReport, DestroyReport, Options};
@@ -20,7 +19,6 @@ use crate::connect::{sdk_config, Target};
 use crate::context::AwsContext;
 use crate::credentials::KeyringStore;
 use crate::inventory::NetworkInventory;
-use crate::sdk::api_error;
 use crate::{network, AwsError};
 
 /// A connection to one region for one stack.
@@ -84,24 +82,9 @@ impl Session {
 
     /// The region's available zones, in name order.
     pub async fn region_zones(&self) -> Result<RegionZones, AwsError> {
-        let out = self
-            .ctx
-            .ec2
-            .describe_availability_zones()
-            .filters(Filter::builder().name("state").values("available").build())
-            .send()
-            .await
-            .map_err(|e| api_error("ec2:DescribeAvailabilityZones", e))?;
-        let mut zones: Vec<String> = out
-            .availability_zones()
-            .iter()
-            .filter(|z| z.zone_type().is_none_or(|t| t == "availability-zone"))
-            .filter_map(|z| z.zone_name().map(str::to_string))
-            .collect();
-        zones.sort();
         Ok(RegionZones {
             region: self.ctx.region.clone(),
-            zones,
+            zones: crate::regions::available_zones(&self.ctx.ec2).await?,
         })
     }
 

@@ -46,7 +46,11 @@ impl From<CoreError> for CliError {
 impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Aws(AwsError::Core(CoreError::Validation(_) | CoreError::SpecSyntax(_)))
+            CliError::Aws(AwsError::Core(
+                CoreError::Validation(_)
+                | CoreError::SpecSyntax(_)
+                | CoreError::RegionChange { .. },
+            ))
             | CliError::Invalid(_) => exit::INVALID,
             CliError::Aws(AwsError::Invalid(_)) => exit::INVALID,
             CliError::Aws(AwsError::Core(CoreError::Cancelled)) => exit::CANCELLED,
@@ -58,7 +62,9 @@ impl CliError {
             }
             CliError::LeftBehind(_) => exit::LEFT_BEHIND,
             CliError::Declined => exit::OK,
-            CliError::Aws(AwsError::Core(CoreError::Graph(_) | CoreError::Io { .. }))
+            CliError::Aws(AwsError::Core(
+                CoreError::Graph(_) | CoreError::Io { .. } | CoreError::State(_),
+            ))
             | CliError::Sandbox(_) => exit::OTHER,
         }
     }

@@ -5,6 +5,7 @@ mod support;
 
 use support::*;
 
+use escala_testkit::cloud::{counts, ec2};
 use escala_testkit::{emulator, unique_stack};
 
 const INVALID: i32 = 3;

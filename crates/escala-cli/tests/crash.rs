@@ -10,6 +10,7 @@ use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use support::*;
 
+use escala_testkit::cloud::{counts, ec2};
 use escala_testkit::{emulator, unique_stack, FaultProxy, Faults};
 
 /// The seed network: 1 VPC, 4 subnets, 1 internet gateway, 2 route tables, 1 address, 1 NAT.

@@ -38,16 +38,22 @@ fn nat_hourly(region: &str) -> (f64, bool) {
 /// One priced line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CostLine {
     pub item: String,
     pub quantity: u32,
+    // Prices are finite by construction; specta types f64 as `number | null` (for NaN), u32 as `number`.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub monthly_usd_each: f64,
 }
 
 /// The estimate: fixed monthly costs, and what they leave out.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CostEstimate {
+    // Prices are finite by construction; specta types f64 as `number | null` (for NaN), u32 as `number`.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub monthly_usd: f64,
     pub lines: Vec<CostLine>,
     pub note: String,

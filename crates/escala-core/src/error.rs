@@ -21,6 +21,14 @@ pub enum CoreError {
     /// The dependency graph has a cycle or names a task that does not exist (a programming error).
     #[error("invalid task graph: {0}")]
     Graph(String),
+    /// The Spec names a stack that already lives in another region.
+    #[error("stack '{stack}' already lives in {region}; destroy it there first or give this Spec another name")]
+    RegionChange { stack: String, region: String },
+    /// One of Escala's own files exists but can't be read (edited by hand, or from another version).
+    #[error(
+        "Escala's record of a stack is damaged ({0}); delete that file and run the operation again"
+    )]
+    State(String),
     /// Reading or writing Escala's own files failed.
     #[error("{context}: {source}")]
     Io {

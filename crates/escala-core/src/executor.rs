@@ -38,6 +38,7 @@ impl Default for Options {
 
 /// What an apply did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ApplyReport {
     pub stack: String,
     pub done: Vec<String>,
@@ -48,6 +49,7 @@ pub struct ApplyReport {
 
 /// What a destroy did, and what it could not delete.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DestroyReport {
     pub stack: String,
     pub deleted: Vec<Found>,

@@ -7,8 +7,10 @@ use crate::spec::NatMode;
 
 /// A subnet with its zone, public or private.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SubnetPlan {
     pub zone: String,
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub cidr: Ipv4Net,
     pub public: bool,
 }
@@ -36,7 +38,9 @@ pub fn zone_suffix(zone: &str) -> &str {
 
 /// A validated network: what the cloud tasks are built from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ResolvedNetwork {
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub vpc_cidr: Ipv4Net,
     pub zones: Vec<String>,
     pub public: Vec<SubnetPlan>,

@@ -8,6 +8,7 @@ use crate::task::{Found, Observed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Action {
     Create,
     Update,
@@ -18,6 +19,7 @@ pub enum Action {
 
 /// One property that differs between the cloud and the Spec.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldChange {
     pub field: String,
     pub from: Option<String>,
@@ -28,6 +30,7 @@ pub struct FieldChange {
 
 /// The change planned for one resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Change {
     pub id: String,
     pub kind: String,
@@ -42,6 +45,7 @@ pub struct Change {
 
 /// Counts per action, for one-line summaries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Summary {
     pub create: usize,
     pub update: usize,
@@ -52,6 +56,7 @@ pub struct Summary {
 
 /// The plan for a stack. Serializes to what `--output json` prints and the desktop app shows.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Plan {
     pub stack: String,
     pub changes: Vec<Change>,

@@ -14,6 +14,7 @@ use crate::plan::Action;
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum ProgressEvent {
     /// The run starts with this many tasks.
     Started { total: usize },

@@ -13,6 +13,7 @@ pub const KIND: &str = "Stack";
 /// One stack: a network and, later, the route that autoscales the workload on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Spec {
     pub api_version: String,
     pub kind: String,
@@ -23,12 +24,14 @@ pub struct Spec {
     /// How the workload is scaled. The routes (asg, kubernetes, fargate) arrive with their own
     /// issues; until then a stack is a network only and this section must be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "specta", specta(skip))]
     pub route: Option<RouteSpec>,
 }
 
 /// The VPC and its subnets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NetworkSpec {
     pub vpc_cidr: String,
     /// A number of zones (the region's first ones) or the zones themselves.
@@ -57,6 +60,7 @@ fn is_enabled(v: &bool) -> bool {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Zones {
     Count(u32),
     Names(Vec<String>),
@@ -71,6 +75,7 @@ impl Default for Zones {
 /// How private subnets reach the internet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum NatMode {
     /// Private subnets have no outbound internet access (cheapest).
     #[default]

@@ -4,8 +4,38 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use crate::spec::Spec;
 use crate::CoreError;
+
+/// A change to a stack that was started and hasn't finished yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum Operation {
+    Apply,
+    Destroy,
+}
+
+/// Where a stack lives: the sandbox emulator or a real AWS account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum Place {
+    Sandbox,
+    Account,
+}
+
+/// What Escala remembers about a stack besides its Spec. `pending` is written before an apply or
+/// destroy starts and cleared when it ends, so a crash or a closed app leaves a mark that lists
+/// the stack as interrupted and offers to resume it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StackRecord {
+    pub place: Place,
+    pub pending: Option<Operation>,
+}
 
 /// The folder everything is kept in: `$ESCALA_HOME`, else the platform's data folder.
 #[derive(Debug, Clone)]
@@ -63,13 +93,81 @@ impl Store {
     }
 
     pub fn forget(&self, stack: &str) -> Result<(), CoreError> {
-        let path = self.stacks().join(format!("{stack}.yaml"));
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(io(format!("removing {}", path.display()), e))
+        for path in [self.spec_path(stack), self.record_path(stack)] {
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(io(format!("removing {}", path.display()), e))
+                }
+                _ => {}
             }
+        }
+        Ok(())
+    }
+
+    fn spec_path(&self, stack: &str) -> PathBuf {
+        self.stacks().join(format!("{stack}.yaml"))
+    }
+
+    fn record_path(&self, stack: &str) -> PathBuf {
+        self.stacks().join(format!("{stack}.json"))
+    }
+
+    /// Refuses a Spec that would move a known stack to another region: the old region's resources
+    /// would be forgotten while they still cost money.
+    pub fn check_region(&self, spec: &Spec) -> Result<(), CoreError> {
+        match self.load_spec(&spec.name)? {
+            Some(known) if known.region != spec.region => Err(CoreError::RegionChange {
+                stack: spec.name.clone(),
+                region: known.region,
+            }),
             _ => Ok(()),
         }
+    }
+
+    /// Marks `operation` as started on the stack (see [`StackRecord`]).
+    pub fn begin(&self, stack: &str, place: Place, operation: Operation) -> Result<(), CoreError> {
+        self.write_record(
+            stack,
+            StackRecord {
+                place,
+                pending: Some(operation),
+            },
+        )
+    }
+
+    /// Clears the pending mark once the operation has ended, whatever its outcome was reported as.
+    pub fn finish(&self, stack: &str, place: Place) -> Result<(), CoreError> {
+        self.write_record(
+            stack,
+            StackRecord {
+                place,
+                pending: None,
+            },
+        )
+    }
+
+    /// The stack's record; stacks written before records existed count as account stacks at rest.
+    pub fn record(&self, stack: &str) -> Result<StackRecord, CoreError> {
+        let path = self.record_path(stack);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map_err(|e| CoreError::State(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(StackRecord {
+                place: Place::Account,
+                pending: None,
+            }),
+            Err(e) => Err(io(format!("reading {}", path.display()), e)),
+        }
+    }
+
+    fn write_record(&self, stack: &str, record: StackRecord) -> Result<(), CoreError> {
+        let dir = self.stacks();
+        std::fs::create_dir_all(&dir).map_err(|e| io(format!("creating {}", dir.display()), e))?;
+        let path = self.record_path(stack);
+        let tmp = dir.join(format!(".{stack}.json.tmp"));
+        let text = serde_json::to_string(&record).expect("a record always serializes");
+        std::fs::write(&tmp, text).map_err(|e| io(format!("writing {}", tmp.display()), e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| io(format!("writing {}", path.display()), e))
     }
 
     /// The names of the stacks Escala knows, sorted.
@@ -112,8 +210,25 @@ mod tests {
         store.save_spec(&spec).unwrap();
         assert_eq!(store.list().unwrap(), vec!["shop"]);
         assert_eq!(store.load_spec("shop").unwrap(), Some(spec));
+        assert_eq!(store.record("shop").unwrap().pending, None);
+        store
+            .begin("shop", Place::Sandbox, Operation::Apply)
+            .unwrap();
+        let record = store.record("shop").unwrap();
+        assert_eq!(
+            (record.place, record.pending),
+            (Place::Sandbox, Some(Operation::Apply))
+        );
+        store.finish("shop", Place::Sandbox).unwrap();
+        assert_eq!(store.record("shop").unwrap().pending, None);
+        assert_eq!(
+            store.list().unwrap(),
+            vec!["shop"],
+            "records are not stacks"
+        );
         store.forget("shop").unwrap();
         assert!(store.load_spec("shop").unwrap().is_none());
+        assert_eq!(store.record("shop").unwrap().pending, None);
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -35,6 +35,7 @@ impl Prop {
 
 /// What a task found or made in the cloud.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Observed {
     /// The cloud's id: `vpc-0abc…`, `rtbassoc-…`.
     pub physical_id: String,
@@ -128,6 +129,7 @@ impl TaskError {
 
 /// A task that failed for good, as reported at the end of an apply or destroy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TaskFailure {
     pub id: String,
     pub code: String,
@@ -185,6 +187,7 @@ pub trait Task<C>: Send + Sync + Debug {
 /// Something that exists in the cloud for a stack, found by its tags or as an untagged dependent of
 /// something tagged (a route table association, an internet gateway attachment).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Found {
     pub kind: String,
     /// The `escala:id` tag; for an untagged dependent, the id of the task that makes it when that

@@ -13,6 +13,7 @@ use crate::spec::{NatMode, Spec, Zones, API_VERSION, KIND};
 /// Which rule was broken. Stable: user interfaces key their help and highlighting on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Rule {
     ApiVersion,
     Kind,
@@ -36,6 +37,7 @@ pub enum Rule {
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ValidationError {
     pub rule: Rule,
     /// The Spec path, as the YAML spells it: `network.publicSubnets[1]`.

@@ -1,6 +1,7 @@
 //! Test support: one AWS emulator per test process, and a fault-injecting proxy in front of it
 //! (latency, throttling, 5xx, NotFound right after a create, and faults that never stop).
 
+pub mod cloud;
 mod faults;
 mod proxy;
 

@@ -10,6 +10,7 @@ use escala_aws::session::{Prepared, Session};
 use escala_core::cost::{self, CostEstimate};
 use escala_core::plan::Plan;
 use escala_core::spec::Spec;
+use escala_core::store::{Operation, Place};
 
 use super::confirm;
 use crate::args::{ApplySpec, DestroyStack, SpecFile, StackRef};
@@ -22,6 +23,14 @@ fn read_spec(path: &Path) -> Result<Spec, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Invalid(format!("cannot read {}: {e}", path.display())))?;
     Ok(Spec::from_yaml(&text)?)
+}
+
+fn place(target: &Target) -> Place {
+    if target.is_sandbox() {
+        Place::Sandbox
+    } else {
+        Place::Account
+    }
 }
 
 fn target_label(target: &Target) -> String {
@@ -39,14 +48,7 @@ async fn planned(
 ) -> Result<(Target, Session, Prepared, Plan, CostEstimate), CliError> {
     // Shape errors need no connection: report them before choosing (or starting) anything.
     escala_core::validate::check_offline(spec).map_err(escala_core::CoreError::from)?;
-    if let Some(known) = ctx.store.load_spec(&spec.name)? {
-        if known.region != spec.region {
-            return Err(CliError::Invalid(format!(
-                "stack '{}' already lives in {}; destroy it there first (`escala destroy --stack {}`) or give this Spec another name",
-                spec.name, known.region, spec.name
-            )));
-        }
-    }
+    ctx.store.check_region(spec)?;
     let target = ctx.target()?;
     let session = ctx.session(&target, &spec.region, &spec.name).await?;
     let (prepared, plan) = session.plan_spec(spec).await?;
@@ -105,12 +107,16 @@ pub async fn apply(ctx: &Ctx, args: &ApplySpec) -> Result<(), CliError> {
         return Ok(());
     }
     confirm("Apply these changes?", args.yes)?;
-    // Remembered before anything changes, so a crash mid-apply still leaves the stack destroyable.
+    // Remembered before anything changes, so a crash mid-apply still leaves the stack destroyable
+    // and listed as interrupted (in the desktop app too).
     ctx.store.save_spec(&spec)?;
+    let place = place(&target);
+    ctx.store.begin(&spec.name, place, Operation::Apply)?;
     let progress = CliProgress::new(ctx.json());
     let report = session
         .apply(&prepared, &plan, &progress, cancel_on_ctrl_c(ctx))
         .await?;
+    ctx.store.finish(&spec.name, place)?;
     if ctx.json() {
         println!("{}", json!({"plan": plan, "cost": cost, "report": report}));
     } else {
@@ -198,6 +204,10 @@ pub async fn destroy(ctx: &Ctx, args: &DestroyStack) -> Result<(), CliError> {
         ),
         args.yes,
     )?;
+    let place = place(&target);
+    if ctx.store.load_spec(&spec.name)?.is_some() {
+        ctx.store.begin(&spec.name, place, Operation::Destroy)?;
+    }
     let progress = CliProgress::new(ctx.json());
     let report = session.destroy(&progress, cancel_on_ctrl_c(ctx)).await?;
     if ctx.json() {
@@ -222,6 +232,9 @@ pub async fn destroy(ctx: &Ctx, args: &DestroyStack) -> Result<(), CliError> {
         return Err(CliError::LeftBehind(report.left.len()));
     }
     if report.deleted.is_empty() {
+        if ctx.store.load_spec(&spec.name)?.is_some() {
+            ctx.store.finish(&spec.name, place)?;
+        }
         // Nothing carried the stack's tag here: it may live under other credentials. Keep it
         // listed rather than lose track of resources that may still cost money.
         ctx.note(&format!(

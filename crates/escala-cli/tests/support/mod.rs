@@ -5,8 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use aws_sdk_ec2::types::Filter;
-
 pub struct Cli {
     pub home: tempfile::TempDir,
     pub endpoint: String,
@@ -58,85 +56,4 @@ pub fn text(out: &Output) -> String {
 
 pub fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-pub fn ec2(endpoint: &str) -> aws_sdk_ec2::Client {
-    let config = aws_sdk_ec2::Config::builder()
-        .behavior_version(aws_sdk_ec2::config::BehaviorVersion::latest())
-        .region(aws_sdk_ec2::config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(aws_sdk_ec2::config::Credentials::new(
-            "test", "test", None, None, "test",
-        ))
-        .build();
-    aws_sdk_ec2::Client::from_conf(config)
-}
-
-/// Counts of what is tagged for `stack`, by kind (live NAT gateways only).
-pub async fn counts(ec2: &aws_sdk_ec2::Client, stack: &str) -> [usize; 6] {
-    let f = || {
-        Some(vec![Filter::builder()
-            .name("tag:escala:stack")
-            .values(stack)
-            .build()])
-    };
-    let nats = ec2
-        .describe_nat_gateways()
-        .set_filter(f())
-        .send()
-        .await
-        .unwrap();
-    let live_nats = nats
-        .nat_gateways()
-        .iter()
-        .filter(|n| {
-            n.tags()
-                .iter()
-                .any(|t| t.key() == Some("escala:stack") && t.value() == Some(stack))
-        })
-        .filter(|n| {
-            matches!(
-                n.state().map(|s| s.as_str()),
-                Some("pending" | "available" | "deleting")
-            )
-        })
-        .count();
-    [
-        ec2.describe_vpcs()
-            .set_filters(f())
-            .send()
-            .await
-            .unwrap()
-            .vpcs()
-            .len(),
-        ec2.describe_subnets()
-            .set_filters(f())
-            .send()
-            .await
-            .unwrap()
-            .subnets()
-            .len(),
-        ec2.describe_internet_gateways()
-            .set_filters(f())
-            .send()
-            .await
-            .unwrap()
-            .internet_gateways()
-            .len(),
-        ec2.describe_route_tables()
-            .set_filters(f())
-            .send()
-            .await
-            .unwrap()
-            .route_tables()
-            .len(),
-        ec2.describe_addresses()
-            .set_filters(f())
-            .send()
-            .await
-            .unwrap()
-            .addresses()
-            .len(),
-        live_nats,
-    ]
 }

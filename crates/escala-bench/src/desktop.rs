@@ -1,0 +1,185 @@
+//! bench-desktop: how fast the desktop app is usable and how much memory it holds once idle.
+//!
+//! Each run starts the app binary on the current display (run it under `xvfb-run`), times from the
+//! spawn to the moment the web UI has mounted the Connect screen and made its first call (the app
+//! logs "ui ready"), waits for it to settle, then sums the memory of the app and every process it
+//! started (WebKit's web and network processes). RSS counts shared libraries once per process, so
+//! PSS (each shared page split between its users) is printed too.
+//!
+//! Usage: bench-desktop [--app PATH] [--runs 5] [--idle-secs 5]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const COLD_START_TARGET: Duration = Duration::from_secs(1);
+const MEMORY_TARGET_MB: f64 = 200.0;
+
+struct Args {
+    app: PathBuf,
+    runs: usize,
+    idle: Duration,
+}
+
+fn args() -> Args {
+    let exe_dir = std::env::current_exe()
+        .expect("own path")
+        .parent()
+        .expect("a folder")
+        .to_path_buf();
+    let mut a = Args {
+        app: exe_dir.join("escala-desktop"),
+        runs: 5,
+        idle: Duration::from_secs(5),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--app" => a.app = value.into(),
+            "--runs" => a.runs = value.parse().expect("a count"),
+            "--idle-secs" => a.idle = Duration::from_secs(value.parse().expect("seconds")),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    a
+}
+
+struct Run {
+    ready: Duration,
+    rss_mb: f64,
+    pss_mb: f64,
+    processes: usize,
+}
+
+fn main() {
+    let args = args();
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no display: run under xvfb-run"
+    );
+    println!("app: {}", args.app.display());
+    println!(
+        "{:>4}  {:>10}  {:>9}  {:>9}  {:>9}",
+        "run", "ready (ms)", "RSS (MB)", "PSS (MB)", "processes"
+    );
+    let mut runs = Vec::new();
+    for i in 0..args.runs {
+        let r = run_once(&args);
+        println!(
+            "{:>4}  {:>10.0}  {:>9.1}  {:>9.1}  {:>9}",
+            i + 1,
+            r.ready.as_secs_f64() * 1000.0,
+            r.rss_mb,
+            r.pss_mb,
+            r.processes
+        );
+        runs.push(r);
+    }
+    let first = &runs[0];
+    let median = |f: &dyn Fn(&Run) -> f64| {
+        let mut v: Vec<f64> = runs.iter().map(f).collect();
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v[v.len() / 2]
+    };
+    let ready = median(&|r| r.ready.as_secs_f64() * 1000.0);
+    let rss = median(&|r| r.rss_mb);
+    let pss = median(&|r| r.pss_mb);
+    let target_ms = COLD_START_TARGET.as_secs_f64() * 1000.0;
+    println!();
+    println!(
+        "start to interactive Connect screen: first run {:.0} ms, median {ready:.0} ms (target < {target_ms:.0} ms: {:.2}× of it)",
+        first.ready.as_secs_f64() * 1000.0,
+        ready / target_ms
+    );
+    println!(
+        "idle memory of all the app's processes: RSS {rss:.1} MB, PSS {pss:.1} MB (target < {MEMORY_TARGET_MB:.0} MB: RSS is {:.2}× of it)",
+        rss / MEMORY_TARGET_MB
+    );
+}
+
+fn run_once(args: &Args) -> Run {
+    let home = std::env::temp_dir().join(format!("escala-bench-desktop-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    let start = Instant::now();
+    let mut child = Command::new(&args.app)
+        .env("ESCALA_HOME", &home)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the app starts");
+    let stderr = child.stderr.take().expect("piped");
+    let (tx, rx) = mpsc::channel();
+    // Keeps draining the app's log so it never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("ui ready") {
+                let _ = tx.send(Instant::now());
+            }
+        }
+    });
+    let ready_at = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the UI reported ready within 30 s");
+    std::thread::sleep(args.idle);
+    let tree = process_tree(child.id());
+    let rss_kb: u64 = tree.iter().map(|p| status_kb(*p, "VmRSS:")).sum();
+    let pss_kb: u64 = tree.iter().map(|p| pss_kb(*p)).sum();
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&home);
+    Run {
+        ready: ready_at - start,
+        rss_mb: rss_kb as f64 / 1024.0,
+        pss_mb: pss_kb as f64 / 1024.0,
+        processes: tree.len(),
+    }
+}
+
+/// The process and all its descendants, from each process's parent in /proc.
+fn process_tree(root: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .expect("/proc")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| Some((pid, status_kb(pid, "PPid:").try_into().ok()?)))
+        .collect();
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            parents
+                .iter()
+                .filter(|(_, pp)| *pp == parent)
+                .map(|(p, _)| *p),
+        );
+        i += 1;
+    }
+    tree
+}
+
+/// A numeric field of /proc/PID/status (kB for memory fields); 0 when the process is gone.
+fn status_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn pss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,65 @@
+//! Connect screen commands.
+
+use tauri::State;
+
+use escala_core::sensitive::Sensitive;
+
+use crate::error::ApiError;
+use crate::service::connect;
+use crate::state::AppState;
+use crate::views::{AppInfo, Connection, DeployUser, Profile};
+
+#[tauri::command]
+#[specta::specta]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    connect::app_info(&state)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn connect_sandbox(state: State<'_, AppState>) -> Result<Connection, ApiError> {
+    Ok(connect::connect_sandbox(&state).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_profiles(state: State<'_, AppState>) -> Vec<Profile> {
+    connect::list_profiles(&state)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn connect_profile(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<Connection, ApiError> {
+    Ok(connect::connect_profile(&state, &name).await?)
+}
+
+/// The secret is wrapped the moment it arrives, so no log or error can print it.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_keys(
+    state: State<'_, AppState>,
+    profile: String,
+    access_key_id: String,
+    secret_access_key: String,
+) -> Result<Connection, ApiError> {
+    let secret = Sensitive::new(secret_access_key);
+    Ok(connect::save_keys(&state, &profile, &access_key_id, secret).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_deploy_user(
+    state: State<'_, AppState>,
+    user_name: String,
+) -> Result<DeployUser, ApiError> {
+    Ok(connect::deploy_user(&state, &user_name).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn disconnect(state: State<'_, AppState>) {
+    connect::disconnect(&state)
+}

@@ -1,0 +1,5 @@
+//! The IPC surface: each command parses its arguments, calls the service and maps the error.
+
+pub mod connect;
+pub mod network;
+pub mod stacks;

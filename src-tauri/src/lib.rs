@@ -1,0 +1,37 @@
+//! Escala's desktop shell: the Tauri window, its commands and state. Everything it does goes
+//! through the same engine API as the CLI (`escala_aws::session`); see `service` for the logic and
+//! `commands` for the thin IPC layer over it.
+
+pub mod bindings;
+pub mod commands;
+pub mod error;
+pub mod progress;
+pub mod service;
+pub mod state;
+pub mod views;
+
+use tauri::{Manager, RunEvent};
+
+use state::AppState;
+
+/// Starts the app and blocks until its window closes.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tao=warn,wry=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let builder = bindings::builder();
+    let app = tauri::Builder::default()
+        .manage(AppState::from_env())
+        .invoke_handler(builder.invoke_handler())
+        .build(tauri::generate_context!())
+        .expect("the app's configuration is compiled in and valid");
+    app.run(|app, event| {
+        if let RunEvent::Exit = event {
+            app.state::<AppState>().shutdown();
+        }
+    });
+}

@@ -1,0 +1,194 @@
+//! Connecting: the sandbox the app starts itself, a profile, pasted keys saved to the keyring, or
+//! a least-privilege deploy user made from admin credentials.
+
+use escala_aws::connect::{resolve, sdk_config, Choice, CredentialSource, Resolved, Target};
+use escala_aws::credentials::{self, AccessKey};
+use escala_aws::deploy_user::{create_deploy_user, DeployUserRequest};
+use escala_aws::policy::DeployRoute;
+use escala_aws::profiles::aws_profiles;
+use escala_core::sensitive::Sensitive;
+use escala_core::store::Place;
+use escala_sandbox::Emulator;
+
+use crate::error::AppError;
+use crate::state::{AppState, Connected};
+use crate::views::{AppInfo, Connection, DeployUser, Profile, ProfileSource};
+
+/// STS answers in every region; this one is only where the identity call is signed for.
+const STS_REGION: &str = "us-east-1";
+
+/// The UI asks for this as soon as its first screen is up, so the first call marks the moment the
+/// app became usable (the desktop benchmark times start-up by it).
+pub fn app_info(state: &AppState) -> AppInfo {
+    state.ui_ready.call_once(|| {
+        tracing::info!(
+            since_start_ms = state.started.elapsed().as_millis() as u64,
+            "ui ready"
+        )
+    });
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        has_aws_credentials: matches!(
+            resolve(&Choice::default(), &state.keyring),
+            Resolved::Target(_)
+        ),
+        connection: state.connection(),
+    }
+}
+
+/// Connects to the sandbox: the one the CLI started when it runs, else the app's own emulator,
+/// started on first use and kept until the app quits.
+pub async fn connect_sandbox(state: &AppState) -> Result<Connection, AppError> {
+    let endpoint = match state.shared_sandbox.running()? {
+        Some(info) => info.endpoint,
+        None => own_emulator(state).await?,
+    };
+    connect(state, Target::sandbox(&endpoint), Place::Sandbox).await
+}
+
+async fn own_emulator(state: &AppState) -> Result<String, AppError> {
+    let mut owned = state.emulator.lock().await;
+    if let Some(running) = owned.as_ref() {
+        return Ok(running.endpoint().to_string());
+    }
+    let emulator = tokio::task::spawn_blocking(Emulator::start)
+        .await
+        .map_err(|e| AppError::Invalid(format!("starting the sandbox: {e}")))??;
+    let endpoint = emulator.endpoint().to_string();
+    // A fresh emulator holds nothing, so stacks remembered from an earlier sandbox are gone with it.
+    forget_sandbox_stacks(state)?;
+    *owned = Some(emulator);
+    Ok(endpoint)
+}
+
+fn forget_sandbox_stacks(state: &AppState) -> Result<(), AppError> {
+    for name in state.store.list()? {
+        if state.store.record(&name)?.place == Place::Sandbox {
+            state.store.forget(&name)?;
+        }
+    }
+    Ok(())
+}
+
+/// Profiles of ~/.aws plus the keyring's default profile when Escala saved keys there.
+pub fn list_profiles(state: &AppState) -> Vec<Profile> {
+    let default = escala_aws::credentials::DEFAULT_PROFILE;
+    let keyring = state.keyring.contains(default).then(|| Profile {
+        name: default.to_string(),
+        source: ProfileSource::Keyring,
+    });
+    keyring
+        .into_iter()
+        .chain(aws_profiles().into_iter().map(|name| Profile {
+            name,
+            source: ProfileSource::AwsConfig,
+        }))
+        .collect()
+}
+
+/// An emulator or other endpoint for account connections (the CLI's `--endpoint-url` variable).
+fn endpoint() -> Option<String> {
+    std::env::var("ESCALA_ENDPOINT_URL")
+        .ok()
+        .filter(|e| !e.is_empty())
+}
+
+pub async fn connect_profile(state: &AppState, name: &str) -> Result<Connection, AppError> {
+    let choice = Choice {
+        endpoint: endpoint(),
+        sandbox: false,
+        profile: Some(name.to_string()),
+    };
+    match resolve(&choice, &state.keyring) {
+        Resolved::Target(target) => connect(state, target, Place::Account).await,
+        Resolved::UseSandbox => connect_sandbox(state).await,
+    }
+}
+
+/// Verifies the pasted keys with STS, then keeps them in the OS keyring only.
+pub async fn save_keys(
+    state: &AppState,
+    profile: &str,
+    access_key_id: &str,
+    secret: Sensitive<String>,
+) -> Result<Connection, AppError> {
+    let access_key_id = access_key_id.trim();
+    if access_key_id.is_empty() || secret.expose().trim().is_empty() {
+        return Err(AppError::Invalid(
+            "paste both the access key ID and the secret access key".into(),
+        ));
+    }
+    if profile.trim().is_empty() {
+        return Err(AppError::Invalid(
+            "name the profile the keys are saved under".into(),
+        ));
+    }
+    let key = AccessKey {
+        access_key_id: access_key_id.to_string(),
+        secret_access_key: Sensitive::new(secret.expose().trim().to_string()),
+    };
+    let endpoint = endpoint();
+    credentials::verify(&key, endpoint.as_deref(), STS_REGION).await?;
+    state.keyring.save(profile, &key)?;
+    let target = Target {
+        endpoint,
+        credentials: CredentialSource::Keyring(profile.to_string()),
+    };
+    connect(state, target, Place::Account).await
+}
+
+/// From the admin credentials in use: a group with Escala's least-privilege policy, a user in it,
+/// and its key saved straight to the keyring; the app then works as that user.
+pub async fn deploy_user(state: &AppState, user_name: &str) -> Result<DeployUser, AppError> {
+    let admin = state.connected()?;
+    let profile = user_name.to_string();
+    if admin.target.credentials == CredentialSource::Keyring(profile.clone()) {
+        return Err(AppError::Invalid(format!(
+            "the keys in use are saved as '{profile}': pick another user name"
+        )));
+    }
+    let config = sdk_config(&admin.target, STS_REGION, &state.keyring).await?;
+    let request = DeployUserRequest {
+        user_name: user_name.to_string(),
+        route: DeployRoute::Network,
+        profile: profile.clone(),
+    };
+    let made = create_deploy_user(&config, &request, &state.keyring).await?;
+    let target = Target {
+        endpoint: admin.target.endpoint.clone(),
+        credentials: CredentialSource::Keyring(profile),
+    };
+    let connection = connect(state, target, admin.place()).await?;
+    Ok(DeployUser {
+        user_name: made.user_name,
+        user_arn: made.user_arn,
+        group_name: made.group_name,
+        policy_arn: made.policy_arn,
+        access_key_id: made.access_key_id,
+        profile: made.profile,
+        connection,
+    })
+}
+
+/// Asks STS who the target is; only a target that answers becomes the connection.
+async fn connect(state: &AppState, target: Target, mode: Place) -> Result<Connection, AppError> {
+    let config = sdk_config(&target, STS_REGION, &state.keyring).await?;
+    let source = target.credentials.describe();
+    let identity = credentials::who_am_i(&config, &source).await?;
+    let view = Connection {
+        mode,
+        account: identity.account,
+        arn: identity.arn,
+        source,
+        endpoint: target.endpoint.clone(),
+    };
+    state.set_connected(Some(Connected {
+        target,
+        view: view.clone(),
+    }));
+    Ok(view)
+}
+
+pub fn disconnect(state: &AppState) {
+    state.set_connected(None);
+}

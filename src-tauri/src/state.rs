@@ -1,0 +1,151 @@
+//! What the app keeps between commands: where files live, the keyring, who it is connected as, the
+//! regions it has looked up, and the one apply or destroy that may be running.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, Once};
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+
+use escala_aws::connect::Target;
+use escala_aws::credentials::KeyringStore;
+use escala_aws::session::Session;
+use escala_core::store::{Place, Store};
+use escala_core::validate::RegionZones;
+use escala_sandbox::{Emulator, Sandbox};
+
+use crate::error::AppError;
+use crate::views::Connection;
+
+/// The connection in use: where calls go, and who that is for the UI.
+#[derive(Debug, Clone)]
+pub struct Connected {
+    pub target: Target,
+    pub view: Connection,
+}
+
+impl Connected {
+    pub fn place(&self) -> Place {
+        self.view.mode
+    }
+}
+
+#[derive(Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub keyring: KeyringStore,
+    /// The sandbox the CLI may have started (`escala sandbox start`); the app uses it when it runs.
+    pub shared_sandbox: Sandbox,
+    /// The emulator the app started itself. It never outlives the app: dropped on quit, and its
+    /// watchdog ends it if the app is killed.
+    /// Held across a start, so two quick clicks can't start two emulators.
+    pub emulator: tokio::sync::Mutex<Option<Emulator>>,
+    pub started: Instant,
+    pub ui_ready: Once,
+    connected: Mutex<Option<Connected>>,
+    regions: Mutex<BTreeMap<String, RegionZones>>,
+    running: Mutex<Option<(String, CancellationToken)>>,
+}
+
+impl AppState {
+    /// The same files and keyring service as the CLI, so both see the same stacks and keys.
+    pub fn from_env() -> Self {
+        let service =
+            std::env::var("ESCALA_KEYRING_SERVICE").unwrap_or_else(|_| "escala".to_string());
+        Self::new(Store::from_env(), &service)
+    }
+
+    pub fn new(store: Store, keyring_service: &str) -> Self {
+        Self {
+            shared_sandbox: Sandbox::new(store.root()),
+            store,
+            keyring: KeyringStore::new(keyring_service),
+            emulator: tokio::sync::Mutex::new(None),
+            started: Instant::now(),
+            ui_ready: Once::new(),
+            connected: Mutex::new(None),
+            regions: Mutex::new(BTreeMap::new()),
+            running: Mutex::new(None),
+        }
+    }
+
+    pub fn connected(&self) -> Result<Connected, AppError> {
+        lock(&self.connected).clone().ok_or(AppError::NotConnected)
+    }
+
+    pub fn connection(&self) -> Option<Connection> {
+        lock(&self.connected).as_ref().map(|c| c.view.clone())
+    }
+
+    /// Switches to another connection; what was learnt about regions belonged to the old one.
+    pub fn set_connected(&self, connected: Option<Connected>) {
+        *lock(&self.connected) = connected;
+        lock(&self.regions).clear();
+    }
+
+    pub fn remember_regions(&self, regions: &[RegionZones]) {
+        let mut known = lock(&self.regions);
+        for r in regions {
+            known.insert(r.region.clone(), r.clone());
+        }
+    }
+
+    pub fn known_region(&self, region: &str) -> Option<RegionZones> {
+        lock(&self.regions).get(region).cloned()
+    }
+
+    pub async fn session(&self, region: &str, stack: &str) -> Result<Session, AppError> {
+        let connected = self.connected()?;
+        Ok(Session::connect(&connected.target, region, stack, &self.keyring).await?)
+    }
+
+    /// Claims the right to change `stack`; the claim ends when the guard is dropped.
+    pub fn begin_run(&self, stack: &str) -> Result<RunGuard<'_>, AppError> {
+        let mut running = lock(&self.running);
+        if let Some((name, _)) = running.as_ref() {
+            return Err(AppError::Busy(name.clone()));
+        }
+        let token = CancellationToken::new();
+        *running = Some((stack.to_string(), token.clone()));
+        Ok(RunGuard { state: self, token })
+    }
+
+    /// Cancels the running apply or destroy, if any: calls in flight finish, nothing new starts.
+    pub fn cancel_run(&self) -> bool {
+        match lock(&self.running).as_ref() {
+            Some((_, token)) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// On quit: cancel what runs (the stack stays marked as interrupted) and stop the emulator
+    /// the app started.
+    pub fn shutdown(&self) {
+        self.cancel_run();
+        // Busy means a start is under way; the new emulator's watchdog ends it with the app.
+        if let Ok(mut emulator) = self.emulator.try_lock() {
+            emulator.take();
+        }
+    }
+}
+
+/// The running operation's claim and its cancellation token.
+#[derive(Debug)]
+pub struct RunGuard<'a> {
+    state: &'a AppState,
+    pub token: CancellationToken,
+}
+
+impl Drop for RunGuard<'_> {
+    fn drop(&mut self) {
+        *lock(&self.state.running) = None;
+    }
+}
+
+/// A poisoned lock only means another command panicked; the data itself is still consistent.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

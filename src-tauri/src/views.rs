@@ -1,0 +1,149 @@
+//! What the commands return: small views over the engine's types, shaped for the wizard.
+
+use serde::Serialize;
+
+use escala_core::cost::CostEstimate;
+use escala_core::network::ResolvedNetwork;
+use escala_core::plan::Plan;
+use escala_core::store::{Operation, Place};
+use escala_core::validate::ValidationError;
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    /// True when the SDK or the keyring would find AWS credentials; the UI preselects Sandbox otherwise.
+    pub has_aws_credentials: bool,
+    pub connection: Option<Connection>,
+}
+
+/// Who the app acts as. Never holds a secret.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Connection {
+    pub mode: Place,
+    pub account: String,
+    pub arn: String,
+    /// Where the credentials come from, for people: "AWS profile 'dev'".
+    pub source: String,
+    /// The emulator's address in sandbox mode.
+    pub endpoint: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ProfileSource {
+    /// Keys Escala saved in the OS keyring.
+    Keyring,
+    /// A profile of the AWS CLI's files (~/.aws), SSO profiles included.
+    AwsConfig,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Profile {
+    pub name: String,
+    pub source: ProfileSource,
+}
+
+/// The deploy user that was made; its secret key went straight to the keyring.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DeployUser {
+    pub user_name: String,
+    pub user_arn: String,
+    pub group_name: String,
+    pub policy_arn: String,
+    pub access_key_id: String,
+    pub profile: String,
+    /// The app switches to the new user at once.
+    pub connection: Connection,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct RegionInfo {
+    pub name: String,
+    pub zones: Vec<String>,
+}
+
+/// A Spec checked against its region: the resolved network and its cost when valid, else every
+/// broken rule.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct SpecCheck {
+    pub network: Option<ResolvedNetwork>,
+    pub errors: Vec<ValidationError>,
+    pub cost: Option<CostEstimate>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct PlanView {
+    pub plan: Plan,
+    pub cost: CostEstimate,
+}
+
+/// How a stack stands, computed by the shell so the UI only draws it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum StackStatus {
+    /// Everything its Spec asks for exists and matches.
+    Ready,
+    /// It exists but differs from its Spec.
+    Drifted,
+    /// An apply or destroy was started and never finished (the app closed, crashed or was cancelled).
+    Interrupted,
+    /// Nothing tagged for it was found where the app is connected.
+    Missing,
+    /// Not looked up: it lives elsewhere (sandbox vs account) or the app isn't connected.
+    Unknown,
+}
+
+impl StackStatus {
+    /// An unfinished operation matters most (resume or tear down), then a stack with nothing left
+    /// in the cloud, then drift.
+    pub fn of(pending: Option<Operation>, resources: u32, in_sync: bool) -> Self {
+        match (pending, resources, in_sync) {
+            (Some(_), _, _) => StackStatus::Interrupted,
+            (None, 0, _) => StackStatus::Missing,
+            (None, _, true) => StackStatus::Ready,
+            (None, _, false) => StackStatus::Drifted,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StackSummary {
+    pub name: String,
+    pub region: String,
+    pub target: Place,
+    pub pending: Option<Operation>,
+    pub status: StackStatus,
+    pub resources: Option<u32>,
+    pub in_sync: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ExportedSpec {
+    pub yaml: String,
+    pub path: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unfinished_operation_outranks_missing_which_outranks_drift() {
+        use StackStatus::*;
+        assert_eq!(StackStatus::of(None, 12, true), Ready);
+        assert_eq!(StackStatus::of(None, 12, false), Drifted);
+        assert_eq!(StackStatus::of(None, 0, false), Missing);
+        assert_eq!(
+            StackStatus::of(Some(Operation::Apply), 0, false),
+            Interrupted
+        );
+        assert_eq!(
+            StackStatus::of(Some(Operation::Destroy), 12, true),
+            Interrupted
+        );
+    }
+}

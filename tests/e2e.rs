@@ -1,0 +1,360 @@
+//! The GUI end to end: the real app binary in a real window (under Xvfb), driven through
+//! tauri-driver and WebKitWebDriver. In sandbox mode it goes connect → region → network (with an
+//! invalid CIDR that blocks Continue) → review → apply → stacks → tear down, checks each step
+//! against the emulator, and saves a screenshot of every screen.
+//!
+//! Needs a display, `tauri-driver` and `WebKitWebDriver`, so it is ignored by default:
+//! `scripts/test.sh` runs it with `xvfb-run … cargo test --test e2e -- --ignored`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use escala_testkit::cloud::{counts, ec2};
+use escala_testkit::unique_stack;
+
+const SEED: [usize; 6] = [1, 4, 1, 2, 1, 1];
+
+/// tauri-driver for the length of the test; killed on drop, which also ends the app.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn tauri_driver() -> PathBuf {
+    let home = PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
+    let cargo_bin = home.join(".cargo/bin/tauri-driver");
+    if cargo_bin.exists() {
+        cargo_bin
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+/// Where screenshots go: `$ESCALA_ARTIFACTS/e2e`, else `artifacts/e2e` in the repository.
+fn artifacts() -> PathBuf {
+    let root = std::env::var_os("ESCALA_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts"));
+    let dir = root.join("e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The whole X display, window frame included, as the user would see it. WebKit paints a moment
+/// after the page changes, so the capture waits for the frame the assertions just checked.
+async fn screenshot(name: &str) {
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let path = artifacts().join(format!("{name}.png"));
+    let status = Command::new("/usr/bin/import")
+        .args(["-window", "root"])
+        .arg(&path)
+        .status()
+        .expect("ImageMagick's import is installed (scripts/setup.sh)");
+    assert!(status.success(), "screenshot {name} failed");
+}
+
+struct Ui {
+    client: Client,
+}
+
+impl Ui {
+    fn css(testid: &str) -> String {
+        format!("[data-testid=\"{testid}\"]")
+    }
+
+    async fn el(&self, testid: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css(&Self::css(testid)))
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={testid}] on the page: {e}"))
+    }
+
+    async fn click(&self, testid: &str) {
+        let el = self.el(testid).await;
+        self.until(&format!("{testid} enabled"), || async {
+            el.prop("disabled").await.ok().flatten().as_deref() != Some("true")
+        })
+        .await;
+        el.click().await.unwrap();
+    }
+
+    async fn type_into(&self, testid: &str, text: &str) {
+        let el = self.el(testid).await;
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    async fn select(&self, testid: &str, value: &str) {
+        let el = self.el(testid).await;
+        el.select_by_value(value).await.unwrap();
+    }
+
+    async fn attr_of(&self, css: &str, attr: &str) -> Option<String> {
+        let el = self.client.find(Locator::Css(css)).await.ok()?;
+        el.attr(attr).await.ok().flatten()
+    }
+
+    async fn count(&self, css: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0)
+    }
+
+    /// Polls until `cond` holds, failing with `what` after a minute.
+    async fn until<F, Fut>(&self, what: &str, cond: F)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let start = Instant::now();
+        while !cond().await {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "timed out waiting for {what}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn on_step(&self, step: &str) {
+        let css = format!("{}[data-step=\"{step}\"]", Self::css("step-title"));
+        self.until(&format!("the {step} screen"), || async {
+            self.count(&css).await == 1
+        })
+        .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and WebKitWebDriver: run by scripts/test.sh under xvfb-run"]
+async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
+    let home = tempfile::tempdir().unwrap();
+    let downloads = home.path().join("downloads");
+    let (port, native) = (free_port(), free_port());
+    let _driver = Driver(
+        Command::new(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("ESCALA_HOME", home.path())
+            .env("XDG_DOWNLOAD_DIR", &downloads)
+            .env("LANG", "en_US.UTF-8")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_PROFILE")
+            .env_remove("ESCALA_ENDPOINT_URL")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("tauri-driver is installed (scripts/setup.sh)"),
+    );
+    let caps = json!({"tauri:options": {"application": env!("CARGO_BIN_EXE_escala-desktop")}});
+    let mut client = None;
+    for _ in 0..50 {
+        match ClientBuilder::native()
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => {
+                client = Some(c);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    let ui = Ui {
+        client: client.expect("tauri-driver accepts a session"),
+    };
+    let stack = unique_stack("e2e");
+
+    // 1. Connect: the app starts its own emulator.
+    ui.on_step("connect").await;
+    screenshot("01-connect").await;
+    ui.click("mode-sandbox").await;
+    ui.click("connect-sandbox").await;
+    let account = ui.el("connection-account").await;
+    ui.until("the sandbox account", || async {
+        account
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("123456789012")
+    })
+    .await;
+    let endpoint = ui.el("connection-endpoint").await.text().await.unwrap();
+    assert!(
+        escala_sandbox::is_up(&endpoint),
+        "the app's emulator answers at {endpoint}"
+    );
+    let ec2 = ec2(&endpoint);
+    screenshot("02-connected").await;
+    ui.click("next").await;
+
+    // 2. Region and zones.
+    ui.on_step("region").await;
+    ui.select("region-select", "us-east-1").await;
+    ui.select("zone-count", "2").await;
+    ui.el("ha-warning").await;
+    screenshot("03-region").await;
+    ui.click("next").await;
+
+    // 3. Network: an invalid CIDR shows its error and blocks Continue.
+    ui.on_step("network").await;
+    ui.type_into("stack-name", &stack).await;
+    ui.type_into("vpc-cidr", "10.0.0/16").await;
+    let error_css = "[data-testid=\"field-error\"][data-field=\"network.vpcCidr\"]";
+    ui.until("the CIDR error", || async {
+        ui.count(error_css).await == 1
+    })
+    .await;
+    let next = ui.el("next").await;
+    assert_eq!(
+        next.prop("disabled").await.unwrap().as_deref(),
+        Some("true"),
+        "Continue is blocked while the CIDR is invalid"
+    );
+    screenshot("04-network-invalid").await;
+    ui.type_into("vpc-cidr", "10.0.0.0/16").await;
+    ui.until("the error to clear and Continue to open", || async {
+        ui.count(error_css).await == 0
+            && next.prop("disabled").await.ok().flatten().as_deref() != Some("true")
+    })
+    .await;
+    ui.click("nat-single").await;
+    ui.el("vpc-diagram").await;
+    screenshot("05-network").await;
+    ui.click("next").await;
+
+    // 4. Review: the plan, and nothing created yet.
+    ui.on_step("review").await;
+    ui.until("the plan", || async {
+        ui.count("[data-testid=\"plan-item\"][data-action=\"create\"]")
+            .await
+            >= 10
+    })
+    .await;
+    assert_eq!(
+        counts(&ec2, &stack).await,
+        [0; 6],
+        "the review touches nothing"
+    );
+    screenshot("06-review").await;
+    ui.click("apply").await;
+
+    // 5. Apply with live progress.
+    ui.on_step("apply").await;
+    let status = "[data-testid=\"apply-status\"]";
+    ui.until("the apply to finish", || async {
+        matches!(
+            ui.attr_of(status, "data-state").await.as_deref(),
+            Some("done" | "failed" | "cancelled")
+        )
+    })
+    .await;
+    assert_eq!(
+        ui.attr_of(status, "data-state").await.as_deref(),
+        Some("done")
+    );
+    assert_eq!(counts(&ec2, &stack).await, SEED);
+    screenshot("07-applied").await;
+    ui.click("to-stacks").await;
+
+    // 6. Stacks: resources, export, tear down.
+    ui.on_step("stacks").await;
+    let row = format!("[data-testid=\"stack-row\"][data-name=\"{stack}\"]");
+    ui.until("the stack listed as ready", || async {
+        ui.attr_of(&row, "data-status").await.as_deref() == Some("ready")
+    })
+    .await;
+    ui.click("stack-resources").await;
+    ui.until("the resource table", || async {
+        ui.count("[data-testid=\"resource-row\"]").await >= 10
+    })
+    .await;
+    screenshot("08-stacks").await;
+    ui.click("export-spec").await;
+    let exported = ui.el("exported-path").await;
+    let file = downloads.join(format!("{stack}.escala.yaml"));
+    ui.until("the exported file", || async { file.exists() })
+        .await;
+    assert!(exported
+        .text()
+        .await
+        .unwrap()
+        .contains(&format!("{stack}.escala.yaml")));
+    let spec = escala_core::spec::Spec::from_yaml(&std::fs::read_to_string(&file).unwrap())
+        .expect("the export is a Spec the CLI takes");
+    assert_eq!(
+        (spec.name.as_str(), spec.network.vpc_cidr.as_str()),
+        (stack.as_str(), "10.0.0.0/16")
+    );
+    screenshot("09-export").await;
+    // Close the export dialog before the next action.
+    ui.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+
+    ui.click("teardown").await;
+    ui.el("confirm-dialog").await;
+    ui.type_into("confirm-input", &stack).await;
+    screenshot("10-confirm-teardown").await;
+    ui.click("confirm-teardown").await;
+    let torn = "[data-testid=\"teardown-status\"]";
+    ui.until("the teardown to finish", || async {
+        matches!(
+            ui.attr_of(torn, "data-state").await.as_deref(),
+            Some("done" | "failed")
+        )
+    })
+    .await;
+    assert_eq!(
+        ui.attr_of(torn, "data-state").await.as_deref(),
+        Some("done")
+    );
+    assert_eq!(
+        ui.attr_of("[data-testid=\"resources-left\"]", "data-count")
+            .await
+            .as_deref(),
+        Some("0")
+    );
+    assert_eq!(counts(&ec2, &stack).await, [0; 6]);
+    screenshot("11-torn-down").await;
+
+    // Ending the session quits the app, and the emulator it started goes with it.
+    ui.client.close().await.unwrap();
+    let start = Instant::now();
+    while escala_sandbox::is_up(&endpoint) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the app left its sandbox running"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import {
+  ERROR_CODES,
+  RULES,
+  STORAGE_KEY,
+  detectLanguage,
+  errorTitle,
+  fieldLabel,
+  kindName,
+  loadPref,
+  plural,
+  resolveLanguage,
+  ruleMessage,
+  savePref,
+  translate,
+} from "./i18n";
+import { en } from "./locales/en";
+import { es } from "./locales/es";
+import type { Rule } from "./api";
+
+function memoryStorage(initial: Record<string, string> = {}) {
+  const data = new Map(Object.entries(initial));
+  return {
+    data,
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+    removeItem: (k: string) => void data.delete(k),
+  };
+}
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe("language", () => {
+  it("follows the OS: any Spanish variant is Spanish, everything else English", () => {
+    expect(detectLanguage("es")).toBe("es");
+    expect(detectLanguage("es-ES")).toBe("es");
+    expect(detectLanguage("ES-mx")).toBe("es");
+    expect(detectLanguage("en-US")).toBe("en");
+    expect(detectLanguage("fr-FR")).toBe("en");
+    expect(detectLanguage("")).toBe("en");
+    expect(detectLanguage(undefined)).toBe("en");
+  });
+
+  it("lets the saved choice override the OS", () => {
+    expect(resolveLanguage("auto", "es-AR")).toBe("es");
+    expect(resolveLanguage("en", "es-AR")).toBe("en");
+    expect(resolveLanguage("es", "en-GB")).toBe("es");
+  });
+
+  it("saves the choice, and forgets it for auto", () => {
+    const storage = memoryStorage();
+    expect(loadPref(storage)).toBe("auto");
+    savePref(storage, "es");
+    expect(storage.data.get(STORAGE_KEY)).toBe("es");
+    expect(loadPref(storage)).toBe("es");
+    savePref(storage, "auto");
+    expect(storage.data.has(STORAGE_KEY)).toBe(false);
+    expect(loadPref(memoryStorage({ [STORAGE_KEY]: "klingon" }))).toBe("auto");
+    expect(loadPref(undefined)).toBe("auto");
+  });
+});
+
+describe("catalogs", () => {
+  it("have the same keys, none empty, with the same placeholders", () => {
+    expect(Object.keys(es).sort()).toEqual(Object.keys(en).sort());
+    for (const [key, text] of Object.entries(en)) {
+      const spanish = es[key as keyof typeof en];
+      expect(text.trim(), key).not.toBe("");
+      expect(spanish.trim(), key).not.toBe("");
+      expect(placeholders(spanish), key).toEqual(placeholders(text));
+    }
+  });
+
+  it("are really translated", () => {
+    // Names that are the same in both languages (brand, AWS terms, code words) are the exception.
+    const same = Object.keys(en).filter((k) => en[k as keyof typeof en] === es[k as keyof typeof en]);
+    expect(same.length).toBeLessThan(20);
+    expect(translate("es", "footer.next")).toBe("Continuar");
+    expect(translate("es", "network.nat.perZone")).toBe("Una pasarela NAT por zona");
+  });
+
+  it("interpolates parameters and picks plurals", () => {
+    expect(translate("en", "confirm.prompt", { name: "shop" })).toBe("Type shop to confirm");
+    expect(plural("en", "resourcesLeft", 0)).toBe("0 resources left");
+    expect(plural("es", "resourcesLeft", 0)).toBe("Quedan 0 recursos");
+    expect(plural("en", "resourcesLeft", 1)).toBe("1 resource left");
+    expect(plural("es", "resourcesLeft", 1)).toBe("Queda 1 recurso");
+    expect(plural("es", "zones", 3)).toBe("3 zonas");
+  });
+});
+
+describe("validation messages", () => {
+  it("say what to fix for every rule, in both languages, naming the field", () => {
+    for (const rule of RULES) {
+      const error = { rule, field: "network.publicSubnets[1]", message: "engine text" };
+      const english = ruleMessage("en", error);
+      const spanish = ruleMessage("es", error);
+      expect(english, rule).not.toBe("engine text");
+      expect(spanish, rule).not.toBe("engine text");
+      expect(spanish, rule).not.toBe(english);
+      expect(english, rule).not.toMatch(/\{\w+\}/);
+      expect(spanish, rule).not.toMatch(/\{\w+\}/);
+      if (en[`rule.${rule}`].includes("{field}")) {
+        expect(english, rule).toContain("public subnet 2");
+        expect(spanish, rule).toContain("la subred pública 2");
+      }
+    }
+  });
+
+  it("explain the VPC block in the user's language", () => {
+    const error = { rule: "vpcCidr" as const, field: "network.vpcCidr", message: "'x' is not an IPv4 CIDR block" };
+    expect(ruleMessage("en", error)).toMatch(/^Enter the VPC block as an IPv4 CIDR such as 10\.0\.0\.0\/16/);
+    expect(ruleMessage("es", error)).toMatch(/^Escribe el bloque de la VPC como un CIDR IPv4, por ejemplo 10\.0\.0\.0\/16/);
+  });
+
+  it("keep the engine's message for a rule this UI doesn't know", () => {
+    const error = { rule: "routeMissing" as Rule, field: "route", message: "the route is missing" };
+    expect(ruleMessage("es", error)).toBe("the route is missing");
+  });
+
+  it("name fields as the form does", () => {
+    expect(fieldLabel("en", "network.privateSubnets[0]")).toBe("private subnet 1");
+    expect(fieldLabel("es", "network.zones[2]")).toBe("la zona 3");
+    expect(fieldLabel("es", "network.vpcCidr")).toBe("el bloque de la VPC");
+    expect(fieldLabel("en", "network.somethingNew")).toBe("network.somethingNew");
+  });
+});
+
+describe("error titles and kinds", () => {
+  it("give every error code a title in both languages", () => {
+    const titles = new Set<string>();
+    for (const code of ERROR_CODES) {
+      const english = errorTitle("en", code);
+      const spanish = errorTitle("es", code);
+      expect(spanish, code).not.toBe(english);
+      titles.add(english);
+    }
+    expect(titles.size).toBe(ERROR_CODES.length);
+  });
+
+  it("name resource kinds, keeping unknown ones raw", () => {
+    expect(kindName("en", "NatGateway")).toBe("NAT gateways");
+    expect(kindName("es", "RouteTable")).toBe("Tablas de enrutamiento");
+    expect(kindName("es", "load-balancer")).toBe("load-balancer");
+  });
+});
