@@ -3,6 +3,7 @@
 //! creates nothing.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use escala_core::progress::ProgressEvent;
 use escala_core::store::{Operation, Store};
@@ -13,18 +14,22 @@ use escala_desktop::service::{connect, network, stacks};
 use escala_desktop::state::AppState;
 use escala_desktop::views::StackStatus;
 use escala_testkit::cloud::{counts, ec2};
-use escala_testkit::{emulator, unique_stack};
+use escala_testkit::{emulator, unique_stack, FaultProxy, Faults};
 
 /// The seed network: 1 VPC, 4 subnets, 1 internet gateway, 2 route tables, 1 address, 1 NAT.
 const SEED: [usize; 6] = [1, 4, 1, 2, 1, 1];
 
-/// An app state with its own folder, whose sandbox record points at the shared emulator, so
+/// An app state with its own folder, whose sandbox record points at `endpoint`, so
 /// `connect_sandbox` takes the path of an app finding a sandbox the CLI already started.
-fn app() -> (AppState, tempfile::TempDir) {
+fn app_at(endpoint: &str) -> (AppState, tempfile::TempDir) {
     let home = tempfile::tempdir().unwrap();
-    let record = serde_json::json!({"endpoint": emulator(), "pid": 0});
+    let record = serde_json::json!({"endpoint": endpoint, "pid": 0});
     std::fs::write(home.path().join("sandbox.json"), record.to_string()).unwrap();
     (AppState::new(Store::new(home.path()), "escala-test"), home)
+}
+
+fn app() -> (AppState, tempfile::TempDir) {
+    app_at(emulator())
 }
 
 type Events = Arc<Mutex<Vec<ProgressEvent>>>;
@@ -121,7 +126,18 @@ async fn the_wizard_path_applies_lists_exports_and_tears_down_to_zero() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_apply_is_listed_as_such_and_resumes_without_duplicates() {
-    let (state, _home) = app();
+    // 40 ms per call: the cancel lands while the first tasks' dependents are still in flight, well
+    // before the NAT gateway (four dependencies deep) can start.
+    let proxy = FaultProxy::start(
+        emulator(),
+        Faults {
+            latency: Duration::from_millis(40),
+            ..Faults::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (state, _home) = app_at(proxy.endpoint());
     let state = Arc::new(state);
     let ec2 = ec2(emulator());
     let stack = unique_stack("resume");

@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use crate::SandboxError;
 
-/// True when something answers HTTP at `endpoint` (`http://127.0.0.1:PORT`).
+/// True when the emulator answers at `endpoint` (`http://127.0.0.1:PORT`). Its dashboard page
+/// answers in milliseconds; `data.json` would serialise every resource it holds (seconds, and
+/// growing with each stack).
 pub fn is_up(endpoint: &str) -> bool {
-    request(endpoint, "GET", "/moto-api/data.json", "").is_ok()
+    request(endpoint, "GET", "/moto-api/", "").is_ok()
 }
 
 /// POSTs `body` to a control path such as `/moto-api/reset`; returns the response body.
