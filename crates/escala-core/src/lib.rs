@@ -5,6 +5,7 @@
 //! crates implement, the [`plan::Plan`] of changes, and the [`executor`] that applies a plan
 //! concurrently with retries, deadlines, cancellation and progress events.
 
+pub mod asg;
 pub mod cidr;
 pub mod cost;
 pub mod error;
@@ -21,5 +22,6 @@ pub mod store;
 pub mod tags;
 pub mod task;
 pub mod validate;
+mod validate_asg;
 
 pub use error::CoreError;

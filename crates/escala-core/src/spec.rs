@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::asg::AsgSpec;
 use crate::CoreError;
 
 pub const API_VERSION: &str = "escala/v1";
@@ -21,10 +22,13 @@ pub struct Spec {
     pub name: String,
     pub region: String,
     pub network: NetworkSpec,
-    /// How the workload is scaled. The routes (asg, kubernetes, fargate) arrive with their own
-    /// issues; until then a stack is a network only and this section must be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "specta", specta(skip))]
+    /// How the workload is scaled; without it a stack is a network only. In YAML the route is a
+    /// one-key map (`asg: {...}`), not serde_yaml's default `!asg` tag.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "serde_yaml::with::singleton_map_recursive"
+    )]
     pub route: Option<RouteSpec>,
 }
 
@@ -86,24 +90,14 @@ pub enum NatMode {
     PerZone,
 }
 
-/// The route section. Each route (asg, kubernetes, fargate) adds its variant with its issue; until
-/// then a stack is a network only, and a `route:` section is refused with a message saying so.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RouteSpec {}
-
-impl Serialize for RouteSpec {
-    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
-        match *self {}
-    }
-}
-
-impl<'de> Deserialize<'de> for RouteSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        serde::de::IgnoredAny::deserialize(d)?;
-        Err(serde::de::Error::custom(
-            "this version of Escala provisions the network only; remove the `route` section",
-        ))
-    }
+/// How the workload is scaled. Each route adds its variant with its issue (kubernetes and fargate
+/// come later); the YAML names it as the section's one key: `route: {asg: {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum RouteSpec {
+    /// EC2 instances in an Auto Scaling Group behind an Application Load Balancer.
+    Asg(AsgSpec),
 }
 
 impl Spec {
@@ -180,14 +174,20 @@ mod tests {
     }
 
     #[test]
-    fn a_route_is_rejected_until_routes_exist() {
-        let err = Spec::from_yaml(
-            "apiVersion: escala/v1\nkind: Stack\nname: web\nregion: eu-west-1\nnetwork:\n  vpcCidr: 10.1.0.0/16\nroute:\n  asg: {}\n",
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string().contains("remove the `route` section"),
-            "{err}"
+    fn the_asg_route_reads_with_its_defaults_and_round_trips() {
+        let yaml = "apiVersion: escala/v1\nkind: Stack\nname: web\nregion: eu-west-1\nnetwork:\n  vpcCidr: 10.1.0.0/16\nroute:\n  asg:\n    capacity: {min: 1, desired: 1, max: 2}\n";
+        let spec = Spec::from_yaml(yaml).unwrap();
+        let Some(RouteSpec::Asg(asg)) = &spec.route else {
+            panic!("{spec:?}")
+        };
+        assert_eq!(
+            (asg.ami.as_str(), asg.instance_type.as_str()),
+            ("latest", "t3.micro")
         );
+        let tt = asg.scaling.target_tracking.unwrap();
+        assert_eq!(tt.target, 70.0, "the seed scales out above 70% CPU");
+        assert_eq!(Spec::from_yaml(&spec.to_yaml()).unwrap(), spec);
+        let err = Spec::from_yaml(&yaml.replace("asg:", "gke:")).unwrap_err();
+        assert!(err.to_string().contains("unknown variant `gke`"), "{err}");
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::cidr;
 use crate::network::{ResolvedNetwork, SubnetPlan};
-use crate::spec::{NatMode, Spec, Zones, API_VERSION, KIND};
+use crate::spec::{NatMode, RouteSpec, Spec, Zones, API_VERSION, KIND};
 
 /// Which rule was broken. Stable: user interfaces key their help and highlighting on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -33,6 +33,19 @@ pub enum Rule {
     NoSubnets,
     NatWithoutPublicSubnets,
     NatWithoutPrivateSubnets,
+    AmiId,
+    InstanceType,
+    Capacity,
+    LoadBalancerZones,
+    HealthCheckGrace,
+    UserData,
+    KeyPair,
+    KeyFile,
+    ScalingTarget,
+    StepScaling,
+    Schedule,
+    WarmPool,
+    Rollout,
 }
 
 /// One broken rule.
@@ -83,6 +96,7 @@ pub fn resolve(spec: &Spec, region: &RegionZones) -> Result<ResolvedNetwork, Val
         _ => None,
     };
     v.check_nat(spec);
+    v.check_route(spec, subnets.as_ref().map(|(public, _)| public.len()));
     match (v.errors.is_empty(), vpc, zones, subnets) {
         (true, Some(vpc_cidr), Some(zones), Some((public, private))) => Ok(ResolvedNetwork {
             vpc_cidr,
@@ -102,10 +116,12 @@ pub fn check_offline(spec: &Spec) -> Result<(), ValidationErrors> {
     v.check_header(spec);
     let vpc = v.check_vpc(spec);
     let zones = v.check_zones(spec, None);
-    if let (Some(vpc), Some(zones)) = (vpc, zones) {
-        v.check_subnets(spec, &vpc, &zones);
-    }
+    let subnets = match (vpc, zones) {
+        (Some(vpc), Some(zones)) => v.check_subnets(spec, &vpc, &zones),
+        _ => None,
+    };
     v.check_nat(spec);
+    v.check_route(spec, subnets.as_ref().map(|(public, _)| public.len()));
     if v.errors.is_empty() {
         Ok(())
     } else {
@@ -375,6 +391,18 @@ impl Validator {
                 public,
             })
             .collect()
+    }
+
+    /// The route's rules. `public_zones` is unknown when the subnets themselves are invalid; the
+    /// load balancer's rule then waits for them to be fixed.
+    fn check_route(&mut self, spec: &Spec, public_zones: Option<usize>) {
+        match &spec.route {
+            Some(RouteSpec::Asg(asg)) => self.errors.extend(crate::validate_asg::check(
+                asg,
+                public_zones.unwrap_or(usize::MAX),
+            )),
+            None => {}
+        }
     }
 
     fn check_nat(&mut self, spec: &Spec) {
