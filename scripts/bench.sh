@@ -2,6 +2,7 @@
 # Runs the benchmark programs and prints their figures (recorded in BENCHMARKS.md).
 #   ./scripts/bench.sh network   escala apply vs a sequential AWS CLI script, 50 ms per call
 #   ./scripts/bench.sh desktop   the app's start to an interactive Connect screen, and its idle memory
+#   ./scripts/bench.sh charts    the 7-day scaling dashboard (4 series x 10,080 points) rendered to SVG
 #   ./scripts/bench.sh chat      the Rust chat vs the Node reference (workload/scripts/bench.sh)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -14,13 +15,18 @@ case "${1:-network}" in
   desktop)
     (cd "$ROOT/ui" && npm run -s build)
     cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-desktop -p escala-bench
-    xvfb-run -a -s "-screen 0 1280x800x24" "$CARGO_TARGET_DIR/release/bench-desktop" --runs 5
+    # A desktop session has a D-Bus session bus; without one, WebKit and GTK wait on D-Bus autolaunch.
+    dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$CARGO_TARGET_DIR/release/bench-desktop" --runs 7
+    ;;
+  charts)
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-bench --bin bench-charts
+    "$CARGO_TARGET_DIR/release/bench-charts" --runs 20
     ;;
   chat)
     "$ROOT/workload/scripts/bench.sh"
     ;;
   *)
-    echo "usage: $0 [network|desktop|chat]" >&2
+    echo "usage: $0 [network|desktop|charts|chat]" >&2
     exit 2
     ;;
 esac

@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev       # the desktop app (Tauri 2 on WebKitGTK)
   libayatana-appindicator3-dev libxdo-dev
   webkit2gtk-driver xvfb xauth imagemagick              # the GUI end-to-end test and its screenshots
+  fonts-dejavu-core                                     # text in exported chart PNGs
 )
 
 # Node.js builds the web UI; a machine may already have it from elsewhere than apt.

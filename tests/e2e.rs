@@ -190,9 +190,35 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
     };
     let stack = unique_stack("e2e");
 
-    // 1. Connect: the app starts its own emulator.
+    // 1. Connect: the app starts its own emulator. First, the language override in Settings: the
+    // window is in English (LANG), Spanish once chosen, and back to following the system.
     ui.on_step("connect").await;
     screenshot("01-connect").await;
+    let title = ui.el("step-title").await;
+    assert_eq!(title.text().await.unwrap(), "Connect to AWS");
+    ui.click("settings").await;
+    ui.select("language-select", "es").await;
+    ui.until("the Spanish title", || async {
+        title.text().await.unwrap_or_default() == "Conéctate a AWS"
+    })
+    .await;
+    screenshot("01-settings-es").await;
+    ui.select("language-select", "auto").await;
+    ui.until("the English title again", || async {
+        title.text().await.unwrap_or_default() == "Connect to AWS"
+    })
+    .await;
+    ui.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    ui.until("the settings dialog to close on Escape", || async {
+        ui.count("[data-testid=\"settings-dialog\"]").await == 0
+    })
+    .await;
     ui.click("mode-sandbox").await;
     ui.click("connect-sandbox").await;
     let account = ui.el("connection-account").await;
@@ -312,7 +338,7 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
         (stack.as_str(), "10.0.0.0/16")
     );
     screenshot("09-export").await;
-    // Close the export dialog before the next action.
+    // Escape closes the export dialog before the next action.
     ui.client
         .active_element()
         .await

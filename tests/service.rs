@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use escala_core::progress::ProgressEvent;
+use escala_core::spec::Spec;
 use escala_core::store::{Operation, Store};
 use escala_core::validate::Rule;
 use escala_core::CoreError;
@@ -54,7 +55,7 @@ async fn the_wizard_path_applies_lists_exports_and_tears_down_to_zero() {
     let us_east = regions.iter().find(|r| r.name == "us-east-1").unwrap();
     assert!(us_east.zones.len() >= 2, "{:?}", us_east.zones);
 
-    let mut spec = network::draft_spec(&stack, "us-east-1", 2);
+    let mut spec = Spec::draft(&stack, "us-east-1", 2);
     spec.network.vpc_cidr = "10.0.0/16".into();
     let check = network::check_spec(&state, &spec).await.unwrap();
     assert_eq!(check.errors.len(), 1, "{:?}", check.errors);
@@ -109,7 +110,7 @@ async fn the_wizard_path_applies_lists_exports_and_tears_down_to_zero() {
     let exported = stacks::export(&state, &stack).unwrap();
     let file = std::fs::read_to_string(&exported.path).unwrap();
     assert!(exported.path.starts_with(downloads.to_str().unwrap()));
-    assert_eq!(escala_core::spec::Spec::from_yaml(&file).unwrap(), spec);
+    assert_eq!(Spec::from_yaml(&file).unwrap(), spec);
 
     let (_, send) = recorder();
     let report = stacks::destroy(&state, &stack, send).await.unwrap();
@@ -142,7 +143,7 @@ async fn an_interrupted_apply_is_listed_as_such_and_resumes_without_duplicates()
     let ec2 = ec2(emulator());
     let stack = unique_stack("resume");
     connect::connect_sandbox(&state).await.unwrap();
-    let spec = network::draft_spec(&stack, "us-east-1", 2);
+    let spec = Spec::draft(&stack, "us-east-1", 2);
 
     // Cancel as soon as the first task is done, as the Cancel button or closing the app would.
     let canceller = state.clone();
@@ -194,7 +195,7 @@ async fn bad_input_is_refused_before_anything_is_created_or_remembered() {
     let ec2 = ec2(emulator());
     let stack = unique_stack("bad");
 
-    let mut spec = network::draft_spec(&stack, "us-east-1", 2);
+    let mut spec = Spec::draft(&stack, "us-east-1", 2);
     let err = stacks::plan(&state, &spec).await.unwrap_err();
     assert!(matches!(err, AppError::NotConnected), "{err:?}");
 

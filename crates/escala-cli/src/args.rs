@@ -75,6 +75,9 @@ pub enum Command {
     /// The sandbox: an AWS emulator on this machine.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// Send HTTP load at a URL (a load balancer) and watch the rate, the latency and how many
+    /// instances answer, while the Auto Scaling group reacts.
+    Load(LoadArgs),
 }
 
 #[derive(Debug, Args)]
@@ -161,4 +164,23 @@ pub enum SandboxCommand {
     Reset,
     /// Show whether it runs and where.
     Status,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// What to load: http://HOST[:PORT][/PATH], or a load balancer's DNS name. No https.
+    #[arg(long)]
+    pub url: String,
+    /// Requests per second, sent on schedule however slowly the answers come (1 to 20000).
+    #[arg(long)]
+    pub rps: u32,
+    /// How long to send: 30s, 5m, 1m30s (at most 1h). Ctrl-C stops early, with the report.
+    #[arg(long)]
+    pub duration: String,
+    /// At most this many requests in flight; one due past it is counted as dropped, not queued.
+    #[arg(long, default_value_t = escala_load::DEFAULT_CONCURRENCY)]
+    pub concurrency: usize,
+    /// A request unanswered this long counts as a timeout error (default 10s, at most 1m).
+    #[arg(long)]
+    pub request_timeout: Option<String>,
 }

@@ -111,9 +111,9 @@ impl Spec {
         serde_yaml::to_string(self).expect("a Spec always serializes")
     }
 
-    /// The seed walkthrough's network: 10.0.0.0/16, two zones, public 10.0.1.0/24 + 10.0.2.0/24,
-    /// private 10.0.3.0/24 + 10.0.4.0/24 and one NAT gateway.
-    pub fn seed_network(name: &str, region: &str) -> Spec {
+    /// The seed's shape for any number of zones: a /16, subnets computed from it, one NAT gateway.
+    /// The desktop wizard starts from this.
+    pub fn draft(name: &str, region: &str, zones: u32) -> Spec {
         Spec {
             api_version: API_VERSION.into(),
             kind: KIND.into(),
@@ -121,14 +121,23 @@ impl Spec {
             region: region.into(),
             network: NetworkSpec {
                 vpc_cidr: "10.0.0.0/16".into(),
-                zones: Zones::Count(2),
-                public_subnets: Some(vec!["10.0.1.0/24".into(), "10.0.2.0/24".into()]),
-                private_subnets: Some(vec!["10.0.3.0/24".into(), "10.0.4.0/24".into()]),
+                zones: Zones::Count(zones),
+                public_subnets: None,
+                private_subnets: None,
                 nat: NatMode::Single,
                 dns_hostnames: true,
             },
             route: None,
         }
+    }
+
+    /// The seed walkthrough's network: 10.0.0.0/16, two zones, public 10.0.1.0/24 + 10.0.2.0/24,
+    /// private 10.0.3.0/24 + 10.0.4.0/24 and one NAT gateway.
+    pub fn seed_network(name: &str, region: &str) -> Spec {
+        let mut spec = Spec::draft(name, region, 2);
+        spec.network.public_subnets = Some(vec!["10.0.1.0/24".into(), "10.0.2.0/24".into()]);
+        spec.network.private_subnets = Some(vec!["10.0.3.0/24".into(), "10.0.4.0/24".into()]);
+        spec
     }
 }
 

@@ -2,6 +2,7 @@
 //! (latency, throttling, 5xx, NotFound right after a create, and faults that never stop).
 
 pub mod cloud;
+pub mod demo_fleet;
 mod faults;
 mod proxy;
 

@@ -18,7 +18,7 @@ pub async fn list_regions(state: State<'_, AppState>) -> Result<Vec<RegionInfo>,
 #[tauri::command]
 #[specta::specta]
 pub fn draft_spec(name: String, region: String, zones: u32) -> Spec {
-    network::draft_spec(&name, &region, zones)
+    Spec::draft(&name, &region, zones)
 }
 
 #[tauri::command]

@@ -1,9 +1,8 @@
-//! The region and network steps: regions with their zones, a first draft of the Spec, and
-//! validation as the user types.
+//! The region and network steps: regions with their zones, and validation as the user types.
 
 use escala_aws::regions;
 use escala_core::cost;
-use escala_core::spec::{NatMode, NetworkSpec, Spec, Zones, API_VERSION, KIND};
+use escala_core::spec::Spec;
 use escala_core::validate::{self, RegionZones};
 
 use crate::error::AppError;
@@ -21,25 +20,6 @@ pub async fn list_regions(state: &AppState) -> Result<Vec<RegionInfo>, AppError>
             zones: r.zones,
         })
         .collect())
-}
-
-/// The seed walkthrough's shape for any zone count: a /16, subnets computed from it, one NAT.
-pub fn draft_spec(name: &str, region: &str, zones: u32) -> Spec {
-    Spec {
-        api_version: API_VERSION.into(),
-        kind: KIND.into(),
-        name: name.into(),
-        region: region.into(),
-        network: NetworkSpec {
-            vpc_cidr: "10.0.0.0/16".into(),
-            zones: Zones::Count(zones),
-            public_subnets: None,
-            private_subnets: None,
-            nat: NatMode::Single,
-            dns_hostnames: true,
-        },
-        route: None,
-    }
 }
 
 /// Every rule at once, against the region's real zones; the resolved network (with computed

@@ -1,6 +1,7 @@
 //! One module per command family; each parses nothing and decides nothing the API doesn't.
 
 mod auth;
+mod load;
 mod sandbox;
 mod stack;
 
@@ -17,6 +18,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Destroy(a) => stack::destroy(&ctx, &a).await,
         Command::Auth(a) => auth::run(&ctx, a).await,
         Command::Sandbox(a) => sandbox::run(&ctx, a),
+        Command::Load(a) => load::run(&ctx, &a).await,
     }
 }
 
