@@ -82,7 +82,7 @@ impl Inventory<AwsContext> for NetworkInventory {
         }
         let mine: Vec<Filter> = vec![ctx.stack_filter()];
         let f = || Some(mine.clone());
-        let (vpcs, subnets, igws, tables, addresses, nats) = tokio::try_join!(
+        let (vpcs, subnets, igws, tables, addresses, nats, groups) = tokio::try_join!(
             read(|| async { ec2.describe_vpcs().set_filters(f()).send().await.task() }),
             read(|| async { ec2.describe_subnets().set_filters(f()).send().await.task() }),
             read(|| async {
@@ -110,6 +110,13 @@ impl Inventory<AwsContext> for NetworkInventory {
                 ec2.describe_nat_gateways()
                     .set_filter(f())
                     .filter(crate::network::nat_live_or_deleting())
+                    .send()
+                    .await
+                    .task()
+            }),
+            read(|| async {
+                ec2.describe_security_groups()
+                    .set_filters(f())
                     .send()
                     .await
                     .task()
@@ -215,6 +222,14 @@ impl Inventory<AwsContext> for NetworkInventory {
         {
             out.push(found("Vpc", v.tags(), v.vpc_id(), wave::VPC));
         }
+        // A VPC's default group is never tagged by Escala, so only the route's groups are here.
+        for g in groups
+            .security_groups()
+            .iter()
+            .filter(|g| is_own(g.tags(), &ctx.stack, None))
+        {
+            out.push(found("SecurityGroup", g.tags(), g.group_id(), wave::SUBNET));
+        }
         Ok(out)
     }
 
@@ -279,6 +294,11 @@ impl Inventory<AwsContext> for NetworkInventory {
                     .task(),
             )?,
             "Subnet" => ignore_gone(ec2.delete_subnet().subnet_id(id).send().await.task())?,
+            // A group another group's rule names answers DependencyViolation until that group is
+            // gone; the engine retries it within the wave.
+            "SecurityGroup" => {
+                ignore_gone(ec2.delete_security_group().group_id(id).send().await.task())?
+            }
             "Vpc" => ignore_gone(ec2.delete_vpc().vpc_id(id).send().await.task())?,
             // Attributes and default-group rules go away with their VPC or subnet.
             "VpcAttribute" | "SubnetAttribute" | "SecurityGroupRules" => {}

@@ -3,6 +3,7 @@
 //!
 //! [`session::Session`] is the one API the CLI and the desktop app both call.
 
+pub mod asg;
 pub mod connect;
 pub mod context;
 pub mod credentials;

@@ -11,7 +11,7 @@ use escala_core::network::ResolvedNetwork;
 use escala_core::plan::Plan;
 use escala_core::planner;
 use escala_core::progress::ProgressSink;
-use escala_core::spec::Spec;
+use escala_core::spec::{RouteSpec, Spec};
 use escala_core::task::{Found, Inventory, Task};
 use escala_core::validate::{self, RegionZones};
 
@@ -108,7 +108,11 @@ impl Session {
 
     fn prepared(spec: &Spec, region: &RegionZones) -> Result<Prepared, AwsError> {
         let network = validate::resolve(spec, region).map_err(escala_core::CoreError::from)?;
-        let tasks = network::tasks(&network);
+        let mut tasks = network::tasks(&network);
+        match &spec.route {
+            Some(RouteSpec::Asg(asg)) => tasks.extend(crate::asg::tasks(asg)),
+            None => {}
+        }
         Ok(Prepared {
             spec: spec.clone(),
             network,
