@@ -7,6 +7,8 @@ use escala_core::tags;
 #[derive(Debug, Clone)]
 pub struct AwsContext {
     pub ec2: aws_sdk_ec2::Client,
+    /// AWS's public parameters: where the latest Amazon Linux image id is published.
+    pub ssm: aws_sdk_ssm::Client,
     pub region: String,
     pub stack: String,
 }

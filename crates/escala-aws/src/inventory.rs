@@ -82,7 +82,7 @@ impl Inventory<AwsContext> for NetworkInventory {
         }
         let mine: Vec<Filter> = vec![ctx.stack_filter()];
         let f = || Some(mine.clone());
-        let (vpcs, subnets, igws, tables, addresses, nats, groups) = tokio::try_join!(
+        let (vpcs, subnets, igws, tables, addresses, nats, groups, keys, templates) = tokio::try_join!(
             read(|| async { ec2.describe_vpcs().set_filters(f()).send().await.task() }),
             read(|| async { ec2.describe_subnets().set_filters(f()).send().await.task() }),
             read(|| async {
@@ -116,6 +116,20 @@ impl Inventory<AwsContext> for NetworkInventory {
             }),
             read(|| async {
                 ec2.describe_security_groups()
+                    .set_filters(f())
+                    .send()
+                    .await
+                    .task()
+            }),
+            read(|| async {
+                ec2.describe_key_pairs()
+                    .set_filters(f())
+                    .send()
+                    .await
+                    .task()
+            }),
+            read(|| async {
+                ec2.describe_launch_templates()
                     .set_filters(f())
                     .send()
                     .await
@@ -230,6 +244,29 @@ impl Inventory<AwsContext> for NetworkInventory {
         {
             out.push(found("SecurityGroup", g.tags(), g.group_id(), wave::SUBNET));
         }
+        for k in keys
+            .key_pairs()
+            .iter()
+            .filter(|k| is_own(k.tags(), &ctx.stack, None))
+        {
+            let mut pair = found("KeyPair", k.tags(), k.key_pair_id(), wave::NAT);
+            // Deleted by name: the emulator ignores a delete by id.
+            pair.detail
+                .insert("name".into(), k.key_name().unwrap_or_default().into());
+            out.push(pair);
+        }
+        for t in templates
+            .launch_templates()
+            .iter()
+            .filter(|t| is_own(t.tags(), &ctx.stack, None))
+        {
+            out.push(found(
+                "LaunchTemplate",
+                t.tags(),
+                t.launch_template_id(),
+                wave::NAT,
+            ));
+        }
         Ok(out)
     }
 
@@ -294,6 +331,20 @@ impl Inventory<AwsContext> for NetworkInventory {
                     .task(),
             )?,
             "Subnet" => ignore_gone(ec2.delete_subnet().subnet_id(id).send().await.task())?,
+            "KeyPair" => ignore_gone(
+                ec2.delete_key_pair()
+                    .key_name(detail("name"))
+                    .send()
+                    .await
+                    .task(),
+            )?,
+            "LaunchTemplate" => ignore_gone(
+                ec2.delete_launch_template()
+                    .launch_template_id(id)
+                    .send()
+                    .await
+                    .task(),
+            )?,
             // A group another group's rule names answers DependencyViolation until that group is
             // gone; the engine retries it within the wave.
             "SecurityGroup" => {

@@ -62,6 +62,7 @@ impl Session {
         let config = sdk_config(target, region, keyring).await?;
         let ctx = AwsContext {
             ec2: aws_sdk_ec2::Client::new(&config),
+            ssm: aws_sdk_ssm::Client::new(&config),
             region: region.into(),
             stack: stack.into(),
         };
@@ -91,8 +92,17 @@ impl Session {
     /// Validates `spec`: first everything that needs no AWS call, then the zones against the region.
     pub async fn prepare(&self, spec: &Spec) -> Result<Prepared, AwsError> {
         self.check(spec)?;
-        let region = self.region_zones().await?;
-        Self::prepared(spec, &region)
+        let (region, facts) = tokio::join!(self.region_zones(), self.route_facts(spec));
+        Self::prepared(spec, &region?, facts?.as_ref())
+    }
+
+    /// What the route needs from the region (its image, its instance type), looked up at the same
+    /// time as the zones.
+    async fn route_facts(&self, spec: &Spec) -> Result<Option<crate::asg::Facts>, AwsError> {
+        match &spec.route {
+            Some(RouteSpec::Asg(asg)) => Ok(Some(crate::asg::look_up(&self.ctx, asg).await?)),
+            None => Ok(None),
+        }
     }
 
     fn check(&self, spec: &Spec) -> Result<(), AwsError> {
@@ -106,12 +116,15 @@ impl Session {
         Ok(())
     }
 
-    fn prepared(spec: &Spec, region: &RegionZones) -> Result<Prepared, AwsError> {
+    fn prepared(
+        spec: &Spec,
+        region: &RegionZones,
+        facts: Option<&crate::asg::Facts>,
+    ) -> Result<Prepared, AwsError> {
         let network = validate::resolve(spec, region).map_err(escala_core::CoreError::from)?;
         let mut tasks = network::tasks(&network);
-        match &spec.route {
-            Some(RouteSpec::Asg(asg)) => tasks.extend(crate::asg::tasks(asg)),
-            None => {}
+        if let (Some(RouteSpec::Asg(asg)), Some(facts)) = (&spec.route, facts) {
+            tasks.extend(crate::asg::tasks(asg, facts));
         }
         Ok(Prepared {
             spec: spec.clone(),
@@ -125,11 +138,12 @@ impl Session {
     pub async fn plan_spec(&self, spec: &Spec) -> Result<(Prepared, Plan), AwsError> {
         self.check(spec)?;
         let inventory = self.inventory();
-        let (region, found) = tokio::join!(
+        let (region, facts, found) = tokio::join!(
             self.region_zones(),
+            self.route_facts(spec),
             planner::discover(self.ctx.as_ref(), inventory.as_ref(), &self.options)
         );
-        let prepared = Self::prepared(spec, &region?)?;
+        let prepared = Self::prepared(spec, &region?, facts?.as_ref())?;
         let plan = planner::plan(
             &self.ctx.stack,
             self.ctx.clone(),

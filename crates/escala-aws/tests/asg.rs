@@ -111,3 +111,193 @@ async fn the_route_security_groups_let_http_reach_instances_only_through_the_loa
         .unwrap();
     assert!(left.security_groups().is_empty());
 }
+
+fn with_route(stack: &str, route_yaml: &str) -> Spec {
+    let yaml = format!(
+        "{}route:\n  asg:\n{route_yaml}",
+        Spec::seed_network(stack, REGION).to_yaml()
+    );
+    Spec::from_yaml(&yaml).unwrap()
+}
+
+#[tokio::test]
+async fn the_launch_template_boots_the_latest_amazon_linux_and_a_new_type_is_a_new_version() {
+    let stack = unique_stack("asg-lt");
+    let spec = with_asg(&stack);
+    let session = session_at(emulator(), &stack).await;
+    let ec2 = ec2_at(emulator()).await;
+
+    let prepared = session.prepare(&spec).await.unwrap();
+    let plan = session.plan(&prepared).await.unwrap();
+    session
+        .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
+        .await
+        .unwrap();
+    let templates = ec2
+        .describe_launch_templates()
+        .filters(tagged(&stack))
+        .send()
+        .await
+        .unwrap();
+    let lt = &templates.launch_templates()[0];
+    let id = lt.launch_template_id().unwrap().to_string();
+    let version = |v: &str| {
+        let ec2 = ec2.clone();
+        let (id, v) = (id.clone(), v.to_string());
+        async move {
+            ec2.describe_launch_template_versions()
+                .launch_template_id(id)
+                .versions(v)
+                .send()
+                .await
+                .unwrap()
+                .launch_template_versions()[0]
+                .clone()
+        }
+    };
+    let first = version("$Default").await;
+    let data = first.launch_template_data().unwrap();
+    assert!(
+        data.image_id().unwrap().starts_with("ami-"),
+        "resolved through SSM"
+    );
+    assert_eq!(data.instance_type().unwrap().as_str(), "t3.micro");
+    assert_eq!(
+        data.monitoring().unwrap().enabled(),
+        Some(true),
+        "1-minute metrics"
+    );
+    let groups = ec2
+        .describe_security_groups()
+        .group_ids(data.security_group_ids()[0].clone())
+        .send()
+        .await
+        .unwrap();
+    let tag = |k: &str| {
+        groups.security_groups()[0]
+            .tags()
+            .iter()
+            .find(|t| t.key() == Some(k))
+            .and_then(|t| t.value())
+            .map(str::to_string)
+    };
+    assert_eq!(tag("escala:id").as_deref(), Some("sg-instances"));
+    assert!(session.plan(&prepared).await.unwrap().is_empty());
+
+    let bigger = with_route(
+        &stack,
+        "    instanceType: t3.small\n    capacity: {min: 1, desired: 1, max: 2}\n",
+    );
+    let prepared = session.prepare(&bigger).await.unwrap();
+    let plan = session.plan(&prepared).await.unwrap();
+    let change = plan.change("launch-template").unwrap();
+    assert_eq!(
+        change.action,
+        Action::Update,
+        "a new version, not a new template"
+    );
+    assert_eq!(change.fields[0].field, "instanceType");
+    assert_eq!(plan.summary.update, 1, "{:#?}", plan.changes);
+    session
+        .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
+        .await
+        .unwrap();
+    let second = version("$Default").await;
+    assert_eq!(second.version_number(), Some(2));
+    assert_eq!(
+        second
+            .launch_template_data()
+            .unwrap()
+            .instance_type()
+            .unwrap()
+            .as_str(),
+        "t3.small"
+    );
+    assert!(session.plan(&prepared).await.unwrap().is_empty());
+    destroy_to_zero(&session, &ec2, &stack).await;
+    let left = ec2
+        .describe_launch_templates()
+        .filters(tagged(&stack))
+        .send()
+        .await
+        .unwrap();
+    assert!(left.launch_templates().is_empty());
+}
+
+#[tokio::test]
+async fn an_unknown_instance_type_or_a_foreign_ami_is_refused_before_anything_is_made() {
+    let stack = unique_stack("asg-bad");
+    let session = session_at(emulator(), &stack).await;
+    let ec2 = ec2_at(emulator()).await;
+    for (route, field, fragment) in [
+        (
+            "    instanceType: t3.gigantic\n    capacity: {min: 1, desired: 1, max: 2}\n",
+            "route.asg.instanceType",
+            "not an instance type offered in us-east-1",
+        ),
+        (
+            "    ami: ami-0123456789abcdef0\n    capacity: {min: 1, desired: 1, max: 2}\n",
+            "route.asg.ami",
+            "does not exist in us-east-1",
+        ),
+    ] {
+        let err = session
+            .plan_spec(&with_route(&stack, route))
+            .await
+            .expect_err(field);
+        let escala_aws::AwsError::Core(escala_core::CoreError::Validation(v)) = &err else {
+            panic!("{field}: {err}")
+        };
+        assert_eq!(v.0[0].field, field);
+        assert!(v.0[0].message.contains(fragment), "{}", v.0[0].message);
+    }
+    assert_eq!(tagged_resources(&ec2, &stack).await, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn a_created_key_pair_is_saved_once_readable_by_the_user_only_and_deleted_with_the_stack() {
+    let stack = unique_stack("asg-key");
+    let dir = tempfile::tempdir().unwrap();
+    let pem = dir.path().join("web.pem");
+    let spec = with_route(
+        &stack,
+        &format!(
+            "    keyPair: {{name: {stack}-web, savePrivateKeyTo: {}}}\n    capacity: {{min: 1, desired: 1, max: 2}}\n",
+            pem.display()
+        ),
+    );
+    let session = session_at(emulator(), &stack).await;
+    let ec2 = ec2_at(emulator()).await;
+    let (prepared, plan) = session.plan_spec(&spec).await.unwrap();
+    session
+        .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
+        .await
+        .unwrap();
+    let key = std::fs::read_to_string(&pem).unwrap();
+    assert!(key.contains("PRIVATE KEY"), "{key}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&pem).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let pairs = ec2
+        .describe_key_pairs()
+        .filters(tagged(&stack))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        pairs.key_pairs()[0].key_name(),
+        Some(format!("{stack}-web").as_str())
+    );
+    assert!(session.plan(&prepared).await.unwrap().is_empty());
+    destroy_to_zero(&session, &ec2, &stack).await;
+    let left = ec2
+        .describe_key_pairs()
+        .filters(tagged(&stack))
+        .send()
+        .await
+        .unwrap();
+    assert!(left.key_pairs().is_empty());
+}

@@ -1,22 +1,30 @@
-//! The `asg` route as tasks: the seed's first case study. So far its security groups; the key
-//! pair, launch template, load balancer and the group itself follow on this branch.
+//! The `asg` route as tasks: the seed's first case study. So far its security groups, key pair and
+//! launch template; the load balancer and the group itself follow on this branch.
 
+mod facts;
+mod key_pair;
+mod launch_template;
 mod security_group;
 
 use std::sync::Arc;
 
-use escala_core::asg::AsgSpec;
+use escala_core::asg::{AsgSpec, DEFAULT_USER_DATA};
 use escala_core::task::Task;
 
 use crate::context::AwsContext;
 
+pub use facts::{look_up, Facts};
+pub use key_pair::{KeyPair, KeySource};
+pub use launch_template::LaunchTemplate;
 pub use security_group::{SecurityGroup, Source};
 
 pub const SG_ALB: &str = "sg-alb";
 pub const SG_INSTANCES: &str = "sg-instances";
+pub const KEY_PAIR: &str = "key-pair";
+pub const LAUNCH_TEMPLATE: &str = "launch-template";
 
-pub fn tasks(_asg: &AsgSpec) -> Vec<Arc<dyn Task<AwsContext>>> {
-    vec![
+pub fn tasks(asg: &AsgSpec, facts: &Facts) -> Vec<Arc<dyn Task<AwsContext>>> {
+    let mut t: Vec<Arc<dyn Task<AwsContext>>> = vec![
         Arc::new(SecurityGroup {
             id: SG_ALB.into(),
             description: "The load balancer: HTTP from anywhere".into(),
@@ -27,5 +35,31 @@ pub fn tasks(_asg: &AsgSpec) -> Vec<Arc<dyn Task<AwsContext>>> {
             description: "The instances: HTTP from the load balancer only".into(),
             source: Source::Group(SG_ALB.into()),
         }),
-    ]
+        Arc::new(LaunchTemplate {
+            image_id: facts.image_id.clone(),
+            instance_type: asg.instance_type.clone(),
+            user_data: asg
+                .user_data
+                .clone()
+                .unwrap_or_else(|| DEFAULT_USER_DATA.to_string()),
+            key_name: asg.key_pair.as_ref().map(|k| k.name.clone()),
+        }),
+    ];
+    if let Some(key) = &asg.key_pair {
+        let source = match (&key.save_private_key_to, &key.public_key_file) {
+            (_, Some(public_key)) => KeySource::Import {
+                public_key: public_key.clone(),
+            },
+            (Some(save_to), None) => KeySource::Create {
+                save_to: save_to.clone(),
+            },
+            // Validation requires exactly one of the two.
+            (None, None) => unreachable!("validated: a key pair names its source"),
+        };
+        t.push(Arc::new(KeyPair {
+            name: key.name.clone(),
+            source,
+        }));
+    }
+    t
 }

@@ -1,0 +1,215 @@
+//! The launch template the group starts instances from. Versioned: a change makes a new version
+//! and makes it the default, which the group then rolls out (instance refresh, next on the branch).
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use aws_sdk_ec2::types::{
+    LaunchTemplateHttpTokensState, LaunchTemplateInstanceMetadataEndpointState,
+    LaunchTemplateInstanceMetadataOptionsRequest, LaunchTemplateTagSpecificationRequest,
+    LaunchTemplatesMonitoringRequest, RequestLaunchTemplateData, ResourceType, Tag,
+};
+use escala_core::plan::FieldChange;
+use escala_core::tags;
+use escala_core::task::{Observed, Prop, Refs, Task, TaskError};
+
+use super::{KEY_PAIR, LAUNCH_TEMPLATE, SG_INSTANCES};
+use crate::context::{is_own, AwsContext};
+use crate::inventory::wave;
+use crate::sdk::SdkResultExt;
+
+#[derive(Debug)]
+pub struct LaunchTemplate {
+    pub image_id: String,
+    pub instance_type: String,
+    pub user_data: String,
+    pub key_name: Option<String>,
+}
+
+/// A short, stable fingerprint of the user data, so the plan shows that it changed without
+/// printing a script (FNV-1a: no dependency for a non-cryptographic checksum).
+fn fingerprint(text: &str) -> String {
+    let hash = text.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    });
+    format!("{} bytes, fnv {:016x}", text.len(), hash)
+}
+
+impl LaunchTemplate {
+    fn observed(&self, id: &str, version: i64) -> Observed {
+        let mut o = Observed::new(id);
+        for (k, v) in self.desired() {
+            o.props.insert(k, v.value);
+        }
+        o.outputs.insert("version".into(), version.to_string());
+        o
+    }
+
+    /// The instances' data. Tags reach every instance and volume at launch, so what the group
+    /// starts is found (and cleaned up) by the stack's tags too.
+    fn data(&self, ctx: &AwsContext, refs: &Refs) -> Result<RequestLaunchTemplateData, TaskError> {
+        let tags: Vec<Tag> = tags::for_resource(&ctx.stack, "instance")
+            .into_iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect();
+        let tag_spec = |kind| {
+            LaunchTemplateTagSpecificationRequest::builder()
+                .resource_type(kind)
+                .set_tags(Some(tags.clone()))
+                .build()
+        };
+        let mut data = RequestLaunchTemplateData::builder()
+            .image_id(&self.image_id)
+            .instance_type(self.instance_type.as_str().into())
+            .user_data(aws_smithy_types::base64::encode(&self.user_data))
+            .security_group_ids(refs.id(SG_INSTANCES)?)
+            // 1-minute metrics: the dashboard and target tracking react within a minute.
+            .monitoring(
+                LaunchTemplatesMonitoringRequest::builder()
+                    .enabled(true)
+                    .build(),
+            )
+            // IMDSv2 only: the instance metadata can't be read through a forged request.
+            .metadata_options(
+                LaunchTemplateInstanceMetadataOptionsRequest::builder()
+                    .http_tokens(LaunchTemplateHttpTokensState::Required)
+                    .http_endpoint(LaunchTemplateInstanceMetadataEndpointState::Enabled)
+                    .build(),
+            )
+            .tag_specifications(tag_spec(ResourceType::Instance))
+            .tag_specifications(tag_spec(ResourceType::Volume));
+        if let Some(key) = &self.key_name {
+            data = data.key_name(key);
+        }
+        Ok(data.build())
+    }
+}
+
+#[async_trait]
+impl Task<AwsContext> for LaunchTemplate {
+    fn id(&self) -> &str {
+        LAUNCH_TEMPLATE
+    }
+    fn kind(&self) -> &'static str {
+        "LaunchTemplate"
+    }
+    fn deps(&self) -> Vec<String> {
+        let mut d = vec![SG_INSTANCES.to_string()];
+        if self.key_name.is_some() {
+            d.push(KEY_PAIR.into());
+        }
+        d
+    }
+    fn wave(&self) -> u8 {
+        wave::NAT
+    }
+    fn desired(&self) -> BTreeMap<String, Prop> {
+        BTreeMap::from([
+            ("image".into(), Prop::mutable(&self.image_id)),
+            ("instanceType".into(), Prop::mutable(&self.instance_type)),
+            (
+                "userData".into(),
+                Prop::mutable(fingerprint(&self.user_data)),
+            ),
+            (
+                "keyName".into(),
+                Prop::mutable(self.key_name.as_deref().unwrap_or("none")),
+            ),
+        ])
+    }
+    async fn find(&self, ctx: &AwsContext, _: &Refs) -> Result<Option<Observed>, TaskError> {
+        let out = ctx
+            .ec2
+            .describe_launch_templates()
+            .set_filters(Some(ctx.own(LAUNCH_TEMPLATE)))
+            .send()
+            .await
+            .task()?;
+        let Some(lt) = out
+            .launch_templates()
+            .iter()
+            .find(|t| is_own(t.tags(), &ctx.stack, Some(LAUNCH_TEMPLATE)))
+        else {
+            return Ok(None);
+        };
+        let id = lt.launch_template_id().unwrap_or_default();
+        let versions = ctx
+            .ec2
+            .describe_launch_template_versions()
+            .launch_template_id(id)
+            .versions("$Default")
+            .send()
+            .await
+            .task()?;
+        let Some(v) = versions.launch_template_versions().first() else {
+            return Ok(None);
+        };
+        let data = v.launch_template_data();
+        let user_data = data
+            .and_then(|d| d.user_data())
+            .and_then(|u| aws_smithy_types::base64::decode(u).ok())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        let mut o = Observed::new(id)
+            .with_prop("image", data.and_then(|d| d.image_id()).unwrap_or_default())
+            .with_prop(
+                "instanceType",
+                data.and_then(|d| d.instance_type())
+                    .map(|t| t.as_str())
+                    .unwrap_or_default(),
+            )
+            .with_prop("userData", fingerprint(&user_data))
+            .with_prop("keyName", data.and_then(|d| d.key_name()).unwrap_or("none"));
+        o.outputs.insert(
+            "version".into(),
+            v.version_number().unwrap_or(1).to_string(),
+        );
+        Ok(Some(o))
+    }
+    async fn create(&self, ctx: &AwsContext, refs: &Refs) -> Result<Observed, TaskError> {
+        let out = ctx
+            .ec2
+            .create_launch_template()
+            .launch_template_name(format!("{}-web", ctx.stack))
+            .launch_template_data(self.data(ctx, refs)?)
+            .tag_specifications(ctx.tag_spec(ResourceType::LaunchTemplate, LAUNCH_TEMPLATE))
+            .send()
+            .await
+            .task()?;
+        let lt = out.launch_template();
+        Ok(self.observed(
+            lt.and_then(|t| t.launch_template_id()).unwrap_or_default(),
+            lt.and_then(|t| t.default_version_number()).unwrap_or(1),
+        ))
+    }
+    /// A new version with the Spec's data, made the default.
+    async fn update(
+        &self,
+        ctx: &AwsContext,
+        refs: &Refs,
+        current: &Observed,
+        _: &[FieldChange],
+    ) -> Result<Observed, TaskError> {
+        let id = current.physical_id.as_str();
+        let out = ctx
+            .ec2
+            .create_launch_template_version()
+            .launch_template_id(id)
+            .launch_template_data(self.data(ctx, refs)?)
+            .send()
+            .await
+            .task()?;
+        let version = out
+            .launch_template_version()
+            .and_then(|v| v.version_number())
+            .unwrap_or(1);
+        ctx.ec2
+            .modify_launch_template()
+            .launch_template_id(id)
+            .default_version(version.to_string())
+            .send()
+            .await
+            .task()?;
+        Ok(self.observed(id, version))
+    }
+}
