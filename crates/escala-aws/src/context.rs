@@ -9,6 +9,7 @@ pub struct AwsContext {
     pub ec2: aws_sdk_ec2::Client,
     /// AWS's public parameters: where the latest Amazon Linux image id is published.
     pub ssm: aws_sdk_ssm::Client,
+    pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub region: String,
     pub stack: String,
 }

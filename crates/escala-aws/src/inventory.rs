@@ -15,16 +15,20 @@ use escala_core::tags;
 
 /// Deletion waves, first to last. Objects of one wave don't depend on each other.
 pub mod wave {
-    /// NAT gateways hold an address and a network interface in a subnet.
-    pub const NAT: u8 = 0;
+    /// The load balancer (and, next, the Auto Scaling group): they hold network interfaces in
+    /// the subnets and use the templates, target groups and security groups below.
+    pub const FRONT: u8 = 0;
+    /// NAT gateways hold an address and a network interface in a subnet. Launch templates, key
+    /// pairs and target groups go here too, free once the front is gone.
+    pub const NAT: u8 = 1;
     /// Routes, associations and the gateway attachment: the links between objects.
-    pub const ASSOCIATION: u8 = 1;
+    pub const ASSOCIATION: u8 = 2;
     /// Route tables and Elastic IPs (free once the NAT gateway is gone).
-    pub const ROUTE_TABLE: u8 = 2;
-    /// Subnets and the internet gateway.
-    pub const SUBNET: u8 = 3;
+    pub const ROUTE_TABLE: u8 = 3;
+    /// Subnets, the internet gateway and security groups.
+    pub const SUBNET: u8 = 4;
     /// The VPC itself, last.
-    pub const VPC: u8 = 4;
+    pub const VPC: u8 = 5;
     /// Attributes and rules that go away with their parent and need no call of their own.
     pub const WITH_PARENT: u8 = ASSOCIATION;
 }
@@ -244,6 +248,7 @@ impl Inventory<AwsContext> for NetworkInventory {
         {
             out.push(found("SecurityGroup", g.tags(), g.group_id(), wave::SUBNET));
         }
+        out.extend(crate::asg::front(ctx).await?);
         for k in keys
             .key_pairs()
             .iter()
@@ -331,6 +336,15 @@ impl Inventory<AwsContext> for NetworkInventory {
                     .task(),
             )?,
             "Subnet" => ignore_gone(ec2.delete_subnet().subnet_id(id).send().await.task())?,
+            "LoadBalancer" => crate::asg::delete_load_balancer(ctx, id).await?,
+            "TargetGroup" => ignore_gone(
+                ctx.elb
+                    .delete_target_group()
+                    .target_group_arn(id)
+                    .send()
+                    .await
+                    .task(),
+            )?,
             "KeyPair" => ignore_gone(
                 ec2.delete_key_pair()
                     .key_name(detail("name"))

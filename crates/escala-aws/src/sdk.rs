@@ -28,6 +28,8 @@ fn retryable_code(code: &str) -> bool {
             | "InternalFailure"
             | "DependencyViolation"
             | "InvalidIPAddress.InUse"
+            // ELBv2: a target group still used by a load balancer being deleted.
+            | "ResourceInUse"
             | "IncorrectState"
     )
 }

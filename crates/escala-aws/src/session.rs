@@ -63,6 +63,7 @@ impl Session {
         let ctx = AwsContext {
             ec2: aws_sdk_ec2::Client::new(&config),
             ssm: aws_sdk_ssm::Client::new(&config),
+            elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
             region: region.into(),
             stack: stack.into(),
         };
@@ -124,7 +125,7 @@ impl Session {
         let network = validate::resolve(spec, region).map_err(escala_core::CoreError::from)?;
         let mut tasks = network::tasks(&network);
         if let (Some(RouteSpec::Asg(asg)), Some(facts)) = (&spec.route, facts) {
-            tasks.extend(crate::asg::tasks(asg, facts));
+            tasks.extend(crate::asg::tasks(asg, facts, &network));
         }
         Ok(Prepared {
             spec: spec.clone(),

@@ -73,6 +73,36 @@ async fn the_route_security_groups_let_http_reach_instances_only_through_the_loa
         "only the load balancer's group may reach the instances"
     );
 
+    // The load balancer: internet-facing, in both public subnets, behind the load balancer's group,
+    // with an HTTP listener forwarding to the target group.
+    let elb = elb_at(emulator()).await;
+    let lbs = elb
+        .describe_load_balancers()
+        .names(format!("{stack}-alb"))
+        .send()
+        .await
+        .unwrap();
+    let lb = &lbs.load_balancers()[0];
+    assert_eq!(lb.availability_zones().len(), 2);
+    assert_eq!(lb.security_groups(), [alb.group_id().unwrap().to_string()]);
+    let listeners = elb
+        .describe_listeners()
+        .load_balancer_arn(lb.load_balancer_arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let tgs = elb
+        .describe_target_groups()
+        .names(format!("{stack}-web"))
+        .send()
+        .await
+        .unwrap();
+    let forward = &listeners.listeners()[0].default_actions()[0];
+    assert_eq!(
+        forward.target_group_arn(),
+        tgs.target_groups()[0].target_group_arn()
+    );
+
     let again = session.plan(&prepared).await.unwrap();
     assert!(again.is_empty(), "{:#?}", again.changes);
 
@@ -98,6 +128,12 @@ async fn the_route_security_groups_let_http_reach_instances_only_through_the_loa
     assert!(session.plan(&prepared).await.unwrap().is_empty());
 
     destroy_to_zero(&session, &ec2, &stack).await;
+    let gone = elb
+        .describe_load_balancers()
+        .names(format!("{stack}-alb"))
+        .send()
+        .await;
+    assert!(gone.is_err(), "the load balancer is deleted");
     let left = ec2
         .describe_security_groups()
         .filters(

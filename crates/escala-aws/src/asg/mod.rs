@@ -1,14 +1,16 @@
-//! The `asg` route as tasks: the seed's first case study. So far its security groups, key pair and
-//! launch template; the load balancer and the group itself follow on this branch.
+//! The `asg` route as tasks: the seed's first case study. So far its security groups, key pair,
+//! launch template and load balancer; the group itself and its scaling follow on this branch.
 
 mod facts;
 mod key_pair;
 mod launch_template;
+mod load_balancer;
 mod security_group;
 
 use std::sync::Arc;
 
 use escala_core::asg::{AsgSpec, DEFAULT_USER_DATA};
+use escala_core::network::ResolvedNetwork;
 use escala_core::task::Task;
 
 use crate::context::AwsContext;
@@ -16,14 +18,22 @@ use crate::context::AwsContext;
 pub use facts::{look_up, Facts};
 pub use key_pair::{KeyPair, KeySource};
 pub use launch_template::LaunchTemplate;
+pub use load_balancer::{delete_load_balancer, front, Listener, LoadBalancer, TargetGroup};
 pub use security_group::{SecurityGroup, Source};
 
 pub const SG_ALB: &str = "sg-alb";
 pub const SG_INSTANCES: &str = "sg-instances";
 pub const KEY_PAIR: &str = "key-pair";
 pub const LAUNCH_TEMPLATE: &str = "launch-template";
+pub const LOAD_BALANCER: &str = "alb";
+pub const TARGET_GROUP: &str = "target-group";
+pub const LISTENER: &str = "listener";
 
-pub fn tasks(asg: &AsgSpec, facts: &Facts) -> Vec<Arc<dyn Task<AwsContext>>> {
+pub fn tasks(
+    asg: &AsgSpec,
+    facts: &Facts,
+    net: &ResolvedNetwork,
+) -> Vec<Arc<dyn Task<AwsContext>>> {
     let mut t: Vec<Arc<dyn Task<AwsContext>>> = vec![
         Arc::new(SecurityGroup {
             id: SG_ALB.into(),
@@ -44,6 +54,15 @@ pub fn tasks(asg: &AsgSpec, facts: &Facts) -> Vec<Arc<dyn Task<AwsContext>>> {
                 .unwrap_or_else(|| DEFAULT_USER_DATA.to_string()),
             key_name: asg.key_pair.as_ref().map(|k| k.name.clone()),
         }),
+        Arc::new(TargetGroup),
+        Arc::new(LoadBalancer {
+            subnets: net
+                .public
+                .iter()
+                .map(|s| format!("subnet-{}", s.logical_id()))
+                .collect(),
+        }),
+        Arc::new(Listener),
     ];
     if let Some(key) = &asg.key_pair {
         let source = match (&key.save_private_key_to, &key.public_key_file) {
