@@ -10,6 +10,7 @@ pub struct AwsContext {
     /// AWS's public parameters: where the latest Amazon Linux image id is published.
     pub ssm: aws_sdk_ssm::Client,
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
+    pub autoscaling: aws_sdk_autoscaling::Client,
     pub region: String,
     pub stack: String,
 }

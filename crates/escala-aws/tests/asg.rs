@@ -337,3 +337,90 @@ async fn a_created_key_pair_is_saved_once_readable_by_the_user_only_and_deleted_
         .unwrap();
     assert!(left.key_pairs().is_empty());
 }
+
+#[tokio::test]
+async fn the_group_runs_behind_the_load_balancer_keeps_a_scaled_size_and_goes_with_its_instances() {
+    let stack = unique_stack("asg-group");
+    let session = session_at(emulator(), &stack).await;
+    let ec2 = ec2_at(emulator()).await;
+    let autoscaling = autoscaling_at(emulator()).await;
+    let (prepared, plan) = session.plan_spec(&with_asg(&stack)).await.unwrap();
+    session
+        .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
+        .await
+        .unwrap();
+    let describe = || async {
+        autoscaling
+            .describe_auto_scaling_groups()
+            .auto_scaling_group_names(format!("{stack}-web"))
+            .send()
+            .await
+            .unwrap()
+            .auto_scaling_groups()
+            .first()
+            .cloned()
+    };
+    let group = describe().await.expect("the group exists");
+    assert_eq!(
+        (group.min_size(), group.desired_capacity(), group.max_size()),
+        (Some(1), Some(1), Some(2))
+    );
+    assert_eq!(group.health_check_type(), Some("ELB"));
+    assert_eq!(group.target_group_arns().len(), 1);
+    assert_eq!(
+        group.launch_template().and_then(|t| t.version()),
+        Some("$Default")
+    );
+    assert_eq!(
+        group.instances().len(),
+        1,
+        "the emulator starts the desired instance"
+    );
+
+    // Scaling (here: by hand) moves desired; the plan leaves it alone.
+    autoscaling
+        .set_desired_capacity()
+        .auto_scaling_group_name(format!("{stack}-web"))
+        .desired_capacity(2)
+        .send()
+        .await
+        .unwrap();
+    assert!(session.plan(&prepared).await.unwrap().is_empty());
+
+    // A smaller max moves the size inside the new range.
+    let smaller = with_route(&stack, "    capacity: {min: 1, desired: 1, max: 1}\n");
+    let (prepared, plan) = session.plan_spec(&smaller).await.unwrap();
+    assert_eq!(plan.change("asg").map(|c| c.action), Some(Action::Update));
+    session
+        .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
+        .await
+        .unwrap();
+    let group = describe().await.unwrap();
+    assert_eq!(
+        (group.max_size(), group.desired_capacity()),
+        (Some(1), Some(1))
+    );
+
+    destroy_to_zero(&session, &ec2, &stack).await;
+    assert!(describe().await.is_none(), "the group is deleted");
+    let running = ec2
+        .describe_instances()
+        .filters(tagged(&stack))
+        .filters(
+            Filter::builder()
+                .name("instance-state-name")
+                .values("pending")
+                .values("running")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        running
+            .reservations()
+            .iter()
+            .all(|r| r.instances().is_empty()),
+        "no instance of the stack is left running"
+    );
+}

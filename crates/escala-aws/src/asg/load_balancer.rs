@@ -252,9 +252,19 @@ impl Task<AwsContext> for Listener {
     }
 }
 
-/// The route's load balancer and target group, when they exist and carry the stack's tag.
+/// The route's group, load balancer and target group, when they exist and carry the stack's tag.
 pub async fn front(ctx: &AwsContext) -> Result<Vec<escala_core::task::Found>, TaskError> {
     let mut out = Vec::new();
+    if let Some(g) = super::group::describe(ctx).await? {
+        out.push(escala_core::task::Found {
+            kind: "AutoScalingGroup".into(),
+            logical_id: Some(super::GROUP.into()),
+            physical_id: g.auto_scaling_group_name().unwrap_or_default().into(),
+            parent: None,
+            wave: wave::FRONT,
+            detail: BTreeMap::new(),
+        });
+    }
     // Finding needs no subnets: the load balancer is found by its name.
     let lookup = LoadBalancer { subnets: vec![] };
     if let Some(lb) = lookup.find(ctx, &Refs::default()).await? {

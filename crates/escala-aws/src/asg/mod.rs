@@ -1,7 +1,8 @@
 //! The `asg` route as tasks: the seed's first case study. So far its security groups, key pair,
-//! launch template and load balancer; the group itself and its scaling follow on this branch.
+//! launch template, load balancer and the group; its scaling policies follow on this branch.
 
 mod facts;
+mod group;
 mod key_pair;
 mod launch_template;
 mod load_balancer;
@@ -9,13 +10,14 @@ mod security_group;
 
 use std::sync::Arc;
 
-use escala_core::asg::{AsgSpec, DEFAULT_USER_DATA};
+use escala_core::asg::{AsgSpec, Tier, DEFAULT_USER_DATA};
 use escala_core::network::ResolvedNetwork;
 use escala_core::task::Task;
 
 use crate::context::AwsContext;
 
 pub use facts::{look_up, Facts};
+pub use group::{delete as delete_group, AutoScalingGroup};
 pub use key_pair::{KeyPair, KeySource};
 pub use launch_template::LaunchTemplate;
 pub use load_balancer::{delete_load_balancer, front, Listener, LoadBalancer, TargetGroup};
@@ -28,6 +30,7 @@ pub const LAUNCH_TEMPLATE: &str = "launch-template";
 pub const LOAD_BALANCER: &str = "alb";
 pub const TARGET_GROUP: &str = "target-group";
 pub const LISTENER: &str = "listener";
+pub const GROUP: &str = "asg";
 
 pub fn tasks(
     asg: &AsgSpec,
@@ -63,6 +66,17 @@ pub fn tasks(
                 .collect(),
         }),
         Arc::new(Listener),
+        Arc::new(AutoScalingGroup {
+            capacity: asg.capacity,
+            subnets: match asg.subnets {
+                Tier::Public => &net.public,
+                Tier::Private => &net.private,
+            }
+            .iter()
+            .map(|s| format!("subnet-{}", s.logical_id()))
+            .collect(),
+            grace_seconds: asg.health_check_grace_seconds,
+        }),
     ];
     if let Some(key) = &asg.key_pair {
         let source = match (&key.save_private_key_to, &key.public_key_file) {
