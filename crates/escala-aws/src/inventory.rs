@@ -248,7 +248,8 @@ impl Inventory<AwsContext> for NetworkInventory {
         {
             out.push(found("SecurityGroup", g.tags(), g.group_id(), wave::SUBNET));
         }
-        out.extend(crate::asg::front(ctx).await?);
+        // Retried like every other read: a throttled call mustn't fail a whole discovery.
+        out.extend(read(|| crate::asg::front(ctx)).await?);
         for k in keys
             .key_pairs()
             .iter()
