@@ -424,3 +424,81 @@ async fn the_group_runs_behind_the_load_balancer_keeps_a_scaled_size_and_goes_wi
         "no instance of the stack is left running"
     );
 }
+
+#[tokio::test]
+async fn the_group_tracks_cpu_by_default_switches_to_requests_and_keeps_its_schedule() {
+    let stack = unique_stack("asg-scale");
+    let session = session_at(emulator(), &stack).await;
+    let ec2 = ec2_at(emulator()).await;
+    let autoscaling = autoscaling_at(emulator()).await;
+    let schedule = "    scaling:\n      scheduled:\n        - {name: mornings, cron: '0 8 * * 1-5', capacity: {min: 2, desired: 2, max: 4}}\n";
+    let spec = with_route(
+        &stack,
+        &format!("    capacity: {{min: 1, desired: 1, max: 4}}\n{schedule}"),
+    );
+    let (prepared, plan) = session.plan_spec(&spec).await.unwrap();
+    session
+        .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
+        .await
+        .unwrap();
+    let policy = || async {
+        autoscaling
+            .describe_policies()
+            .auto_scaling_group_name(format!("{stack}-web"))
+            .send()
+            .await
+            .unwrap()
+            .scaling_policies()[0]
+            .clone()
+    };
+    let p = policy().await;
+    let config = p.target_tracking_configuration().unwrap();
+    assert_eq!(config.target_value(), Some(70.0), "the seed's 70% CPU");
+    assert_eq!(
+        config
+            .predefined_metric_specification()
+            .and_then(|m| m.predefined_metric_type())
+            .map(|t| t.as_str()),
+        Some("ASGAverageCPUUtilization")
+    );
+    let actions = autoscaling
+        .describe_scheduled_actions()
+        .auto_scaling_group_name(format!("{stack}-web"))
+        .send()
+        .await
+        .unwrap();
+    let morning = &actions.scheduled_update_group_actions()[0];
+    assert_eq!(morning.recurrence(), Some("0 8 * * 1-5"));
+    assert_eq!((morning.min_size(), morning.max_size()), (Some(2), Some(4)));
+    assert!(session.plan(&prepared).await.unwrap().is_empty());
+
+    let requests = with_route(
+        &stack,
+        &format!("    capacity: {{min: 1, desired: 1, max: 4}}\n{}      targetTracking: {{metric: requestsPerTarget, target: 500}}\n", schedule),
+    );
+    let (prepared, plan) = session.plan_spec(&requests).await.unwrap();
+    assert_eq!(
+        plan.change("scaling-target").map(|c| c.action),
+        Some(Action::Update)
+    );
+    session
+        .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
+        .await
+        .unwrap();
+    let p = policy().await;
+    let spec = p
+        .target_tracking_configuration()
+        .and_then(|c| c.predefined_metric_specification())
+        .unwrap();
+    assert_eq!(
+        spec.predefined_metric_type().map(|t| t.as_str()),
+        Some("ALBRequestCountPerTarget")
+    );
+    let label = spec.resource_label().unwrap();
+    assert!(
+        label.starts_with("app/") && label.contains("/targetgroup/"),
+        "{label}"
+    );
+    assert!(session.plan(&prepared).await.unwrap().is_empty());
+    destroy_to_zero(&session, &ec2, &stack).await;
+}

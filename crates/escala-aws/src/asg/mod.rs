@@ -1,11 +1,13 @@
 //! The `asg` route as tasks: the seed's first case study. So far its security groups, key pair,
-//! launch template, load balancer and the group; its scaling policies follow on this branch.
+//! launch template, load balancer, the group, target tracking and scheduled actions; step scaling,
+//! the warm pool and the instance refresh follow on this branch.
 
 mod facts;
 mod group;
 mod key_pair;
 mod launch_template;
 mod load_balancer;
+mod scaling;
 mod security_group;
 
 use std::sync::Arc;
@@ -21,6 +23,7 @@ pub use group::{delete as delete_group, AutoScalingGroup};
 pub use key_pair::{KeyPair, KeySource};
 pub use launch_template::LaunchTemplate;
 pub use load_balancer::{delete_load_balancer, front, Listener, LoadBalancer, TargetGroup};
+pub use scaling::{Scheduled, TargetTrackingPolicy, TARGET_POLICY};
 pub use security_group::{SecurityGroup, Source};
 
 pub const SG_ALB: &str = "sg-alb";
@@ -78,6 +81,15 @@ pub fn tasks(
             grace_seconds: asg.health_check_grace_seconds,
         }),
     ];
+    if let Some(tracking) = asg.scaling.target_tracking {
+        t.push(Arc::new(TargetTrackingPolicy { tracking }));
+    }
+    for action in &asg.scaling.scheduled {
+        t.push(Arc::new(Scheduled {
+            id: format!("schedule-{}", action.name),
+            action: action.clone(),
+        }));
+    }
     if let Some(key) = &asg.key_pair {
         let source = match (&key.save_private_key_to, &key.public_key_file) {
             (_, Some(public_key)) => KeySource::Import {
