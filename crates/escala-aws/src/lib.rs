@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod deploy_user;
 pub mod error;
 pub mod inventory;
+pub mod metrics;
 pub mod network;
 pub mod policy;
 pub mod profiles;

@@ -65,6 +65,7 @@ impl Session {
             ssm: aws_sdk_ssm::Client::new(&config),
             elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
             autoscaling: aws_sdk_autoscaling::Client::new(&config),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
             region: region.into(),
             stack: stack.into(),
         };
@@ -81,6 +82,11 @@ impl Session {
 
     pub fn stack(&self) -> &str {
         &self.ctx.stack
+    }
+
+    /// The clients and names this session's calls use (metrics, manual scaling).
+    pub fn context(&self) -> &AwsContext {
+        &self.ctx
     }
 
     /// The region's available zones, in name order.

@@ -1,0 +1,144 @@
+//! The dashboard's data on the emulator: known datapoints put with PutMetricData come back from
+//! the batched GetMetricData fetch with their values and minute timestamps, and draw as the
+//! dashboard's series.
+
+mod common;
+
+use aws_sdk_cloudwatch::primitives::DateTime;
+use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
+use common::*;
+use escala_aws::connect::Target;
+use escala_aws::credentials::KeyringStore;
+use escala_aws::metrics::{fetch, Range, Sources};
+use escala_testkit::{emulator, unique_stack};
+
+async fn cloudwatch() -> aws_sdk_cloudwatch::Client {
+    let config = escala_aws::connect::sdk_config(
+        &Target::sandbox(emulator()),
+        REGION,
+        &KeyringStore::new("escala-tests-unused"),
+    )
+    .await
+    .unwrap();
+    aws_sdk_cloudwatch::Client::new(&config)
+}
+
+async fn put(
+    cw: &aws_sdk_cloudwatch::Client,
+    ns: &str,
+    name: &str,
+    dims: &[(&str, &str)],
+    points: &[(i64, f64)],
+) {
+    let data: Vec<MetricDatum> = points
+        .iter()
+        .map(|(t, v)| {
+            MetricDatum::builder()
+                .metric_name(name)
+                .set_dimensions(Some(
+                    dims.iter()
+                        .map(|(k, v)| Dimension::builder().name(*k).value(*v).build())
+                        .collect(),
+                ))
+                .timestamp(DateTime::from_secs(*t))
+                .value(*v)
+                .build()
+        })
+        .collect();
+    cw.put_metric_data()
+        .namespace(ns)
+        .set_metric_data(Some(data))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn known_datapoints_come_back_by_minute_in_one_call_and_draw_as_the_dashboard() {
+    let stack = unique_stack("metrics");
+    let group = format!("{stack}-web");
+    let cw = cloudwatch().await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let (from, to) = Range::Hour.window(now);
+    let cpu: Vec<(i64, f64)> = (0..5)
+        .map(|i| (from + 600 + i * 60, 20.0 + 15.0 * i as f64))
+        .collect();
+    let desired: Vec<(i64, f64)> = vec![(from + 600, 1.0), (from + 840, 2.0)];
+    put(
+        &cw,
+        "AWS/EC2",
+        "CPUUtilization",
+        &[("AutoScalingGroupName", &group)],
+        &cpu,
+    )
+    .await;
+    put(
+        &cw,
+        "AWS/AutoScaling",
+        "GroupDesiredCapacity",
+        &[("AutoScalingGroupName", &group)],
+        &desired,
+    )
+    .await;
+    let lb = format!("app/{stack}-alb/0123456789abcdef");
+    put(
+        &cw,
+        "AWS/ApplicationELB",
+        "RequestCount",
+        &[("LoadBalancer", &lb)],
+        &[(from + 660, 120.0)],
+    )
+    .await;
+
+    let session = session_at(emulator(), &stack).await;
+    let sources = Sources {
+        group: group.clone(),
+        load_balancer: Some(lb),
+        target_group: None,
+    };
+    let fetched = fetch(session.context(), &sources, from, to).await.unwrap();
+    assert_eq!(
+        fetched.calls, 1,
+        "an hour of four series is one GetMetricData call"
+    );
+    let got: Vec<(i64, f64)> = fetched.series.cpu.iter().map(|p| (p.t, p.v)).collect();
+    assert_eq!(got, cpu);
+    let got: Vec<(i64, f64)> = fetched.series.desired.iter().map(|p| (p.t, p.v)).collect();
+    assert_eq!(got, desired);
+    assert_eq!(fetched.series.requests.len(), 1);
+    assert!(
+        fetched.series.in_service.is_empty(),
+        "nothing was put for it"
+    );
+
+    let dashboard = escala_charts::Dashboard::asg(
+        &stack,
+        from,
+        to,
+        fetched.series,
+        vec![escala_charts::Marker {
+            t: from + 840,
+            label: "Launching a new EC2 instance".into(),
+            kind: escala_charts::MarkerKind::ScaleOut,
+        }],
+    );
+    let svg = escala_charts::render_svg(
+        &dashboard,
+        escala_charts::Size {
+            width: 900,
+            height: 600,
+        },
+    )
+    .unwrap();
+    for id in [
+        "series-cpu",
+        "series-desired",
+        "series-requests",
+        "marker-0",
+    ] {
+        assert!(svg.contains(&format!("id=\"{id}\"")), "{id} is drawn");
+    }
+}
