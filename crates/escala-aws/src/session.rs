@@ -19,6 +19,7 @@ use crate::connect::{sdk_config, Target};
 use crate::context::AwsContext;
 use crate::credentials::KeyringStore;
 use crate::inventory::NetworkInventory;
+use crate::sdk::api_error;
 use crate::{network, AwsError};
 
 /// A connection to one region for one stack.
@@ -226,5 +227,62 @@ impl Session {
             cancel,
         )
         .await?)
+    }
+
+    /// Sets the group's size by hand (as the seed cycles desired 2 → 1), within the Spec's min and
+    /// max; target tracking may move it again later.
+    pub async fn scale(&self, spec: &Spec, desired: u32) -> Result<(), AwsError> {
+        let Some(RouteSpec::Asg(asg)) = &spec.route else {
+            return Err(AwsError::Invalid(format!(
+                "stack '{}' has no Auto Scaling group to scale (its Spec has no asg route)",
+                spec.name
+            )));
+        };
+        let c = asg.capacity;
+        if desired < c.min || desired > c.max {
+            return Err(AwsError::Invalid(format!(
+                "{desired} instances is outside the group's range {} … {}: change min or max in the Spec and apply first",
+                c.min, c.max
+            )));
+        }
+        self.ctx
+            .autoscaling
+            .set_desired_capacity()
+            .auto_scaling_group_name(crate::asg::group_name(&self.ctx.stack))
+            .desired_capacity(desired as i32)
+            .honor_cooldown(false)
+            .send()
+            .await
+            .map_err(|e| api_error("autoscaling:SetDesiredCapacity", e))?;
+        Ok(())
+    }
+
+    /// The scaling dashboard over `range` ending now, and how many GetMetricData calls it took.
+    pub async fn dashboard(
+        &self,
+        range: crate::metrics::Range,
+        now: i64,
+    ) -> Result<(escala_charts::Dashboard, usize), AwsError> {
+        let found = self.discover().await?;
+        let arn = |kind: &str| {
+            found
+                .iter()
+                .find(|f| f.kind == kind)
+                .map(|f| f.physical_id.clone())
+        };
+        let group = crate::asg::group_name(&self.ctx.stack);
+        let sources = crate::metrics::Sources::from_arns(
+            &group,
+            arn("LoadBalancer").as_deref(),
+            arn("TargetGroup").as_deref(),
+        );
+        let (from, to) = range.window(now);
+        let (fetched, markers) = tokio::try_join!(
+            crate::metrics::fetch(&self.ctx, &sources, from, to),
+            crate::metrics::activities(&self.ctx, &group, from, to)
+        )?;
+        let dashboard =
+            escala_charts::Dashboard::asg(&self.ctx.stack, from, to, fetched.series, markers);
+        Ok((dashboard, fetched.calls))
     }
 }

@@ -75,9 +75,46 @@ pub enum Command {
     /// The sandbox: an AWS emulator on this machine.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// Set how many instances an asg stack runs now (within its Spec's min and max).
+    Scale(ScaleArgs),
+    /// Draw a stack's scaling dashboard (CPU, capacity, load balancer, scaling activities) to SVG or PNG.
+    Metrics(MetricsArgs),
     /// Send HTTP load at a URL (a load balancer) and watch the rate, the latency and how many
     /// instances answer, while the Auto Scaling group reacts.
     Load(LoadArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScaleArgs {
+    #[arg(long)]
+    pub stack: String,
+    /// The number of instances to run.
+    #[arg(long)]
+    pub desired: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RangeArg {
+    #[value(name = "1h")]
+    Hour,
+    #[value(name = "6h")]
+    SixHours,
+    #[value(name = "24h")]
+    Day,
+    #[value(name = "7d")]
+    Week,
+}
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    #[arg(long)]
+    pub stack: String,
+    /// Where to write the chart: `.svg`, or `.png` for a picture.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// How far back the chart reaches.
+    #[arg(long, value_enum, default_value = "1h")]
+    pub range: RangeArg,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 mod auth;
 mod load;
+mod route;
 mod sandbox;
 mod stack;
 
@@ -19,6 +20,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Auth(a) => auth::run(&ctx, a).await,
         Command::Sandbox(a) => sandbox::run(&ctx, a),
         Command::Load(a) => load::run(&ctx, &a).await,
+        Command::Scale(a) => route::scale(&ctx, &a).await,
+        Command::Metrics(a) => route::metrics(&ctx, &a).await,
     }
 }
 
