@@ -426,12 +426,13 @@ async fn the_group_runs_behind_the_load_balancer_keeps_a_scaled_size_and_goes_wi
 }
 
 #[tokio::test]
-async fn the_group_tracks_cpu_by_default_switches_to_requests_and_keeps_its_schedule() {
+async fn the_group_tracks_cpu_by_default_switches_to_requests_and_keeps_its_schedule_and_warm_pool()
+{
     let stack = unique_stack("asg-scale");
     let session = session_at(emulator(), &stack).await;
     let ec2 = ec2_at(emulator()).await;
     let autoscaling = autoscaling_at(emulator()).await;
-    let schedule = "    scaling:\n      scheduled:\n        - {name: mornings, cron: '0 8 * * 1-5', capacity: {min: 2, desired: 2, max: 4}}\n";
+    let schedule = "    scaling:\n      warmPool: {minSize: 1}\n      scheduled:\n        - {name: mornings, cron: '0 8 * * 1-5', capacity: {min: 2, desired: 2, max: 4}}\n";
     let spec = with_route(
         &stack,
         &format!("    capacity: {{min: 1, desired: 1, max: 4}}\n{schedule}"),
@@ -470,6 +471,16 @@ async fn the_group_tracks_cpu_by_default_switches_to_requests_and_keeps_its_sche
     let morning = &actions.scheduled_update_group_actions()[0];
     assert_eq!(morning.recurrence(), Some("0 8 * * 1-5"));
     assert_eq!((morning.min_size(), morning.max_size()), (Some(2), Some(4)));
+    let pool = autoscaling
+        .describe_warm_pool()
+        .auto_scaling_group_name(format!("{stack}-web"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        pool.warm_pool_configuration().and_then(|w| w.min_size()),
+        Some(1)
+    );
     assert!(session.plan(&prepared).await.unwrap().is_empty());
 
     let requests = with_route(

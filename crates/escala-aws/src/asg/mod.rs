@@ -1,6 +1,6 @@
 //! The `asg` route as tasks: the seed's first case study. So far its security groups, key pair,
-//! launch template, load balancer, the group, target tracking and scheduled actions; step scaling,
-//! the warm pool and the instance refresh follow on this branch.
+//! launch template, load balancer, the group, target tracking, scheduled actions and the warm pool;
+//! step scaling and the instance refresh follow on this branch.
 
 mod facts;
 mod group;
@@ -23,7 +23,7 @@ pub use group::{delete as delete_group, name as group_name, AutoScalingGroup};
 pub use key_pair::{KeyPair, KeySource};
 pub use launch_template::LaunchTemplate;
 pub use load_balancer::{delete_load_balancer, front, Listener, LoadBalancer, TargetGroup};
-pub use scaling::{Scheduled, TargetTrackingPolicy, TARGET_POLICY};
+pub use scaling::{Scheduled, TargetTrackingPolicy, WarmPoolTask, TARGET_POLICY, WARM_POOL};
 pub use security_group::{SecurityGroup, Source};
 
 pub const SG_ALB: &str = "sg-alb";
@@ -83,6 +83,11 @@ pub fn tasks(
     ];
     if let Some(tracking) = asg.scaling.target_tracking {
         t.push(Arc::new(TargetTrackingPolicy { tracking }));
+    }
+    if let Some(pool) = asg.scaling.warm_pool {
+        t.push(Arc::new(WarmPoolTask {
+            min_size: pool.min_size,
+        }));
     }
     for action in &asg.scaling.scheduled {
         t.push(Arc::new(Scheduled {

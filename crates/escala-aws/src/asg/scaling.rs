@@ -253,3 +253,71 @@ impl Task<AwsContext> for Scheduled {
         self.put(ctx).await
     }
 }
+
+pub const WARM_POOL: &str = "warm-pool";
+
+/// Stopped instances, already booted once, that join the group faster than new ones.
+#[derive(Debug)]
+pub struct WarmPoolTask {
+    pub min_size: u32,
+}
+
+impl WarmPoolTask {
+    async fn put(&self, ctx: &AwsContext) -> Result<Observed, TaskError> {
+        ctx.autoscaling
+            .put_warm_pool()
+            .auto_scaling_group_name(group::name(&ctx.stack))
+            .min_size(self.min_size as i32)
+            .send()
+            .await
+            .task()?;
+        Ok(Observed::new(group::name(&ctx.stack)).with_prop("minSize", self.min_size))
+    }
+}
+
+#[async_trait]
+impl Task<AwsContext> for WarmPoolTask {
+    fn id(&self) -> &str {
+        WARM_POOL
+    }
+    fn kind(&self) -> &'static str {
+        "WarmPool"
+    }
+    fn deps(&self) -> Vec<String> {
+        vec![GROUP.into()]
+    }
+    fn find_deps(&self) -> Vec<String> {
+        vec![GROUP.into()]
+    }
+    fn wave(&self) -> u8 {
+        wave::WITH_PARENT
+    }
+    fn desired(&self) -> BTreeMap<String, Prop> {
+        BTreeMap::from([("minSize".into(), Prop::mutable(self.min_size))])
+    }
+    async fn find(&self, ctx: &AwsContext, _: &Refs) -> Result<Option<Observed>, TaskError> {
+        let out = ctx
+            .autoscaling
+            .describe_warm_pool()
+            .auto_scaling_group_name(group::name(&ctx.stack))
+            .send()
+            .await
+            .task()?;
+        Ok(out.warm_pool_configuration().map(|w| {
+            Observed::new(group::name(&ctx.stack))
+                .with_prop("minSize", w.min_size().unwrap_or_default())
+        }))
+    }
+    async fn create(&self, ctx: &AwsContext, _: &Refs) -> Result<Observed, TaskError> {
+        self.put(ctx).await
+    }
+    async fn update(
+        &self,
+        ctx: &AwsContext,
+        _: &Refs,
+        _: &Observed,
+        _: &[FieldChange],
+    ) -> Result<Observed, TaskError> {
+        self.put(ctx).await
+    }
+}
