@@ -339,6 +339,7 @@ impl Inventory<AwsContext> for NetworkInventory {
             "Subnet" => ignore_gone(ec2.delete_subnet().subnet_id(id).send().await.task())?,
             "LoadBalancer" => crate::asg::delete_load_balancer(ctx, id).await?,
             "AutoScalingGroup" => crate::asg::delete_group(ctx, id).await?,
+            "Alarm" => crate::asg::delete_alarm(ctx, id).await?,
             "TargetGroup" => ignore_gone(
                 ctx.elb
                     .delete_target_group()

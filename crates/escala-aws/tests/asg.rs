@@ -432,7 +432,7 @@ async fn the_group_tracks_cpu_by_default_switches_to_requests_and_keeps_its_sche
     let session = session_at(emulator(), &stack).await;
     let ec2 = ec2_at(emulator()).await;
     let autoscaling = autoscaling_at(emulator()).await;
-    let schedule = "    scaling:\n      warmPool: {minSize: 1}\n      scheduled:\n        - {name: mornings, cron: '0 8 * * 1-5', capacity: {min: 2, desired: 2, max: 4}}\n";
+    let schedule = "    scaling:\n      warmPool: {minSize: 1}\n      step: {cpuAbove: 85, add: 2, minutes: 3}\n      scheduled:\n        - {name: mornings, cron: '0 8 * * 1-5', capacity: {min: 2, desired: 2, max: 4}}\n";
     let spec = with_route(
         &stack,
         &format!("    capacity: {{min: 1, desired: 1, max: 4}}\n{schedule}"),
@@ -512,4 +512,12 @@ async fn the_group_tracks_cpu_by_default_switches_to_requests_and_keeps_its_sche
     );
     assert!(session.plan(&prepared).await.unwrap().is_empty());
     destroy_to_zero(&session, &ec2, &stack).await;
+    let alarms = cloudwatch_at(emulator())
+        .await
+        .describe_alarms()
+        .alarm_names(format!("{stack}-cpu-high"))
+        .send()
+        .await
+        .unwrap();
+    assert!(alarms.metric_alarms().is_empty(), "the alarm is deleted");
 }

@@ -66,6 +66,15 @@ pub async fn autoscaling_at(endpoint: &str) -> aws_sdk_autoscaling::Client {
     aws_sdk_autoscaling::Client::new(&config)
 }
 
+pub async fn cloudwatch_at(endpoint: &str) -> aws_sdk_cloudwatch::Client {
+    let target = Target::sandbox(endpoint);
+    let config =
+        escala_aws::connect::sdk_config(&target, REGION, &KeyringStore::new("escala-tests-unused"))
+            .await
+            .unwrap();
+    aws_sdk_cloudwatch::Client::new(&config)
+}
+
 /// The filter for everything tagged for `stack`.
 pub fn tagged(stack: &str) -> Filter {
     Filter::builder()

@@ -252,7 +252,8 @@ impl Task<AwsContext> for Listener {
     }
 }
 
-/// The route's group, load balancer and target group, when they exist and carry the stack's tag.
+/// The route's group, alarm, load balancer and target group, when they exist (and carry the
+/// stack's tag where AWS keeps tags).
 pub async fn front(ctx: &AwsContext) -> Result<Vec<escala_core::task::Found>, TaskError> {
     let mut out = Vec::new();
     if let Some(g) = super::group::describe(ctx).await? {
@@ -265,6 +266,7 @@ pub async fn front(ctx: &AwsContext) -> Result<Vec<escala_core::task::Found>, Ta
             detail: BTreeMap::new(),
         });
     }
+    out.extend(super::alarm(ctx).await?);
     // Finding needs no subnets: the load balancer is found by its name.
     let lookup = LoadBalancer { subnets: vec![] };
     if let Some(lb) = lookup.find(ctx, &Refs::default()).await? {

@@ -1,6 +1,6 @@
 //! The `asg` route as tasks: the seed's first case study. So far its security groups, key pair,
-//! launch template, load balancer, the group, target tracking, scheduled actions and the warm pool;
-//! step scaling and the instance refresh follow on this branch.
+//! launch template, load balancer, the group, target tracking, step scaling on a CPU alarm, scheduled
+//! actions and the warm pool; the instance refresh follows on this branch.
 
 mod facts;
 mod group;
@@ -9,6 +9,7 @@ mod launch_template;
 mod load_balancer;
 mod scaling;
 mod security_group;
+mod step;
 
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ pub use launch_template::LaunchTemplate;
 pub use load_balancer::{delete_load_balancer, front, Listener, LoadBalancer, TargetGroup};
 pub use scaling::{Scheduled, TargetTrackingPolicy, WarmPoolTask, TARGET_POLICY, WARM_POOL};
 pub use security_group::{SecurityGroup, Source};
+pub use step::{alarm, delete_alarm, StepPolicy, STEP_POLICY};
 
 pub const SG_ALB: &str = "sg-alb";
 pub const SG_INSTANCES: &str = "sg-instances";
@@ -83,6 +85,9 @@ pub fn tasks(
     ];
     if let Some(tracking) = asg.scaling.target_tracking {
         t.push(Arc::new(TargetTrackingPolicy { tracking }));
+    }
+    if let Some(step) = asg.scaling.step {
+        t.push(Arc::new(StepPolicy { step }));
     }
     if let Some(pool) = asg.scaling.warm_pool {
         t.push(Arc::new(WarmPoolTask {
