@@ -108,6 +108,12 @@ impl Ui {
         el.select_by_value(value).await.unwrap();
     }
 
+    /// Presses Escape where the focus is, as a user closing a dialog would.
+    async fn escape(&self) {
+        let focused = self.client.active_element().await.unwrap();
+        focused.send_keys("\u{E00C}").await.unwrap();
+    }
+
     async fn attr_of(&self, css: &str, attr: &str) -> Option<String> {
         let el = self.client.find(Locator::Css(css)).await.ok()?;
         el.attr(attr).await.ok().flatten()
@@ -208,13 +214,7 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
         title.text().await.unwrap_or_default() == "Connect to AWS"
     })
     .await;
-    ui.client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{E00C}")
-        .await
-        .unwrap();
+    ui.escape().await;
     ui.until("the settings dialog to close on Escape", || async {
         ui.count("[data-testid=\"settings-dialog\"]").await == 0
     })
@@ -339,13 +339,7 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
     );
     screenshot("09-export").await;
     // Escape closes the export dialog before the next action.
-    ui.client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys("\u{E00C}")
-        .await
-        .unwrap();
+    ui.escape().await;
 
     ui.click("teardown").await;
     ui.el("confirm-dialog").await;

@@ -145,6 +145,18 @@ impl Session {
     /// Validates and plans in one go: the region's zones and what the stack owns are looked up at
     /// the same time, so on an empty account planning costs a single round trip.
     pub async fn plan_spec(&self, spec: &Spec) -> Result<(Prepared, Plan), AwsError> {
+        let (prepared, plan, _) = self.plan_with_found(spec).await?;
+        Ok((prepared, plan))
+    }
+
+    /// What the stack owns and how it differs from its Spec, from a single discovery: what
+    /// `status` views show side by side.
+    pub async fn status(&self, spec: &Spec) -> Result<(Vec<Found>, Plan), AwsError> {
+        let (_, plan, found) = self.plan_with_found(spec).await?;
+        Ok((found, plan))
+    }
+
+    async fn plan_with_found(&self, spec: &Spec) -> Result<(Prepared, Plan, Vec<Found>), AwsError> {
         self.check(spec)?;
         let inventory = self.inventory();
         let (region, facts, found) = tokio::join!(
@@ -153,15 +165,16 @@ impl Session {
             planner::discover(self.ctx.as_ref(), inventory.as_ref(), &self.options)
         );
         let prepared = Self::prepared(spec, &region?, facts?.as_ref())?;
+        let found = found?;
         let plan = planner::plan(
             &self.ctx.stack,
             self.ctx.clone(),
             &prepared.tasks,
-            found?,
+            found.clone(),
             &self.options,
         )
         .await?;
-        Ok((prepared, plan))
+        Ok((prepared, plan, found))
     }
 
     fn inventory(&self) -> Arc<dyn Inventory<AwsContext>> {

@@ -65,6 +65,13 @@ async fn kill_after_done(cli: &Cli, args: &[&str], done: usize) {
     );
 }
 
+/// An apply two calls at a time, killed after its `done`-th task: the bound on what is in flight
+/// keeps each kill mid-way.
+async fn kill_apply_after(cli: &Cli, spec: &std::path::Path, done: usize) {
+    let args = ["apply", "-f", path_str(spec), "--yes", "--parallelism", "2"];
+    kill_after_done(cli, &args, done).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apply_killed_at_several_points_converges_without_duplicates() {
     let proxy = slow_proxy().await;
@@ -72,23 +79,10 @@ async fn apply_killed_at_several_points_converges_without_duplicates() {
     let stack = unique_stack("crash");
     let spec = cli.spec(&stack, &seed_yaml(&stack));
     let ec2 = ec2(emulator());
-    // Each run gets further: 1, then 4 more, then 4 more of the 21 tasks before the kill. Two calls
-    // at a time bound what is in flight when the kill lands, so each kill is mid-way.
+    // Each run gets further: 1, then 4 more, then 4 more of the 21 tasks before the kill.
     let mut made = Vec::new();
     for done in [1, 4, 4] {
-        kill_after_done(
-            &cli,
-            &[
-                "apply",
-                "-f",
-                path_str(&spec),
-                "--yes",
-                "--parallelism",
-                "2",
-            ],
-            done,
-        )
-        .await;
+        kill_apply_after(&cli, &spec, done).await;
         made.push(counts(&ec2, &stack).await);
     }
     assert_ne!(
@@ -132,20 +126,8 @@ async fn destroy_after_a_crashed_apply_leaves_zero() {
     let stack = unique_stack("halfmade");
     let spec = cli.spec(&stack, &seed_yaml(&stack));
     let ec2 = ec2(emulator());
-    // Two calls at a time and a kill after the 5th task leave at most 7 of the 10 resources made.
-    kill_after_done(
-        &cli,
-        &[
-            "apply",
-            "-f",
-            path_str(&spec),
-            "--yes",
-            "--parallelism",
-            "2",
-        ],
-        5,
-    )
-    .await;
+    // A kill after the 5th task, two at a time, leaves at most 7 of the 10 resources made.
+    kill_apply_after(&cli, &spec, 5).await;
     let made = counts(&ec2, &stack).await;
     assert!(made[0] == 1 && made != SEED, "half made: {made:?}");
     let out = cli.run(&["destroy", "--stack", &stack, "--yes"]);

@@ -135,9 +135,9 @@ pub async fn list(state: &AppState) -> Result<Vec<StackSummary>, AppError> {
         };
         if here == Some(record.place) {
             let session = state.session(&spec.region, &name).await?;
-            let (found, planned) = tokio::join!(session.discover(), session.plan_spec(&spec));
-            let count = found?.len() as u32;
-            let in_sync = planned?.1.is_empty();
+            let (found, plan) = session.status(&spec).await?;
+            let count = found.len() as u32;
+            let in_sync = plan.is_empty();
             summary.resources = Some(count);
             summary.in_sync = Some(in_sync);
             summary.status = StackStatus::of(record.pending, count, in_sync);

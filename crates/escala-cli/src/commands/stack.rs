@@ -159,8 +159,7 @@ pub async fn status(ctx: &Ctx, args: &StackRef) -> Result<(), CliError> {
     })?;
     let target = ctx.target()?;
     let session = ctx.session(&target, &spec.region, name).await?;
-    let found = session.discover().await?;
-    let (_, plan) = session.plan_spec(&spec).await?;
+    let (found, plan) = session.status(&spec).await?;
     let in_sync = plan.is_empty();
     if ctx.json() {
         println!(
