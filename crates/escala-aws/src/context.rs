@@ -14,6 +14,9 @@ pub struct AwsContext {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub region: String,
     pub stack: String,
+    /// Calls go to an emulator (the sandbox), which lacks instance refresh: rolling updates are
+    /// then done by hand, the way the seed does them.
+    pub emulator: bool,
 }
 
 impl AwsContext {

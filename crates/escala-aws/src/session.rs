@@ -69,6 +69,7 @@ impl Session {
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
             region: region.into(),
             stack: stack.into(),
+            emulator: target.endpoint.is_some(),
         };
         Ok(Self {
             ctx: Arc::new(ctx),

@@ -6,7 +6,7 @@ mod common;
 use aws_sdk_ec2::types::Filter;
 use common::*;
 use escala_core::plan::Action;
-use escala_core::progress::NoProgress;
+use escala_core::progress::{NoProgress, ProgressEvent, RecordedProgress};
 use escala_core::spec::{RouteSpec, Spec};
 use escala_testkit::{emulator, unique_stack};
 use tokio_util::sync::CancellationToken;
@@ -148,6 +148,35 @@ async fn the_route_security_groups_let_http_reach_instances_only_through_the_loa
     assert!(left.security_groups().is_empty());
 }
 
+/// The stack's running instances and their types.
+async fn running_instances(
+    ec2: &aws_sdk_ec2::Client,
+    stack: &str,
+) -> std::collections::BTreeMap<String, String> {
+    let out = ec2
+        .describe_instances()
+        .filters(tagged(stack))
+        .filters(
+            Filter::builder()
+                .name("instance-state-name")
+                .values("running")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    out.reservations()
+        .iter()
+        .flat_map(|r| r.instances())
+        .map(|i| {
+            (
+                i.instance_id().unwrap().to_string(),
+                i.instance_type().unwrap().as_str().to_string(),
+            )
+        })
+        .collect()
+}
+
 fn with_route(stack: &str, route_yaml: &str) -> Spec {
     let yaml = format!(
         "{}route:\n  asg:\n{route_yaml}",
@@ -233,11 +262,39 @@ async fn the_launch_template_boots_the_latest_amazon_linux_and_a_new_type_is_a_n
         "a new version, not a new template"
     );
     assert_eq!(change.fields[0].field, "instanceType");
-    assert_eq!(plan.summary.update, 1, "{:#?}", plan.changes);
+    // The running instance came from the old version: the group rolls it over.
+    let rollout = plan.change("asg").unwrap();
+    assert_eq!(rollout.action, Action::Update);
+    assert_eq!(rollout.fields[0].field, "instances");
+    assert_eq!(
+        rollout.fields[0].from.as_deref(),
+        Some("1 of 1 from an older template")
+    );
+    assert_eq!(plan.summary.update, 2, "{:#?}", plan.changes);
+    let before = running_instances(&ec2, &stack).await;
+    let progress = RecordedProgress::default();
     session
-        .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
+        .apply(&prepared, &plan, &progress, CancellationToken::new())
         .await
         .unwrap();
+    let after = running_instances(&ec2, &stack).await;
+    assert_eq!(after.len(), 1, "the group keeps its size: {after:?}");
+    assert!(
+        after
+            .iter()
+            .all(|(id, t)| t == "t3.small" && !before.contains_key(id)),
+        "replaced from the new version: {before:?} → {after:?}"
+    );
+    let reported: Vec<u8> = progress
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            ProgressEvent::Progress { id, percent, .. } if id == "asg" => Some(percent),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reported.first(), Some(&0), "{reported:?}");
+    assert_eq!(reported.last(), Some(&100), "{reported:?}");
     let second = version("$Default").await;
     assert_eq!(second.version_number(), Some(2));
     assert_eq!(

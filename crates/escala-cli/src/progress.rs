@@ -79,6 +79,14 @@ impl ProgressSink for CliProgress {
                     "  ↻ {id}: {code}, retry {attempt} in {delay_ms} ms"
                 ));
             }
+            ProgressEvent::Progress {
+                id,
+                percent,
+                message,
+            } => match self {
+                CliProgress::Bar(bar) => bar.set_message(format!("{id}: {percent}% {message}")),
+                _ => eprintln!("  … {id}: {percent}% {message}"),
+            },
             ProgressEvent::Done {
                 id,
                 kind,

@@ -8,13 +8,13 @@ use std::sync::Arc;
 
 use futures::stream::{FuturesUnordered, StreamExt};
 use serde::Serialize;
-use tokio::sync::Semaphore;
+use tokio::sync::{mpsc, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use crate::graph;
 use crate::plan::{Action, Change, Plan};
 use crate::planner::outcome_error;
-use crate::progress::{ProgressEvent, ProgressSink};
+use crate::progress::{self, ProgressEvent, ProgressSink};
 use crate::retry::{retrying, Outcome, RetryPolicy};
 use crate::task::{Found, Inventory, Observed, Refs, Task, TaskFailure};
 use crate::CoreError;
@@ -116,6 +116,8 @@ pub async fn apply<C: Send + Sync + 'static>(
     let mut done = Vec::new();
     let mut failures = Vec::new();
     let limit = Arc::new(Semaphore::new(run.options.parallelism.max(1)));
+    // Tasks' own progress reports come back here and go to the sink in order with the rest.
+    let (reports, mut reported) = mpsc::unbounded_channel();
     loop {
         let stop = !failures.is_empty() || run.cancel.is_cancelled();
         if !stop {
@@ -136,6 +138,7 @@ pub async fn apply<C: Send + Sync + 'static>(
                 let current = plan.observed.get(task.id()).cloned();
                 let (task, ctx, limit) = ((*task).clone(), run.ctx.clone(), limit.clone());
                 let (policy, cancel, sink) = (run.options.retry, run.cancel.clone(), run.sink);
+                let reports = reports.clone();
                 running.push(async move {
                     let _permit = limit.acquire_owned().await.expect("semaphore never closes");
                     sink.emit(ProgressEvent::Running {
@@ -143,22 +146,37 @@ pub async fn apply<C: Send + Sync + 'static>(
                         kind: task.kind().to_string(),
                         action: change.action,
                     });
-                    let result = run_task(
-                        task.as_ref(),
-                        &ctx,
-                        &refs,
-                        &change,
-                        current.as_ref(),
-                        &policy,
-                        &cancel,
-                        sink,
+                    let result = progress::reporting(
+                        task.id(),
+                        reports,
+                        run_task(
+                            task.as_ref(),
+                            &ctx,
+                            &refs,
+                            &change,
+                            current.as_ref(),
+                            &policy,
+                            &cancel,
+                            sink,
+                        ),
                     )
                     .await;
                     (task, change.action, result)
                 });
             }
         }
-        let Some((task, action, result)) = running.next().await else {
+        let next = loop {
+            tokio::select! {
+                biased;
+                Some(event) = reported.recv() => sink.emit(event),
+                next = running.next() => break next,
+            }
+        };
+        // A task's last reports go out before its Done.
+        while let Ok(event) = reported.try_recv() {
+            sink.emit(event);
+        }
+        let Some((task, action, result)) = next else {
             break;
         };
         let id = task.id().to_string();

@@ -114,6 +114,7 @@ impl Task<Cloud> for Fake {
         cur: &Observed,
         changes: &[FieldChange],
     ) -> Result<Observed, TaskError> {
+        crate::progress::report(50, format!("changing {}", changes.len()));
         let mut objects = c.objects.lock().unwrap();
         let entry = objects.get_mut(&self.id).unwrap();
         for ch in changes {
@@ -300,6 +301,48 @@ async fn a_mutable_change_is_exactly_one_update() {
     assert_eq!(change.fields[0].from.as_deref(), Some("on"));
     run(&cloud, &tasks).await.unwrap();
     assert_eq!(cloud.objects.lock().unwrap()["vpc"].1["dns"], "off");
+}
+
+#[tokio::test]
+async fn a_task_reports_its_own_progress_between_its_start_and_its_end() {
+    let cloud = Arc::new(Cloud::default());
+    run(&cloud, &network("10.0.0.0/16", "on")).await.unwrap();
+    let tasks = network("10.0.0.0/16", "off");
+    let p = plan_of(&cloud, &tasks).await;
+    let sink = RecordedProgress::default();
+    apply(
+        cloud.clone(),
+        &tasks,
+        Arc::new(Inv),
+        &p,
+        opts(),
+        &sink,
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    let vpc: Vec<_> = sink
+        .events()
+        .into_iter()
+        .filter(|e| match e {
+            ProgressEvent::Running { id, .. }
+            | ProgressEvent::Progress { id, .. }
+            | ProgressEvent::Done { id, .. } => id == "vpc",
+            _ => false,
+        })
+        .collect();
+    assert!(matches!(vpc[0], ProgressEvent::Running { .. }), "{vpc:?}");
+    assert_eq!(
+        vpc[1],
+        ProgressEvent::Progress {
+            id: "vpc".into(),
+            percent: 50,
+            message: "changing 1".into()
+        }
+    );
+    assert!(matches!(vpc[2], ProgressEvent::Done { .. }), "{vpc:?}");
+    // Outside a run, a report goes nowhere and doesn't fail.
+    crate::progress::report(10, "nobody listens");
 }
 
 #[tokio::test]

@@ -1,9 +1,11 @@
 //! Progress events: the core reports through a [`ProgressSink`]; the CLI draws bars from them and the
 //! desktop app streams them over a channel.
 
+use std::future::Future;
 use std::sync::Mutex;
 
 use serde::Serialize;
+use tokio::sync::mpsc::UnboundedSender;
 
 use crate::plan::Action;
 
@@ -32,6 +34,12 @@ pub enum ProgressEvent {
         message: String,
         delay_ms: u64,
     },
+    /// How far a long task has come (an instance refresh replacing instances), from the task itself.
+    Progress {
+        id: String,
+        percent: u8,
+        message: String,
+    },
     /// A task finished.
     Done {
         id: String,
@@ -53,6 +61,44 @@ pub enum ProgressEvent {
         failed: usize,
         skipped: usize,
     },
+}
+
+tokio::task_local! {
+    /// The running task's line back to the executor. A task-local rather than a parameter: only the
+    /// few long tasks report, and the sink the executor borrows can't be moved into them.
+    static STEP: Step;
+}
+
+struct Step {
+    id: String,
+    tx: UnboundedSender<ProgressEvent>,
+}
+
+/// Reports how far the running task has come. Outside an executor's run it does nothing.
+pub fn report(percent: u8, message: impl Into<String>) {
+    let _ = STEP.try_with(|step| {
+        // The executor outlives its tasks' futures; a closed channel only means the run ended.
+        let _ = step.tx.send(ProgressEvent::Progress {
+            id: step.id.clone(),
+            percent: percent.min(100),
+            message: message.into(),
+        });
+    });
+}
+
+/// Runs `work` as task `id`, its [`report`]s sent down `tx`.
+pub(crate) fn reporting<F: Future>(
+    id: &str,
+    tx: UnboundedSender<ProgressEvent>,
+    work: F,
+) -> impl Future<Output = F::Output> {
+    STEP.scope(
+        Step {
+            id: id.to_string(),
+            tx,
+        },
+        work,
+    )
 }
 
 /// Where progress goes. Implementations must be cheap: they are called from the executor's tasks.

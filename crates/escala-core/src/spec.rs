@@ -29,6 +29,8 @@ pub struct Spec {
         skip_serializing_if = "Option::is_none",
         with = "serde_yaml::with::singleton_map_recursive"
     )]
+    // In JSON a one-key map is serde's default shape for an enum, so the IPC type is the plain one.
+    #[cfg_attr(feature = "specta", specta(type = Option<RouteSpec>))]
     pub route: Option<RouteSpec>,
 }
 

@@ -5,6 +5,9 @@
 pub const STACK: &str = "escala:stack";
 /// The resource's logical id inside its stack (stable across runs).
 pub const ID: &str = "escala:id";
+/// On instances: the launch template revision they were started from, so a plan can tell which
+/// instances a rolling update still has to replace.
+pub const TEMPLATE: &str = "escala:template";
 /// AWS consoles show this one.
 pub const NAME: &str = "Name";
 

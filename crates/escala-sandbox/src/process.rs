@@ -14,6 +14,37 @@ use crate::SandboxError;
 /// How long moto may take to answer after starting (it imports a lot of Python on a cold cache).
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Runs moto's server with a fix it needs (see the file); passed to moto's own interpreter.
+const LAUNCHER: &str = include_str!("../emulator/launch.py");
+
+/// The interpreter moto_server was installed for, from its `#!` line: a venv's, a user install's.
+fn interpreter(moto_server: &Path) -> Result<PathBuf, SandboxError> {
+    let script = std::fs::read_to_string(moto_server)
+        .map_err(|e| io(format!("reading {}", moto_server.display()), e))?;
+    script
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("#!"))
+        .map(|l| PathBuf::from(l.trim()))
+        .filter(|p| p.is_absolute())
+        .ok_or_else(|| SandboxError::Spawn {
+            path: moto_server.to_path_buf(),
+            source: std::io::Error::other("it doesn't start with the #! line of a Python script"),
+        })
+}
+
+/// The emulator's command line: moto's interpreter running the launcher on a loopback port.
+fn emulator_args(port: u16) -> [String; 6] {
+    [
+        "-c".into(),
+        LAUNCHER.into(),
+        "-H".into(),
+        "127.0.0.1".into(),
+        "-p".into(),
+        port.to_string(),
+    ]
+}
+
 /// Where moto_server is: `$ESCALA_MOTO_SERVER`, the setup script's venv, then `PATH`.
 pub fn find_moto_server() -> Result<PathBuf, SandboxError> {
     if let Some(p) = std::env::var_os("ESCALA_MOTO_SERVER") {
@@ -47,7 +78,7 @@ fn free_port() -> Result<u16, SandboxError> {
 }
 
 fn spawn(log: &Path, detached: bool) -> Result<(Child, String), SandboxError> {
-    let path = find_moto_server()?;
+    let path = interpreter(&find_moto_server()?)?;
     let port = free_port()?;
     let out = File::create(log).map_err(|e| io(format!("creating {}", log.display()), e))?;
     let err = out
@@ -55,7 +86,7 @@ fn spawn(log: &Path, detached: bool) -> Result<(Child, String), SandboxError> {
         .map_err(|e| io("opening the emulator log", e))?;
     let mut cmd = if detached {
         let mut c = Command::new(&path);
-        c.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+        c.args(emulator_args(port));
         c
     } else {
         owned_command(&path, port)
@@ -85,21 +116,22 @@ fn owned_command(path: &Path, port: u16) -> Command {
     let mut c = Command::new("sh");
     c.args([
         "-c",
-        r#""$0" -H 127.0.0.1 -p "$1" & moto=$!
+        r#"owner=$1; shift; "$@" & moto=$!
 trap 'kill $moto 2>/dev/null; exit 0' TERM INT
-while kill -0 "$2" 2>/dev/null && kill -0 $moto 2>/dev/null; do sleep 1; done
+while kill -0 "$owner" 2>/dev/null && kill -0 $moto 2>/dev/null; do sleep 1; done
 kill $moto 2>/dev/null"#,
+        "watchdog",
     ])
+    .arg(std::process::id().to_string())
     .arg(path)
-    .arg(port.to_string())
-    .arg(std::process::id().to_string());
+    .args(emulator_args(port));
     c
 }
 
 #[cfg(not(unix))]
 fn owned_command(path: &Path, port: u16) -> Command {
     let mut c = Command::new(path);
-    c.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+    c.args(emulator_args(port));
     c
 }
 

@@ -1,17 +1,19 @@
 //! The Auto Scaling group: instances from the launch template's default version, across the
 //! chosen subnets, registered with the target group and replaced when the load balancer finds them
 //! unhealthy. Its size between min and max is the scaling policies' business, so the plan manages
-//! min and max but never puts `desired` back.
+//! min and max but never puts `desired` back. Its instances are managed too: when some were started
+//! from an older launch template, the plan updates the group with a rolling update.
 
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use aws_sdk_autoscaling::types::{LaunchTemplateSpecification, Tag};
-use escala_core::asg::Capacity;
+use escala_core::asg::{Capacity, Rollout};
 use escala_core::plan::FieldChange;
 use escala_core::tags;
 use escala_core::task::{Observed, Prop, Refs, Task, TaskError};
 
+use super::refresh;
 use super::{GROUP, LAUNCH_TEMPLATE, TARGET_GROUP};
 use crate::context::AwsContext;
 use crate::inventory::wave;
@@ -23,6 +25,9 @@ pub struct AutoScalingGroup {
     /// The subnets' logical ids.
     pub subnets: Vec<String>,
     pub grace_seconds: u32,
+    /// The launch template's revision every instance should be started from.
+    pub revision: String,
+    pub rollout: Rollout,
 }
 
 pub fn name(stack: &str) -> String {
@@ -37,6 +42,27 @@ impl AutoScalingGroup {
             .map(|s| refs.id(s).map(str::to_string))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ids.join(","))
+    }
+
+    fn up_to_date(&self) -> String {
+        format!(
+            "from template {}, rolled out keeping {}% healthy",
+            self.revision, self.rollout.min_healthy_percentage
+        )
+    }
+
+    /// The instances as the plan compares them: all from this revision, or how many aren't.
+    async fn instances(&self, ctx: &AwsContext, group: &str) -> Result<String, TaskError> {
+        let revisions = refresh::revisions(ctx, group).await?;
+        let old = revisions
+            .values()
+            .filter(|r| r.as_deref() != Some(self.revision.as_str()))
+            .count();
+        Ok(if old == 0 {
+            self.up_to_date()
+        } else {
+            format!("{old} of {} from an older template", revisions.len())
+        })
     }
 
     fn observed(&self, name: &str, desired: i32) -> Observed {
@@ -98,11 +124,17 @@ impl Task<AwsContext> for AutoScalingGroup {
                 "healthCheck".into(),
                 Prop::mutable(format!("ELB, {} s grace", self.grace_seconds)),
             ),
+            ("instances".into(), Prop::mutable(self.up_to_date())),
         ])
     }
     async fn find(&self, ctx: &AwsContext, _: &Refs) -> Result<Option<Observed>, TaskError> {
-        Ok(describe(ctx).await?.map(|g| {
-            let mut o = Observed::new(g.auto_scaling_group_name().unwrap_or_default())
+        let Some(g) = describe(ctx).await? else {
+            return Ok(None);
+        };
+        let name = g.auto_scaling_group_name().unwrap_or_default();
+        let instances = self.instances(ctx, name).await?;
+        Ok(Some({
+            let mut o = Observed::new(name)
                 .with_prop("min", g.min_size().unwrap_or_default())
                 .with_prop("max", g.max_size().unwrap_or_default())
                 .with_prop(
@@ -112,7 +144,8 @@ impl Task<AwsContext> for AutoScalingGroup {
                         g.health_check_type().unwrap_or_default(),
                         g.health_check_grace_period().unwrap_or_default()
                     ),
-                );
+                )
+                .with_prop("instances", instances);
             o.outputs.insert(
                 "desired".into(),
                 g.desired_capacity().unwrap_or_default().to_string(),
@@ -165,13 +198,14 @@ impl Task<AwsContext> for AutoScalingGroup {
         Ok(self.observed(&group, self.capacity.desired as i32))
     }
     /// Min, max and health checks change in place. The current size is kept when it still fits,
-    /// and moved to the nearest bound when it doesn't.
+    /// and moved to the nearest bound when it doesn't. Instances from an older template are then
+    /// replaced by a rolling update.
     async fn update(
         &self,
         ctx: &AwsContext,
         _: &Refs,
         current: &Observed,
-        _: &[FieldChange],
+        changes: &[FieldChange],
     ) -> Result<Observed, TaskError> {
         let now: u32 = current
             .outputs
@@ -190,6 +224,9 @@ impl Task<AwsContext> for AutoScalingGroup {
             .send()
             .await
             .task()?;
+        if changes.iter().any(|c| c.field == "instances") {
+            refresh::roll_out(ctx, &current.physical_id, &self.revision, &self.rollout).await?;
+        }
         Ok(self.observed(&current.physical_id, desired as i32))
     }
 }

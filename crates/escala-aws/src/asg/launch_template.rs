@@ -1,5 +1,5 @@
 //! The launch template the group starts instances from. Versioned: a change makes a new version
-//! and makes it the default, which the group then rolls out (instance refresh, next on the branch).
+//! and makes it the default, which the group then rolls out (see `refresh`).
 
 use std::collections::BTreeMap;
 
@@ -26,16 +26,33 @@ pub struct LaunchTemplate {
     pub key_name: Option<String>,
 }
 
-/// A short, stable fingerprint of the user data, so the plan shows that it changed without
-/// printing a script (FNV-1a: no dependency for a non-cryptographic checksum).
-fn fingerprint(text: &str) -> String {
-    let hash = text.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+/// FNV-1a: no dependency for a non-cryptographic checksum.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf29ce484222325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
-    });
-    format!("{} bytes, fnv {:016x}", text.len(), hash)
+    })
+}
+
+/// A short, stable fingerprint of the user data, so the plan shows that it changed without
+/// printing a script.
+fn fingerprint(text: &str) -> String {
+    format!("{} bytes, fnv {:016x}", text.len(), fnv(text))
 }
 
 impl LaunchTemplate {
+    /// What an instance started from this template is: its image, type, user data and key. Tagged
+    /// on every instance, it tells which ones a rolling update still has to replace.
+    pub fn revision(&self) -> String {
+        let identity = [
+            self.image_id.as_str(),
+            &self.instance_type,
+            &self.user_data,
+            self.key_name.as_deref().unwrap_or(""),
+        ]
+        .join("\n");
+        format!("{:08x}", fnv(&identity) as u32)
+    }
+
     fn observed(&self, id: &str, version: i64) -> Observed {
         let mut o = Observed::new(id);
         for (k, v) in self.desired() {
@@ -48,10 +65,16 @@ impl LaunchTemplate {
     /// The instances' data. Tags reach every instance and volume at launch, so what the group
     /// starts is found (and cleaned up) by the stack's tags too.
     fn data(&self, ctx: &AwsContext, refs: &Refs) -> Result<RequestLaunchTemplateData, TaskError> {
-        let tags: Vec<Tag> = tags::for_resource(&ctx.stack, "instance")
+        let mut tags: Vec<Tag> = tags::for_resource(&ctx.stack, "instance")
             .into_iter()
             .map(|(k, v)| Tag::builder().key(k).value(v).build())
             .collect();
+        tags.push(
+            Tag::builder()
+                .key(tags::TEMPLATE)
+                .value(self.revision())
+                .build(),
+        );
         let tag_spec = |kind| {
             LaunchTemplateTagSpecificationRequest::builder()
                 .resource_type(kind)

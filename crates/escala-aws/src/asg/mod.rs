@@ -1,12 +1,13 @@
 //! The `asg` route as tasks: the seed's first case study. So far its security groups, key pair,
-//! launch template, load balancer, the group, target tracking, step scaling on a CPU alarm, scheduled
-//! actions and the warm pool; the instance refresh follows on this branch.
+//! launch template, load balancer, the group with its rolling updates, target tracking, step scaling
+//! on a CPU alarm, scheduled actions and the warm pool.
 
 mod facts;
 mod group;
 mod key_pair;
 mod launch_template;
 mod load_balancer;
+mod refresh;
 mod scaling;
 mod security_group;
 mod step;
@@ -42,6 +43,16 @@ pub fn tasks(
     facts: &Facts,
     net: &ResolvedNetwork,
 ) -> Vec<Arc<dyn Task<AwsContext>>> {
+    let template = LaunchTemplate {
+        image_id: facts.image_id.clone(),
+        instance_type: asg.instance_type.clone(),
+        user_data: asg
+            .user_data
+            .clone()
+            .unwrap_or_else(|| DEFAULT_USER_DATA.to_string()),
+        key_name: asg.key_pair.as_ref().map(|k| k.name.clone()),
+    };
+    let revision = template.revision();
     let mut t: Vec<Arc<dyn Task<AwsContext>>> = vec![
         Arc::new(SecurityGroup {
             id: SG_ALB.into(),
@@ -53,15 +64,7 @@ pub fn tasks(
             description: "The instances: HTTP from the load balancer only".into(),
             source: Source::Group(SG_ALB.into()),
         }),
-        Arc::new(LaunchTemplate {
-            image_id: facts.image_id.clone(),
-            instance_type: asg.instance_type.clone(),
-            user_data: asg
-                .user_data
-                .clone()
-                .unwrap_or_else(|| DEFAULT_USER_DATA.to_string()),
-            key_name: asg.key_pair.as_ref().map(|k| k.name.clone()),
-        }),
+        Arc::new(template),
         Arc::new(TargetGroup),
         Arc::new(LoadBalancer {
             subnets: net
@@ -81,6 +84,8 @@ pub fn tasks(
             .map(|s| format!("subnet-{}", s.logical_id()))
             .collect(),
             grace_seconds: asg.health_check_grace_seconds,
+            revision,
+            rollout: asg.rollout,
         }),
     ];
     if let Some(tracking) = asg.scaling.target_tracking {
