@@ -29,7 +29,7 @@ pub async fn check_spec(state: &AppState, spec: &Spec) -> Result<SpecCheck, AppE
     let region = region_zones(state, spec).await?;
     Ok(match validate::resolve(spec, &region) {
         Ok(network) => SpecCheck {
-            cost: Some(cost::estimate(&network, &spec.region)),
+            cost: Some(cost::estimate(&network, spec.route.as_ref(), &spec.region)),
             network: Some(network),
             errors: Vec::new(),
         },

@@ -29,7 +29,7 @@ pub async fn plan(state: &AppState, spec: &Spec) -> Result<PlanView, AppError> {
     let (prepared, plan) = session.plan_spec(spec).await?;
     Ok(PlanView {
         plan,
-        cost: cost::estimate(&prepared.network, &spec.region),
+        cost: cost::estimate(&prepared.network, spec.route.as_ref(), &spec.region),
     })
 }
 

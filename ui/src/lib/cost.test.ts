@@ -4,9 +4,16 @@ import { formatUsd, natCount, natModeCost, natUnitCost } from "./cost";
 
 function priced(nat: "none" | "single" | "perZone", zones: number, monthlyUsd: number): SpecCheck {
   const subnets = Array.from({ length: zones }, (_, i) => ({ zone: `z${i}`, cidr: `10.0.${i}.0/24`, public: true }));
+  const gateways = natCount(nat, zones);
+  // The route's lines sit beside the network's and must not change a NAT gateway's price.
+  const lines = [
+    { item: "NAT gateway (hourly charge)", quantity: gateways, monthlyUsdEach: (monthlyUsd / (gateways || 1)) * 0.9 },
+    { item: "Elastic IP (public IPv4)", quantity: gateways, monthlyUsdEach: (monthlyUsd / (gateways || 1)) * 0.1 },
+    { item: "Application Load Balancer (hourly charge)", quantity: 1, monthlyUsdEach: 16.43 },
+  ];
   return {
     errors: [],
-    cost: { monthlyUsd, lines: [], note: "" },
+    cost: { monthlyUsd: monthlyUsd + 16.43, lines, note: "" },
     network: { vpc_cidr: "10.0.0.0/16", zones: [], public: subnets, private: [], nat, dns_hostnames: true },
   };
 }

@@ -52,7 +52,7 @@ async fn planned(
     let target = ctx.target()?;
     let session = ctx.session(&target, &spec.region, &spec.name).await?;
     let (prepared, plan) = session.plan_spec(spec).await?;
-    let cost = cost::estimate(&prepared.network, &spec.region);
+    let cost = cost::estimate(&prepared.network, spec.route.as_ref(), &spec.region);
     Ok((target, session, prepared, plan, cost))
 }
 
