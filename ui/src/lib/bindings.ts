@@ -52,6 +52,33 @@ export type ApplyReport = {
 	resources: { [key in string]: Observed },
 };
 
+export type AsgSpec = {
+	/**  `latest` (Amazon Linux 2023) or an AMI id of the stack's region. */
+	ami?: string,
+	instanceType?: string,
+	/**  An SSH key pair for the instances; none by default (the demo needs no login). */
+	keyPair?: KeyPairSpec | null,
+	/**
+	 *  A shell script run at first boot. The default serves a page naming the instance, so load
+	 *  spread over instances is visible.
+	 */
+	userData?: string | null,
+	/**  Which subnets the instances go in. The load balancer always uses the public ones. */
+	subnets?: Tier,
+	capacity: Capacity,
+	/**  Seconds a new instance gets before failed health checks count against it. */
+	healthCheckGraceSeconds?: number,
+	scaling?: Scaling,
+	rollout?: Rollout,
+};
+
+/**  How many instances: never fewer than `min` nor more than `max`; `desired` is where it starts. */
+export type Capacity = {
+	min: number,
+	desired: number,
+	max: number,
+};
+
 /**  The change planned for one resource. */
 export type Change = {
 	id: string,
@@ -147,6 +174,18 @@ export type Found = {
 	detail: { [key in string]: string },
 };
 
+/**
+ *  An SSH key pair: made by AWS (the private key is saved where asked, readable by the user only)
+ *  or imported from an existing public key.
+ */
+export type KeyPairSpec = {
+	name: string,
+	/**  Create the pair and save the private key to this file (mode 0600). */
+	savePrivateKeyTo?: string | null,
+	/**  Import this public key (OpenSSH format) instead of creating a pair. */
+	publicKeyFile?: string | null,
+};
+
 /**  How private subnets reach the internet. */
 export type NatMode = 
 /**  Private subnets have no outbound internet access (cheapest). */
@@ -217,6 +256,8 @@ export type ProgressEvent =
 { event: "running"; id: string; kind: string; action: Action } | 
 /**  A try failed with a retryable error; another follows after `delay_ms`. */
 { event: "retrying"; id: string; attempt: number; code: string; message: string; delayMs: number } | 
+/**  How far a long task has come (an instance refresh replacing instances), from the task itself. */
+{ event: "progress"; id: string; percent: number; message: string } | 
 /**  A task finished. */
 { event: "done"; id: string; kind: string; action: Action; physicalId: string | null } | 
 /**  A task failed for good. */
@@ -241,8 +282,47 @@ export type ResolvedNetwork = {
 	dns_hostnames: boolean,
 };
 
+/**
+ *  How instances are replaced when the launch template changes: an instance refresh that keeps this
+ *  share of the group healthy (the seed did it by hand, cycling desired 2 → 1).
+ */
+export type Rollout = {
+	minHealthyPercentage: number,
+	/**  Seconds a new instance warms up before it counts as healthy for the refresh. */
+	warmupSeconds: number,
+};
+
+/**
+ *  How the workload is scaled. Each route adds its variant with its issue (kubernetes and fargate
+ *  come later); the YAML names it as the section's one key: `route: {asg: {...}}`.
+ */
+export type RouteSpec = 
+/**  EC2 instances in an Auto Scaling Group behind an Application Load Balancer. */
+{ asg: AsgSpec };
+
 /**  Which rule was broken. Stable: user interfaces key their help and highlighting on it. */
-export type Rule = "apiVersion" | "kind" | "name" | "region" | "vpcCidr" | "zoneCount" | "zoneName" | "zoneDuplicate" | "zoneNotInRegion" | "tooManyZones" | "subnetCidr" | "subnetCount" | "subnetOutsideVpc" | "subnetOverlap" | "vpcTooSmall" | "noSubnets" | "natWithoutPublicSubnets" | "natWithoutPrivateSubnets";
+export type Rule = "apiVersion" | "kind" | "name" | "region" | "vpcCidr" | "zoneCount" | "zoneName" | "zoneDuplicate" | "zoneNotInRegion" | "tooManyZones" | "subnetCidr" | "subnetCount" | "subnetOutsideVpc" | "subnetOverlap" | "vpcTooSmall" | "noSubnets" | "natWithoutPublicSubnets" | "natWithoutPrivateSubnets" | "amiId" | "instanceType" | "capacity" | "loadBalancerZones" | "healthCheckGrace" | "userData" | "keyPair" | "keyFile" | "scalingTarget" | "stepScaling" | "schedule" | "warmPool" | "rollout";
+
+export type Scaling = {
+	/**
+	 *  Keep a metric near a target by adding and removing instances (AWS's recommended policy).
+	 *  `null` turns it off, so it is always written out: absent means the default.
+	 */
+	targetTracking?: TargetTracking | null,
+	/**  Add instances in a step when an alarm fires, on top of target tracking. */
+	step?: StepScaling | null,
+	/**  Capacity changes on a schedule (business hours, a known campaign). */
+	scheduled?: ScheduledAction[],
+	/**  Stopped, pre-initialised instances that join faster than new ones. */
+	warmPool?: WarmPool | null,
+};
+
+export type ScheduledAction = {
+	name: string,
+	/**  A cron expression in UTC: minute hour day-of-month month day-of-week. */
+	cron: string,
+	capacity: Capacity,
+};
 
 /**  One stack: a network and, later, the route that autoscales the workload on it. */
 export type Spec = {
@@ -252,6 +332,11 @@ export type Spec = {
 	name: string,
 	region: string,
 	network: NetworkSpec,
+	/**
+	 *  How the workload is scaled; without it a stack is a network only. In YAML the route is a
+	 *  one-key map (`asg: {...}`), not serde_yaml's default `!asg` tag.
+	 */
+	route?: RouteSpec | null,
 };
 
 /**
@@ -287,6 +372,15 @@ export type StackSummary = {
 	inSync: boolean | null,
 };
 
+/**  A CloudWatch alarm on average CPU that adds instances when it stays above a threshold. */
+export type StepScaling = {
+	cpuAbove: number | null,
+	/**  Instances added each time the alarm fires. */
+	add: number,
+	/**  Minutes the CPU must stay above the threshold. */
+	minutes?: number,
+};
+
 /**  A subnet with its zone, public or private. */
 export type SubnetPlan = {
 	zone: string,
@@ -303,6 +397,12 @@ export type Summary = {
 	unchanged: number,
 };
 
+export type TargetTracking = {
+	metric: TrackedMetric,
+	/**  Average CPU in percent, or requests per instance per minute. */
+	target: number | null,
+};
+
 /**  A task that failed for good, as reported at the end of an apply or destroy. */
 export type TaskFailure = {
 	id: string,
@@ -310,12 +410,31 @@ export type TaskFailure = {
 	message: string,
 };
 
+export type Tier = 
+/**
+ *  The seed's choice: instances in the public subnets, reachable only through the load balancer's
+ *  security group.
+ */
+"public" | 
+/**  Instances without public addresses; they reach the internet through the NAT gateway(s). */
+"private";
+
+export type TrackedMetric = 
+/**  The group's average CPU utilisation. */
+"cpu" | 
+/**  Load balancer requests per instance. */
+"requestsPerTarget";
+
 /**  One broken rule. */
 export type ValidationError = {
 	rule: Rule,
 	/**  The Spec path, as the YAML spells it: `network.publicSubnets[1]`. */
 	field: string,
 	message: string,
+};
+
+export type WarmPool = {
+	minSize: number,
 };
 
 export type Zones = number | string[];

@@ -123,6 +123,59 @@ describe("validation messages", () => {
     expect(fieldLabel("es", "network.zones[2]")).toBe("la zona 3");
     expect(fieldLabel("es", "network.vpcCidr")).toBe("el bloque de la VPC");
     expect(fieldLabel("en", "network.somethingNew")).toBe("network.somethingNew");
+    expect(fieldLabel("en", "route.asg.scaling.scheduled[1].cron")).toBe("the cron expression of scheduled action 2");
+    expect(fieldLabel("es", "route.asg.scaling.scheduled[0].capacity")).toBe("la capacidad de la acción programada 1");
+    expect(fieldLabel("es", "route.asg.keyPair.savePrivateKeyTo")).toBe("el archivo de la clave privada");
+    expect(fieldLabel("en", "route.asg.scaling.scheduled[0].somethingNew")).toBe(
+      "route.asg.scaling.scheduled[0].somethingNew",
+    );
+  });
+
+  it("name every field the asg route reports, in both languages", () => {
+    // The paths validate_asg.rs (and the AWS checks before planning) put in `field`.
+    const fields = [
+      "route.asg.ami",
+      "route.asg.instanceType",
+      "route.asg.capacity",
+      "route.asg.subnets",
+      "route.asg.healthCheckGraceSeconds",
+      "route.asg.userData",
+      "route.asg.keyPair",
+      "route.asg.keyPair.name",
+      "route.asg.keyPair.savePrivateKeyTo",
+      "route.asg.keyPair.publicKeyFile",
+      "route.asg.scaling.targetTracking.target",
+      "route.asg.scaling.step",
+      "route.asg.scaling.scheduled[3].name",
+      "route.asg.scaling.scheduled[3].cron",
+      "route.asg.scaling.scheduled[3].capacity",
+      "route.asg.scaling.warmPool.minSize",
+      "route.asg.rollout",
+    ];
+    for (const field of fields) {
+      const english = fieldLabel("en", field);
+      const spanish = fieldLabel("es", field);
+      expect(english, field).not.toBe(field);
+      expect(spanish, field).not.toBe(field);
+      expect(spanish, field).not.toBe(english);
+      expect(english, field).not.toMatch(/[{}[\]]/);
+      expect(spanish, field).not.toMatch(/[{}[\]]/);
+    }
+  });
+
+  it("explain the route's rules with the field they are about", () => {
+    const capacity = {
+      rule: "capacity" as const,
+      field: "route.asg.scaling.scheduled[1].capacity",
+      message: "desired 5 is outside min 1 … max 3: min ≤ desired ≤ max",
+    };
+    expect(ruleMessage("en", capacity)).toMatch(/^Set the capacity of scheduled action 2 so that min ≤ desired ≤ max/);
+    expect(ruleMessage("es", capacity)).toMatch(/^Ajusta la capacidad de la acción programada 2 para que mínimo ≤ deseado ≤ máximo/);
+    const grace = { rule: "healthCheckGrace" as const, field: "route.asg.healthCheckGraceSeconds", message: "9000 s" };
+    expect(ruleMessage("en", grace)).toBe("Set the health check grace period between 0 and 7200 seconds (2 hours).");
+    expect(ruleMessage("es", grace)).toBe(
+      "Pon el periodo de gracia de las comprobaciones de estado entre 0 y 7200 segundos (2 horas).",
+    );
   });
 });
 

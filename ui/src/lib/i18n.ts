@@ -58,14 +58,21 @@ function isKey(key: string): key is MessageKey {
 }
 
 const FIELD = /^network\.(publicSubnets|privateSubnets|zones)\[(\d+)\]$/;
+const SCHEDULED = /^route\.asg\.scaling\.scheduled\[(\d+)\]\.(name|cron|capacity)$/;
+
+/** The label of one numbered item, counting from 1 as people do. */
+function itemLabel(lang: Lang, key: string, index: string): string | undefined {
+  return isKey(key) ? translate(lang, key, { n: Number(index) + 1 }) : undefined;
+}
 
 /** A Spec path (`network.publicSubnets[1]`) as the form names it ("public subnet 2"). */
 export function fieldLabel(lang: Lang, field: string): string {
   const indexed = FIELD.exec(field);
-  if (indexed) {
-    const key = `field.${indexed[1]}.item`;
-    if (isKey(key)) return translate(lang, key, { n: Number(indexed[2]) + 1 });
-  }
+  const item = indexed && itemLabel(lang, `field.${indexed[1]}.item`, indexed[2]);
+  if (item) return item;
+  const scheduled = SCHEDULED.exec(field);
+  const action = scheduled && itemLabel(lang, `field.scheduled.${scheduled[2]}`, scheduled[1]);
+  if (action) return action;
   const key = `field.${field}`;
   return isKey(key) ? translate(lang, key) : field;
 }
@@ -108,6 +115,19 @@ const RULE_SET: Record<Rule, true> = {
   noSubnets: true,
   natWithoutPublicSubnets: true,
   natWithoutPrivateSubnets: true,
+  amiId: true,
+  instanceType: true,
+  capacity: true,
+  loadBalancerZones: true,
+  healthCheckGrace: true,
+  userData: true,
+  keyPair: true,
+  keyFile: true,
+  scalingTarget: true,
+  stepScaling: true,
+  schedule: true,
+  warmPool: true,
+  rollout: true,
 };
 export const RULES = Object.keys(RULE_SET) as Rule[];
 

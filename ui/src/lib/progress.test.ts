@@ -63,6 +63,16 @@ describe("progress reducer", () => {
     expect(counts(run)).toEqual({ total: 3, finished: 3, failed: 1 });
   });
 
+  it("shows a long task's own progress until it is done", () => {
+    const rolling = play(startRun(0, planned), [
+      { event: "running", id: "vpc", kind: "AutoScalingGroup", action: "update" },
+      { event: "progress", id: "vpc", percent: 40, message: "2 of 5 instances replaced" },
+    ]);
+    expect(rolling.tasks[0]).toMatchObject({ state: "running", percent: 40, message: "2 of 5 instances replaced" });
+    const done = reduce(rolling, { event: "done", id: "vpc", kind: "AutoScalingGroup", action: "update", physicalId: "web" });
+    expect(done.tasks[0]).toMatchObject({ state: "done", message: null });
+  });
+
   it("leaves the previous run untouched", () => {
     const before = startRun(0, planned);
     reduce(before, { event: "running", id: "vpc", kind: "Vpc", action: "create" });

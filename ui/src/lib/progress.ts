@@ -15,6 +15,8 @@ export interface TaskRow {
   code: string | null;
   message: string | null;
   physicalId: string | null;
+  /** A long task's own progress (an instance refresh), when it reports one. */
+  percent: number | null;
 }
 
 export interface Run {
@@ -26,7 +28,7 @@ export interface Run {
 }
 
 function row(id: string, kind: string | null = null, action: Action | null = null): TaskRow {
-  return { id, kind, action, state: "pending", attempt: 0, code: null, message: null, physicalId: null };
+  return { id, kind, action, state: "pending", attempt: 0, code: null, message: null, physicalId: null, percent: null };
 }
 
 /** A run; an apply knows its tasks from the plan (every change that does something), a destroy doesn't. */
@@ -56,6 +58,8 @@ export function reduce(run: Run, event: ProgressEvent): Run {
         code: event.code,
         message: event.message,
       }));
+    case "progress":
+      return update(run, event.id, () => ({ state: "running", percent: event.percent, message: event.message }));
     case "done":
       return update(run, event.id, () => ({
         state: "done",

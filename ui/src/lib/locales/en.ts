@@ -161,6 +161,24 @@ export const en = {
   "field.zones.item": "zone {n}",
   "field.publicSubnets.item": "public subnet {n}",
   "field.privateSubnets.item": "private subnet {n}",
+  "field.route.asg": "the Auto Scaling group",
+  "field.route.asg.ami": "the AMI",
+  "field.route.asg.instanceType": "the instance type",
+  "field.route.asg.capacity": "the group's capacity",
+  "field.route.asg.subnets": "the group's subnets",
+  "field.route.asg.healthCheckGraceSeconds": "the health check grace period",
+  "field.route.asg.userData": "the user data script",
+  "field.route.asg.keyPair": "the key pair",
+  "field.route.asg.keyPair.name": "the key pair name",
+  "field.route.asg.keyPair.savePrivateKeyTo": "the private key file",
+  "field.route.asg.keyPair.publicKeyFile": "the public key file",
+  "field.route.asg.scaling.targetTracking.target": "the scaling target",
+  "field.route.asg.scaling.step": "step scaling",
+  "field.route.asg.scaling.warmPool.minSize": "the warm pool's minimum size",
+  "field.route.asg.rollout": "the rollout",
+  "field.scheduled.name": "the name of scheduled action {n}",
+  "field.scheduled.cron": "the cron expression of scheduled action {n}",
+  "field.scheduled.capacity": "the capacity of scheduled action {n}",
 
   "rule.apiVersion": "Set {field} to escala/v1.",
   "rule.kind": "Set {field} to Stack.",
@@ -186,6 +204,29 @@ export const en = {
     "Add public subnets or choose no NAT gateway: a NAT gateway sits in a public subnet.",
   "rule.natWithoutPrivateSubnets":
     "Add private subnets or choose no NAT gateway: a NAT gateway serves private subnets.",
+  "rule.amiId":
+    "Use latest (Amazon Linux 2023) or the id of an AMI in the stack's region, such as ami-0abcd1234ef567890, built for the instance type's architecture (x86_64 or arm64).",
+  "rule.instanceType": "Enter an instance type offered in the stack's region, such as t3.micro.",
+  "rule.capacity":
+    "Set {field} so that min ≤ desired ≤ max, with max from 1 to 100 instances (Escala's cap, so a typo can't run up a bill).",
+  "rule.loadBalancerZones":
+    "Use at least 2 zones with public subnets: the load balancer needs public subnets in 2 or more zones.",
+  "rule.healthCheckGrace": "Set {field} between 0 and 7200 seconds (2 hours).",
+  "rule.userData":
+    "Shorten {field}: AWS accepts at most 12,288 bytes of user data (16 KB once base64-encoded).",
+  "rule.keyPair":
+    "Name the key pair with 1 to 255 printable ASCII characters and no spaces, and set exactly one of savePrivateKeyTo (AWS creates the pair) or publicKeyFile (to import your own public key).",
+  "rule.keyFile":
+    "Choose another file for {field}: a private key is saved to a new file in a folder that exists (Escala never overwrites a key), and a public key must be a readable OpenSSH key starting with ssh-ed25519 or ssh-rsa.",
+  "rule.scalingTarget":
+    "Set {field} to a CPU percentage above 0 and up to 100 or, when scaling on requests, to at least 1 request per instance.",
+  "rule.stepScaling":
+    "For step scaling, use a CPU threshold above 0 and up to 100%, add at least 1 instance each time, and have the CPU stay above the threshold for 1 to 60 minutes.",
+  "rule.schedule":
+    "Correct {field}: each scheduled action needs its own name of 1 to 64 letters, digits, - or _, and a cron expression in UTC with 5 fields (minute hour day-of-month month day-of-week), such as 0 8 * * 1-5.",
+  "rule.warmPool": "Keep {field} at or below the group's maximum capacity.",
+  "rule.rollout":
+    "For the rollout, set the minimum healthy percentage from 0 to 100 and the warm-up to at most 3600 seconds (1 hour).",
 
   "review.planning": "Planning: Escala is reading what already exists…",
   "review.summary": "{create} to create · {update} to update · {replace} to replace · {delete} to delete",
@@ -230,6 +271,7 @@ export const en = {
   "task.pending": "Waiting",
   "task.running": "Running",
   "task.retrying": "Retrying (attempt {attempt}, {code})",
+  "task.percent": "{percent}% done",
   "task.done": "Done",
   "task.failed": "Failed",
   "task.skipped": "Skipped",

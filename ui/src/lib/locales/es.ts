@@ -159,6 +159,24 @@ export const es: Messages = {
   "field.zones.item": "la zona {n}",
   "field.publicSubnets.item": "la subred pública {n}",
   "field.privateSubnets.item": "la subred privada {n}",
+  "field.route.asg": "el grupo de Auto Scaling",
+  "field.route.asg.ami": "la AMI",
+  "field.route.asg.instanceType": "el tipo de instancia",
+  "field.route.asg.capacity": "la capacidad del grupo",
+  "field.route.asg.subnets": "las subredes del grupo",
+  "field.route.asg.healthCheckGraceSeconds": "el periodo de gracia de las comprobaciones de estado",
+  "field.route.asg.userData": "el script de datos de usuario",
+  "field.route.asg.keyPair": "el par de claves",
+  "field.route.asg.keyPair.name": "el nombre del par de claves",
+  "field.route.asg.keyPair.savePrivateKeyTo": "el archivo de la clave privada",
+  "field.route.asg.keyPair.publicKeyFile": "el archivo de la clave pública",
+  "field.route.asg.scaling.targetTracking.target": "el objetivo de escalado",
+  "field.route.asg.scaling.step": "el escalado por pasos",
+  "field.route.asg.scaling.warmPool.minSize": "el tamaño mínimo del grupo en caliente",
+  "field.route.asg.rollout": "el despliegue",
+  "field.scheduled.name": "el nombre de la acción programada {n}",
+  "field.scheduled.cron": "la expresión cron de la acción programada {n}",
+  "field.scheduled.capacity": "la capacidad de la acción programada {n}",
 
   "rule.apiVersion": "Pon {field} a escala/v1.",
   "rule.kind": "Pon {field} a Stack.",
@@ -184,6 +202,29 @@ export const es: Messages = {
     "Añade subredes públicas o elige no usar pasarela NAT: una pasarela NAT se coloca en una subred pública.",
   "rule.natWithoutPrivateSubnets":
     "Añade subredes privadas o elige no usar pasarela NAT: una pasarela NAT da servicio a subredes privadas.",
+  "rule.amiId":
+    "Usa latest (Amazon Linux 2023) o el id de una AMI de la región de la pila, por ejemplo ami-0abcd1234ef567890, creada para la arquitectura del tipo de instancia (x86_64 o arm64).",
+  "rule.instanceType": "Escribe un tipo de instancia disponible en la región de la pila, por ejemplo t3.micro.",
+  "rule.capacity":
+    "Ajusta {field} para que mínimo ≤ deseado ≤ máximo, con un máximo de 1 a 100 instancias (el tope de Escala, para que una errata no dispare la factura).",
+  "rule.loadBalancerZones":
+    "Usa al menos 2 zonas con subredes públicas: el balanceador de carga necesita subredes públicas en 2 zonas o más.",
+  "rule.healthCheckGrace": "Pon {field} entre 0 y 7200 segundos (2 horas).",
+  "rule.userData":
+    "Acorta {field}: AWS admite como máximo 12 288 bytes de datos de usuario (16 KB una vez codificados en base64).",
+  "rule.keyPair":
+    "Da al par de claves un nombre de 1 a 255 caracteres ASCII imprimibles sin espacios, e indica exactamente uno de savePrivateKeyTo (AWS crea el par) o publicKeyFile (para importar tu propia clave pública).",
+  "rule.keyFile":
+    "Elige otro archivo para {field}: la clave privada se guarda en un archivo nuevo dentro de una carpeta que exista (Escala nunca sobrescribe una clave), y la clave pública debe ser una clave OpenSSH legible que empiece por ssh-ed25519 o ssh-rsa.",
+  "rule.scalingTarget":
+    "Pon {field} en un porcentaje de CPU mayor que 0 y de hasta 100 o, si se escala por peticiones, en al menos 1 petición por instancia.",
+  "rule.stepScaling":
+    "Para el escalado por pasos, usa un umbral de CPU mayor que 0 y de hasta el 100 %, añade al menos 1 instancia cada vez y exige que la CPU supere el umbral durante un periodo de 1 a 60 minutos.",
+  "rule.schedule":
+    "Corrige {field}: cada acción programada necesita un nombre propio de 1 a 64 letras, dígitos, - o _, y una expresión cron en UTC de 5 campos (minuto hora día-del-mes mes día-de-la-semana), por ejemplo 0 8 * * 1-5.",
+  "rule.warmPool": "Haz que {field} no supere la capacidad máxima del grupo.",
+  "rule.rollout":
+    "Para el despliegue, pon el porcentaje mínimo de instancias en buen estado entre 0 y 100 y el calentamiento en 3600 segundos (1 hora) como máximo.",
 
   "review.planning": "Planificando: Escala está leyendo lo que ya existe…",
   "review.summary": "{create} por crear · {update} por actualizar · {replace} por sustituir · {delete} por eliminar",
@@ -229,6 +270,7 @@ export const es: Messages = {
   "task.pending": "En espera",
   "task.running": "En curso",
   "task.retrying": "Reintentando (intento {attempt}, {code})",
+  "task.percent": "{percent}% hecho",
   "task.done": "Hecha",
   "task.failed": "Fallida",
   "task.skipped": "Omitida",
