@@ -21,6 +21,11 @@ const COMMANDS: &[&str] = &[
     "stack_resources",
     "export_spec",
     "destroy_stack",
+    "stack_dashboard",
+    "scale_stack",
+    "export_chart",
+    "start_load",
+    "stop_load",
 ];
 
 fn main() {

@@ -5,7 +5,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
 
-use crate::commands::{connect, network, stacks};
+use crate::commands::{connect, dashboard, network, stacks};
 
 /// Where the UI imports the bindings from.
 pub const PATH: &str = "ui/src/lib/bindings.ts";
@@ -30,6 +30,11 @@ pub fn builder() -> Builder<tauri::Wry> {
         stacks::stack_resources,
         stacks::export_spec,
         stacks::destroy_stack,
+        dashboard::stack_dashboard,
+        dashboard::scale_stack,
+        dashboard::export_chart,
+        dashboard::start_load,
+        dashboard::stop_load,
     ])
 }
 

@@ -45,6 +45,8 @@ pub struct AppState {
     connected: Mutex<Option<Connected>>,
     regions: Mutex<BTreeMap<String, RegionZones>>,
     running: Mutex<Option<(String, CancellationToken)>>,
+    /// The load being sent from the dashboard, if any: one at a time, stopped on quit.
+    load: Mutex<Option<CancellationToken>>,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl AppState {
             connected: Mutex::new(None),
             regions: Mutex::new(BTreeMap::new()),
             running: Mutex::new(None),
+            load: Mutex::new(None),
         }
     }
 
@@ -121,10 +124,35 @@ impl AppState {
         }
     }
 
+    /// Claims the load generator; the claim ends when the guard is dropped.
+    pub fn begin_load(&self) -> Result<LoadGuard<'_>, AppError> {
+        let mut load = lock(&self.load);
+        if load.is_some() {
+            return Err(AppError::Invalid(
+                "load is already being sent: stop it first".into(),
+            ));
+        }
+        let token = CancellationToken::new();
+        *load = Some(token.clone());
+        Ok(LoadGuard { state: self, token })
+    }
+
+    /// Stops the load being sent, if any. True when there was some.
+    pub fn stop_load(&self) -> bool {
+        match lock(&self.load).as_ref() {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// On quit: cancel what runs (the stack stays marked as interrupted) and stop the emulator
     /// the app started.
     pub fn shutdown(&self) {
         self.cancel_run();
+        self.stop_load();
         // Busy means a start is under way; the new emulator's watchdog ends it with the app.
         if let Ok(mut emulator) = self.emulator.try_lock() {
             emulator.take();
@@ -142,6 +170,19 @@ pub struct RunGuard<'a> {
 impl Drop for RunGuard<'_> {
     fn drop(&mut self) {
         *lock(&self.state.running) = None;
+    }
+}
+
+/// The running load's claim and its stop token.
+#[derive(Debug)]
+pub struct LoadGuard<'a> {
+    state: &'a AppState,
+    pub token: CancellationToken,
+}
+
+impl Drop for LoadGuard<'_> {
+    fn drop(&mut self) {
+        *lock(&self.state.load) = None;
     }
 }
 

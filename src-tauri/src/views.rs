@@ -147,3 +147,60 @@ mod tests {
         );
     }
 }
+
+/// The dashboard's time ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ChartRange {
+    Hour,
+    SixHours,
+    Day,
+    Week,
+}
+
+impl ChartRange {
+    /// For file names: `1h`, `6h`, `24h`, `7d`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ChartRange::Hour => "1h",
+            ChartRange::SixHours => "6h",
+            ChartRange::Day => "24h",
+            ChartRange::Week => "7d",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ChartFormat {
+    Svg,
+    Png,
+}
+
+/// An Auto Scaling group's size now.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupView {
+    pub min: u32,
+    pub desired: u32,
+    pub max: u32,
+    pub in_service: u32,
+    /// Where the web app answers; none in the sandbox, whose load balancer serves nothing.
+    pub url: Option<String>,
+}
+
+/// The dashboard: the charts as SVG drawn by Rust, and the group beside them.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardView {
+    pub svg: String,
+    pub get_metric_data_calls: u32,
+    /// `None` when the group is gone (torn down outside Escala).
+    pub group: Option<GroupView>,
+    pub sandbox: bool,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ExportedChart {
+    pub path: String,
+}

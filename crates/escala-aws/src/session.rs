@@ -12,7 +12,7 @@ use escala_core::plan::Plan;
 use escala_core::planner;
 use escala_core::progress::ProgressSink;
 use escala_core::spec::{RouteSpec, Spec};
-use escala_core::task::{Found, Inventory, Task};
+use escala_core::task::{Found, Inventory, Task, TaskError};
 use escala_core::validate::{self, RegionZones};
 
 use crate::connect::{sdk_config, Target};
@@ -51,6 +51,17 @@ impl Prepared {
             .collect();
         graph::depth(&deps).unwrap_or(0)
     }
+}
+
+/// An Auto Scaling group's size right now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupState {
+    pub min: u32,
+    pub desired: u32,
+    pub max: u32,
+    pub in_service: u32,
+    /// The load balancer's public name, where the web app answers.
+    pub dns_name: Option<String>,
 }
 
 impl Session {
@@ -269,6 +280,41 @@ impl Session {
             .await
             .map_err(|e| api_error("autoscaling:SetDesiredCapacity", e))?;
         Ok(())
+    }
+
+    /// The route's group as it is now, with the address its load balancer answers on; `None` when
+    /// the stack has no group.
+    pub async fn group_state(&self) -> Result<Option<GroupState>, AwsError> {
+        let failed = |e: TaskError| AwsError::Api {
+            operation: "describing the Auto Scaling group",
+            code: e.code,
+            message: e.message,
+        };
+        let lookup = crate::asg::LoadBalancer { subnets: vec![] };
+        let refs = escala_core::task::Refs::default();
+        let (group, lb) = tokio::join!(
+            crate::asg::describe_group(&self.ctx),
+            lookup.find(&self.ctx, &refs)
+        );
+        let Some(g) = group.map_err(failed)? else {
+            return Ok(None);
+        };
+        let count = |state: &str| {
+            g.instances()
+                .iter()
+                .filter(|i| i.lifecycle_state().map(|s| s.as_str()) == Some(state))
+                .count() as u32
+        };
+        Ok(Some(GroupState {
+            min: g.min_size().unwrap_or_default() as u32,
+            desired: g.desired_capacity().unwrap_or_default() as u32,
+            max: g.max_size().unwrap_or_default() as u32,
+            in_service: count("InService"),
+            dns_name: lb
+                .map_err(failed)?
+                .and_then(|o| o.outputs.get("dnsName").cloned())
+                .filter(|d| !d.is_empty()),
+        }))
     }
 
     /// The scaling dashboard over `range` ending now, and how many GetMetricData calls it took.

@@ -2,5 +2,6 @@
 //! can be tested against the emulator directly. The commands only parse, call and map errors.
 
 pub mod connect;
+pub mod dashboard;
 pub mod network;
 pub mod stacks;

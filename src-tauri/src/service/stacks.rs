@@ -81,7 +81,7 @@ pub async fn destroy(
     Ok(report)
 }
 
-fn known_spec(state: &AppState, name: &str) -> Result<Spec, AppError> {
+pub(crate) fn known_spec(state: &AppState, name: &str) -> Result<Spec, AppError> {
     state
         .store
         .load_spec(name)?
@@ -89,7 +89,7 @@ fn known_spec(state: &AppState, name: &str) -> Result<Spec, AppError> {
 }
 
 /// The stack's place, when the app is connected there; its resources can't be seen from elsewhere.
-fn reachable(state: &AppState, name: &str) -> Result<Place, AppError> {
+pub(crate) fn reachable(state: &AppState, name: &str) -> Result<Place, AppError> {
     let here = state.connected()?.place();
     let record = state.store.record(name)?;
     if record.place != here {
@@ -170,7 +170,7 @@ pub fn export(state: &AppState, name: &str) -> Result<ExportedSpec, AppError> {
 }
 
 /// `$XDG_DOWNLOAD_DIR`, else `~/Downloads`, else the current folder.
-fn downloads_dir() -> PathBuf {
+pub(crate) fn downloads_dir() -> PathBuf {
     std::env::var_os("XDG_DOWNLOAD_DIR")
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)

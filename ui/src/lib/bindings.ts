@@ -24,6 +24,12 @@ export const commands = {
 	stackResources: (name: string) => typedError<Found[], ApiError>(__TAURI_INVOKE("stack_resources", { name })),
 	exportSpec: (name: string) => typedError<ExportedSpec, ApiError>(__TAURI_INVOKE("export_spec", { name })),
 	destroyStack: (name: string, onEvent: Channel<ProgressEvent[]>) => typedError<DestroyReport, ApiError>(__TAURI_INVOKE("destroy_stack", { name, onEvent })),
+	stackDashboard: (name: string, range: ChartRange, dark: boolean, width: number) => typedError<DashboardView, ApiError>(__TAURI_INVOKE("stack_dashboard", { name, range, dark, width })),
+	scaleStack: (name: string, desired: number) => typedError<GroupView, ApiError>(__TAURI_INVOKE("scale_stack", { name, desired })),
+	exportChart: (name: string, range: ChartRange, format: ChartFormat) => typedError<ExportedChart, ApiError>(__TAURI_INVOKE("export_chart", { name, range, format })),
+	startLoad: (name: string, rps: number, seconds: number, onTick: Channel<Snapshot>) => typedError<Report, ApiError>(__TAURI_INVOKE("start_load", { name, rps, seconds, onTick })),
+	/**  True when load was being sent and is now stopping. */
+	stopLoad: () => __TAURI_INVOKE<boolean>("stop_load"),
 };
 
 /* Types */
@@ -91,6 +97,11 @@ export type Change = {
 	reason?: string | null,
 };
 
+export type ChartFormat = "svg" | "png";
+
+/**  The dashboard's time ranges. */
+export type ChartRange = "hour" | "sixHours" | "day" | "week";
+
 /**  Who the app acts as. Never holds a secret. */
 export type Connection = {
 	mode: Place,
@@ -116,6 +127,15 @@ export type CostLine = {
 	monthlyUsdEach: number,
 };
 
+/**  The dashboard: the charts as SVG drawn by Rust, and the group beside them. */
+export type DashboardView = {
+	svg: string,
+	getMetricDataCalls: number,
+	/**  `None` when the group is gone (torn down outside Escala). */
+	group: GroupView | null,
+	sandbox: boolean,
+};
+
 /**  The deploy user that was made; its secret key went straight to the keyring. */
 export type DeployUser = {
 	userName: string,
@@ -139,6 +159,20 @@ export type DestroyReport = {
 
 /**  What the UI can tell apart. Stable: the TypeScript side switches on it. */
 export type ErrorCode = "invalid" | "credentials" | "aws" | "cancelled" | "sandbox" | "keyring" | "notFound" | "notConnected" | "busy" | "io";
+
+/**  Requests that got no HTTP answer, by cause. */
+export type ErrorCounts = {
+	/**  No connection could be opened (refused, unreachable, or out of local sockets). */
+	connect: number,
+	/**  No complete answer within the request timeout. */
+	timeout: number,
+	/**  Anything else: a connection reset mid-answer, a malformed answer. */
+	other: number,
+};
+
+export type ExportedChart = {
+	path: string,
+};
 
 export type ExportedSpec = {
 	yaml: string,
@@ -174,6 +208,16 @@ export type Found = {
 	detail: { [key in string]: string },
 };
 
+/**  An Auto Scaling group's size now. */
+export type GroupView = {
+	min: number,
+	desired: number,
+	max: number,
+	inService: number,
+	/**  Where the web app answers; none in the sandbox, whose load balancer serves nothing. */
+	url: string | null,
+};
+
 /**
  *  An SSH key pair: made by AWS (the private key is saved where asked, readable by the user only)
  *  or imported from an existing public key.
@@ -184,6 +228,14 @@ export type KeyPairSpec = {
 	savePrivateKeyTo?: string | null,
 	/**  Import this public key (OpenSSH format) instead of creating a pair. */
 	publicKeyFile?: string | null,
+};
+
+/**  Latency percentiles of answered requests, in milliseconds. */
+export type Latency = {
+	p50Ms: number,
+	p90Ms: number,
+	p99Ms: number,
+	maxMs: number,
 };
 
 /**  How private subnets reach the internet. */
@@ -272,6 +324,38 @@ export type RegionInfo = {
 	zones: string[],
 };
 
+/**  The whole run. */
+export type Report = {
+	url: string,
+	/**  The rate asked for. */
+	rps: number,
+	elapsedMs: number,
+	/**  Stopped by its cancellation token before the duration was over. */
+	cancelled: boolean,
+	/**  Requests due by the schedule: sent + dropped. */
+	scheduled: number,
+	sent: number,
+	dropped: number,
+	/**  Requests answered, whatever the status. */
+	completed: number,
+	/**  Answers per second over the whole run. */
+	achievedRps: number,
+	/**  None when nothing was answered. */
+	latency: Latency | null,
+	status: StatusCounts,
+	errors: ErrorCounts,
+	/**
+	 *  How many different first lines 2xx answers had. The ASG demo instances answer with their
+	 *  instance ID, so this is how many instances served traffic.
+	 */
+	distinctBodyCount: number,
+	/**
+	 *  The most frequent first lines of 2xx bodies (at most 80 characters each), with their counts,
+	 *  at most 10, most frequent first.
+	 */
+	distinctBodies: ([string, number])[],
+};
+
 /**  A validated network: what the cloud tasks are built from. */
 export type ResolvedNetwork = {
 	vpc_cidr: string,
@@ -324,6 +408,24 @@ export type ScheduledAction = {
 	capacity: Capacity,
 };
 
+/**  The run so far, once a second and once more at the end. */
+export type Snapshot = {
+	elapsedMs: number,
+	/**  Requests that went out so far. */
+	sent: number,
+	/**  Requests answered so far, whatever the status. */
+	completed: number,
+	/**  Requests that got no answer so far. */
+	errors: number,
+	/**  Requests that were due while the concurrency limit was reached, so never sent. */
+	dropped: number,
+	/**  Answers per second since the previous snapshot. */
+	rps: number,
+	/**  Latency since the previous snapshot; none when nothing was answered in it. */
+	p50Ms: number | null,
+	p99Ms: number | null,
+};
+
 /**  One stack: a network and, later, the route that autoscales the workload on it. */
 export type Spec = {
 	apiVersion: string,
@@ -370,6 +472,14 @@ export type StackSummary = {
 	status: StackStatus,
 	resources: number | null,
 	inSync: boolean | null,
+};
+
+/**  Answers by status class. */
+export type StatusCounts = {
+	"2xx": number,
+	"3xx": number,
+	"4xx": number,
+	"5xx": number,
 };
 
 /**  A CloudWatch alarm on average CPU that adds instances when it stays above a threshold. */

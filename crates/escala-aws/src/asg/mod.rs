@@ -21,7 +21,9 @@ use escala_core::task::Task;
 use crate::context::AwsContext;
 
 pub use facts::{look_up, Facts};
-pub use group::{delete as delete_group, name as group_name, AutoScalingGroup};
+pub use group::{
+    delete as delete_group, describe as describe_group, name as group_name, AutoScalingGroup,
+};
 pub use key_pair::{KeyPair, KeySource};
 pub use launch_template::LaunchTemplate;
 pub use load_balancer::{delete_load_balancer, front, Listener, LoadBalancer, TargetGroup};

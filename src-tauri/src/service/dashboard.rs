@@ -1,0 +1,168 @@
+//! The asg route's dashboard: its scaling charts drawn by Rust from CloudWatch, the group's size,
+//! manual scaling, chart export, and load sent at the load balancer to watch scaling react.
+
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use escala_aws::metrics::Range;
+use escala_aws::session::GroupState;
+use escala_charts::{Size, Theme};
+use escala_core::spec::{RouteSpec, Spec};
+use escala_core::store::Place;
+use escala_load::{LoadPlan, Report, Snapshot};
+
+use crate::error::AppError;
+use crate::service::stacks::{downloads_dir, known_spec, reachable};
+use crate::state::AppState;
+use crate::views::{ChartFormat, ChartRange, DashboardView, ExportedChart, GroupView};
+
+/// The exported chart's size: a slide's width, at twice the pixels for PNG.
+const EXPORT_SIZE: Size = Size {
+    width: 1200,
+    height: 720,
+};
+
+fn range(r: ChartRange) -> Range {
+    match r {
+        ChartRange::Hour => Range::Hour,
+        ChartRange::SixHours => Range::SixHours,
+        ChartRange::Day => Range::Day,
+        ChartRange::Week => Range::Week,
+    }
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// A stack with the asg route, reachable from the current connection.
+fn asg_stack(state: &AppState, name: &str) -> Result<(Spec, Place), AppError> {
+    let spec = known_spec(state, name)?;
+    if !matches!(spec.route, Some(RouteSpec::Asg(_))) {
+        return Err(AppError::Invalid(format!(
+            "stack '{name}' has no Auto Scaling group to chart or scale"
+        )));
+    }
+    let place = reachable(state, name)?;
+    Ok((spec, place))
+}
+
+fn group_view(group: GroupState, place: Place) -> GroupView {
+    GroupView {
+        min: group.min,
+        desired: group.desired,
+        max: group.max,
+        in_service: group.in_service,
+        // The emulator's load balancer has a name but serves no traffic.
+        url: group
+            .dns_name
+            .filter(|_| place == Place::Account)
+            .map(|d| format!("http://{d}/")),
+    }
+}
+
+/// The charts over `r` ending now, sized for the window and themed like it, with the group's size.
+pub async fn dashboard(
+    state: &AppState,
+    name: &str,
+    r: ChartRange,
+    dark: bool,
+    width: u32,
+) -> Result<DashboardView, AppError> {
+    let (spec, place) = asg_stack(state, name)?;
+    let session = state.session(&spec.region, name).await?;
+    let ((mut charts, calls), group) =
+        tokio::try_join!(session.dashboard(range(r), now()), session.group_state())?;
+    charts.theme = if dark { Theme::Dark } else { Theme::Light };
+    let size = Size {
+        width: width.clamp(480, 2400),
+        height: 640,
+    };
+    let svg = escala_charts::render_svg(&charts, size)
+        .map_err(|e| AppError::Invalid(format!("drawing the charts: {e}")))?;
+    Ok(DashboardView {
+        svg,
+        get_metric_data_calls: calls as u32,
+        group: group.map(|g| group_view(g, place)),
+        sandbox: place == Place::Sandbox,
+    })
+}
+
+/// Sets the group's desired size now; the group then starts or stops instances to get there.
+pub async fn scale(state: &AppState, name: &str, desired: u32) -> Result<GroupView, AppError> {
+    let (spec, place) = asg_stack(state, name)?;
+    let session = state.session(&spec.region, name).await?;
+    session.scale(&spec, desired).await?;
+    let group = session
+        .group_state()
+        .await?
+        .ok_or_else(|| AppError::Invalid(format!("stack '{name}' has no Auto Scaling group")))?;
+    Ok(group_view(group, place))
+}
+
+/// Writes the charts over `r` to the downloads folder as SVG or PNG, light themed for documents.
+pub async fn export_chart(
+    state: &AppState,
+    name: &str,
+    r: ChartRange,
+    format: ChartFormat,
+) -> Result<ExportedChart, AppError> {
+    let (spec, _) = asg_stack(state, name)?;
+    let session = state.session(&spec.region, name).await?;
+    let (charts, _) = session.dashboard(range(r), now()).await?;
+    let (bytes, extension) = match format {
+        ChartFormat::Svg => (
+            escala_charts::render_svg(&charts, EXPORT_SIZE).map(String::into_bytes),
+            "svg",
+        ),
+        ChartFormat::Png => (escala_charts::render_png(&charts, EXPORT_SIZE, 2.0), "png"),
+    };
+    let bytes = bytes.map_err(|e| AppError::Invalid(format!("drawing the charts: {e}")))?;
+    let dir: PathBuf = downloads_dir();
+    std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
+        context: format!("creating {}", dir.display()),
+        source,
+    })?;
+    let path = dir.join(format!("{name}-scaling-{}.{extension}", r.slug()));
+    std::fs::write(&path, bytes).map_err(|source| AppError::Io {
+        context: format!("writing {}", path.display()),
+        source,
+    })?;
+    Ok(ExportedChart {
+        path: path.display().to_string(),
+    })
+}
+
+/// Sends `rps` requests a second at the stack's load balancer for `seconds`, reporting every
+/// second, until done or stopped. Only in an account: the emulator's load balancer serves nothing.
+pub async fn load(
+    state: &AppState,
+    name: &str,
+    rps: u32,
+    seconds: u32,
+    tick: impl Fn(&Snapshot) + Send + Sync,
+) -> Result<Report, AppError> {
+    let (spec, place) = asg_stack(state, name)?;
+    if place == Place::Sandbox {
+        return Err(AppError::Invalid(
+            "the sandbox's load balancer serves no traffic: send load at a stack in your AWS account"
+                .into(),
+        ));
+    }
+    let session = state.session(&spec.region, name).await?;
+    let url = session
+        .group_state()
+        .await?
+        .and_then(|g| g.dns_name)
+        .map(|d| format!("http://{d}/"))
+        .ok_or_else(|| AppError::Invalid(format!("stack '{name}' has no load balancer yet")))?;
+    let plan = LoadPlan::new(&url, rps, Duration::from_secs(u64::from(seconds)))
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
+    let token = state.begin_load()?;
+    escala_load::run(&plan, tick, token.token.clone())
+        .await
+        .map_err(|e| AppError::Invalid(e.to_string()))
+}
