@@ -79,10 +79,18 @@ pub fn policy(route: DeployRoute) -> Value {
     let mut creates: Vec<&str> = NETWORK_CREATES.to_vec();
     let mut changes: Vec<&str> = NETWORK_CHANGES.to_vec();
     let mut statements = vec![
+        // Discovery looks for every kind of object Escala makes, whatever the route, so a stack is
+        // always seen (and torn down) whole: reading them all is part of every route.
         json!({
             "Sid": "ReadOnly",
             "Effect": "Allow",
-            "Action": ["ec2:Describe*", "sts:GetCallerIdentity"],
+            "Action": [
+                "ec2:Describe*",
+                "autoscaling:Describe*",
+                "elasticloadbalancing:Describe*",
+                "cloudwatch:DescribeAlarms",
+                "sts:GetCallerIdentity"
+            ],
             "Resource": "*"
         }),
         // The VPC's default security group is created by AWS, untagged, so no tag condition can
@@ -244,6 +252,10 @@ mod tests {
             "{actions:?}"
         );
         assert!(actions.contains(&"ec2:CreateNatGateway".to_string()));
+        assert!(
+            actions.contains(&"autoscaling:Describe*".to_string()),
+            "discovery reads every kind Escala makes"
+        );
     }
 
     #[test]
