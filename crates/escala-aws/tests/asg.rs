@@ -499,6 +499,7 @@ async fn the_group_tracks_cpu_by_default_switches_to_requests_and_keeps_its_sche
         .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
         .await
         .unwrap();
+    // The target tracking policy; the step policy beside it is made concurrently, in any order.
     let policy = || async {
         autoscaling
             .describe_policies()
@@ -506,7 +507,10 @@ async fn the_group_tracks_cpu_by_default_switches_to_requests_and_keeps_its_sche
             .send()
             .await
             .unwrap()
-            .scaling_policies()[0]
+            .scaling_policies()
+            .iter()
+            .find(|p| p.target_tracking_configuration().is_some())
+            .expect("a target tracking policy")
             .clone()
     };
     let p = policy().await;
