@@ -251,6 +251,27 @@ async fn run(cloud: &Arc<Cloud>, tasks: &[Arc<dyn Task<Cloud>>]) -> Result<Apply
     .await
 }
 
+/// Applies `p` and returns every progress event it sent.
+async fn apply_recorded(
+    cloud: &Arc<Cloud>,
+    tasks: &[Arc<dyn Task<Cloud>>],
+    p: &Plan,
+) -> Vec<ProgressEvent> {
+    let sink = RecordedProgress::default();
+    apply(
+        cloud.clone(),
+        tasks,
+        Arc::new(Inv),
+        p,
+        opts(),
+        &sink,
+        CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    sink.events()
+}
+
 #[tokio::test]
 async fn plan_create_apply_then_the_second_plan_is_empty() {
     let cloud = Arc::new(Cloud::default());
@@ -261,20 +282,8 @@ async fn plan_create_apply_then_the_second_plan_is_empty() {
     let pos = |id| order.iter().position(|x| *x == id).unwrap();
     assert!(pos("vpc") < pos("subnet-a") && pos("subnet-a") < pos("nat"));
 
-    let sink = RecordedProgress::default();
-    apply(
-        cloud.clone(),
-        &tasks,
-        Arc::new(Inv),
-        &p,
-        opts(),
-        &sink,
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
+    let events = apply_recorded(&cloud, &tasks, &p).await;
     assert_eq!(cloud.objects.lock().unwrap().len(), 5);
-    let events = sink.events();
     assert_eq!(events.first(), Some(&ProgressEvent::Started { total: 5 }));
     assert_eq!(
         events.last(),
@@ -309,20 +318,8 @@ async fn a_task_reports_its_own_progress_between_its_start_and_its_end() {
     run(&cloud, &network("10.0.0.0/16", "on")).await.unwrap();
     let tasks = network("10.0.0.0/16", "off");
     let p = plan_of(&cloud, &tasks).await;
-    let sink = RecordedProgress::default();
-    apply(
-        cloud.clone(),
-        &tasks,
-        Arc::new(Inv),
-        &p,
-        opts(),
-        &sink,
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap();
-    let vpc: Vec<_> = sink
-        .events()
+    let events = apply_recorded(&cloud, &tasks, &p).await;
+    let vpc: Vec<_> = events
         .into_iter()
         .filter(|e| match e {
             ProgressEvent::Running { id, .. }
