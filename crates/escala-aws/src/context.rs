@@ -51,21 +51,22 @@ pub fn filter(name: &str, value: &str) -> Filter {
     Filter::builder().name(name).values(value).build()
 }
 
+/// The value of tag `key` in an object's tag list.
+pub fn tag_value<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
+    tags.iter()
+        .find(|t| t.key() == Some(key))
+        .and_then(|t| t.value())
+}
+
 /// The `escala:id` tag of an object, from its tag list.
 pub fn logical_id(tags: &[Tag]) -> Option<String> {
-    tags.iter()
-        .find(|t| t.key() == Some(tags::ID))
-        .and_then(|t| t.value().map(str::to_string))
+    tag_value(tags, tags::ID).map(str::to_string)
 }
 
 /// True when the tags say the object is this stack's (and, with `logical`, is that object).
 /// Filters already ask for this; checking again keeps Escala correct where an API or an emulator
 /// ignores a tag filter (moto's DescribeNatGateways does).
 pub fn is_own(tags: &[Tag], stack: &str, logical: Option<&str>) -> bool {
-    let value = |key: &str| {
-        tags.iter()
-            .find(|t| t.key() == Some(key))
-            .and_then(|t| t.value())
-    };
-    value(tags::STACK) == Some(stack) && logical.is_none_or(|id| value(tags::ID) == Some(id))
+    tag_value(tags, tags::STACK) == Some(stack)
+        && logical.is_none_or(|id| tag_value(tags, tags::ID) == Some(id))
 }

@@ -1,5 +1,6 @@
 //! The AWS crate's one error type.
 
+use escala_core::task::TaskError;
 use escala_core::CoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -26,4 +27,15 @@ pub enum AwsError {
     /// The request can't be done as asked (bad user name, unknown route).
     #[error("{0}")]
     Invalid(String),
+}
+
+impl AwsError {
+    /// A failed call made outside the engine's executor, keeping AWS's code and message.
+    pub(crate) fn api(operation: &'static str, e: TaskError) -> Self {
+        AwsError::Api {
+            operation,
+            code: e.code,
+            message: e.message,
+        }
+    }
 }

@@ -149,12 +149,7 @@ pub(crate) fn api_error<E>(operation: &'static str, err: SdkError<E, Response>) 
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let t = task_error(err);
-    AwsError::Api {
-        operation,
-        code: t.code,
-        message: t.message,
-    }
+    AwsError::api(operation, task_error(err))
 }
 
 fn http(status: Option<u16>) -> String {

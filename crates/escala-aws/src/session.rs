@@ -231,11 +231,7 @@ impl Session {
         self.inventory()
             .discover(&self.ctx)
             .await
-            .map_err(|e| AwsError::Api {
-                operation: "discovery",
-                code: e.code,
-                message: e.message,
-            })
+            .map_err(|e| AwsError::api("discovery", e))
     }
 
     pub async fn destroy(
@@ -285,11 +281,7 @@ impl Session {
     /// The route's group as it is now, with the address its load balancer answers on; `None` when
     /// the stack has no group.
     pub async fn group_state(&self) -> Result<Option<GroupState>, AwsError> {
-        let failed = |e: TaskError| AwsError::Api {
-            operation: "describing the Auto Scaling group",
-            code: e.code,
-            message: e.message,
-        };
+        let failed = |e: TaskError| AwsError::api("describing the Auto Scaling group", e);
         let lookup = crate::asg::LoadBalancer { subnets: vec![] };
         let refs = escala_core::task::Refs::default();
         let (group, lb) = tokio::join!(
@@ -299,17 +291,11 @@ impl Session {
         let Some(g) = group.map_err(failed)? else {
             return Ok(None);
         };
-        let count = |state: &str| {
-            g.instances()
-                .iter()
-                .filter(|i| i.lifecycle_state().map(|s| s.as_str()) == Some(state))
-                .count() as u32
-        };
         Ok(Some(GroupState {
             min: g.min_size().unwrap_or_default() as u32,
             desired: g.desired_capacity().unwrap_or_default() as u32,
             max: g.max_size().unwrap_or_default() as u32,
-            in_service: count("InService"),
+            in_service: crate::asg::in_service(&g),
             dns_name: lb
                 .map_err(failed)?
                 .and_then(|o| o.outputs.get("dnsName").cloned())
@@ -321,8 +307,11 @@ impl Session {
     pub async fn dashboard(
         &self,
         range: crate::metrics::Range,
-        now: i64,
     ) -> Result<(escala_charts::Dashboard, usize), AwsError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default();
         let found = self.discover().await?;
         let arn = |kind: &str| {
             found

@@ -158,36 +158,32 @@ fn add_asg(estimate: &mut CostEstimate, asg: &AsgSpec, network: &ResolvedNetwork
     ));
     let desired = asg.capacity.desired;
     let public = asg.subnets == Tier::Public;
-    let per_instance = instance_hourly(&asg.instance_type).map(|hourly| {
-        hourly * HOURS_PER_MONTH
-            + ROOT_VOLUME_MONTHLY
-            + if public {
-                PUBLIC_IPV4_HOURLY * HOURS_PER_MONTH
-            } else {
-                0.0
-            }
-    });
-    match instance_hourly(&asg.instance_type) {
-        Some(hourly) => {
-            estimate.lines.push(line(
-                format!(
-                    "{} instance, on demand (desired capacity)",
-                    asg.instance_type
+    // What each instance costs a month, line by line: the same lines price the desired size here
+    // and what growing to the maximum would add, in the note below.
+    let per_instance: Option<Vec<(String, f64)>> =
+        instance_hourly(&asg.instance_type).map(|hourly| {
+            let mut each = vec![
+                (
+                    format!(
+                        "{} instance, on demand (desired capacity)",
+                        asg.instance_type
+                    ),
+                    hourly * HOURS_PER_MONTH,
                 ),
-                desired,
-                hourly * HOURS_PER_MONTH,
-            ));
-            estimate.lines.push(line(
-                "Root volume, 8 GB gp3".into(),
-                desired,
-                ROOT_VOLUME_MONTHLY,
-            ));
+                ("Root volume, 8 GB gp3".to_string(), ROOT_VOLUME_MONTHLY),
+            ];
             if public {
-                estimate.lines.push(line(
-                    "Instance public IPv4".into(),
-                    desired,
+                each.push((
+                    "Instance public IPv4".to_string(),
                     PUBLIC_IPV4_HOURLY * HOURS_PER_MONTH,
                 ));
+            }
+            each
+        });
+    match &per_instance {
+        Some(each) => {
+            for (item, monthly) in each {
+                estimate.lines.push(line(item.clone(), desired, *monthly));
             }
         }
         None => estimate.note.push_str(&format!(
@@ -207,6 +203,7 @@ fn add_asg(estimate: &mut CostEstimate, asg: &AsgSpec, network: &ResolvedNetwork
         " The load balancer also charges per capacity unit used ($0.008/h each), which grows with traffic.",
     );
     if let Some(each) = per_instance.filter(|_| asg.capacity.max > desired) {
+        let each: f64 = each.iter().map(|(_, monthly)| monthly).sum();
         estimate.note.push_str(&format!(
             " Scaled out to its maximum of {} instances, the group costs up to ${:.2} more a month.",
             asg.capacity.max,

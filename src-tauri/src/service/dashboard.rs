@@ -1,8 +1,7 @@
 //! The asg route's dashboard: its scaling charts drawn by Rust from CloudWatch, the group's size,
 //! manual scaling, chart export, and load sent at the load balancer to watch scaling react.
 
-use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use escala_aws::metrics::Range;
 use escala_aws::session::GroupState;
@@ -12,7 +11,7 @@ use escala_core::store::Place;
 use escala_load::{LoadPlan, Report, Snapshot};
 
 use crate::error::AppError;
-use crate::service::stacks::{downloads_dir, known_spec, reachable};
+use crate::service::stacks::{known_spec, reachable, save_download};
 use crate::state::AppState;
 use crate::views::{ChartFormat, ChartRange, DashboardView, ExportedChart, GroupView};
 
@@ -29,13 +28,6 @@ fn range(r: ChartRange) -> Range {
         ChartRange::Day => Range::Day,
         ChartRange::Week => Range::Week,
     }
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
 }
 
 /// A stack with the asg route, reachable from the current connection.
@@ -75,7 +67,7 @@ pub async fn dashboard(
     let (spec, place) = asg_stack(state, name)?;
     let session = state.session(&spec.region, name).await?;
     let ((mut charts, calls), group) =
-        tokio::try_join!(session.dashboard(range(r), now()), session.group_state())?;
+        tokio::try_join!(session.dashboard(range(r)), session.group_state())?;
     charts.theme = if dark { Theme::Dark } else { Theme::Light };
     let size = Size {
         width: width.clamp(480, 2400),
@@ -112,7 +104,7 @@ pub async fn export_chart(
 ) -> Result<ExportedChart, AppError> {
     let (spec, _) = asg_stack(state, name)?;
     let session = state.session(&spec.region, name).await?;
-    let (charts, _) = session.dashboard(range(r), now()).await?;
+    let (charts, _) = session.dashboard(range(r)).await?;
     let (bytes, extension) = match format {
         ChartFormat::Svg => (
             escala_charts::render_svg(&charts, EXPORT_SIZE).map(String::into_bytes),
@@ -121,18 +113,9 @@ pub async fn export_chart(
         ChartFormat::Png => (escala_charts::render_png(&charts, EXPORT_SIZE, 2.0), "png"),
     };
     let bytes = bytes.map_err(|e| AppError::Invalid(format!("drawing the charts: {e}")))?;
-    let dir: PathBuf = downloads_dir();
-    std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
-        context: format!("creating {}", dir.display()),
-        source,
-    })?;
-    let path = dir.join(format!("{name}-scaling-{}.{extension}", r.slug()));
-    std::fs::write(&path, bytes).map_err(|source| AppError::Io {
-        context: format!("writing {}", path.display()),
-        source,
-    })?;
+    let file = format!("{name}-scaling-{}.{extension}", r.slug());
     Ok(ExportedChart {
-        path: path.display().to_string(),
+        path: save_download(&file, &bytes)?,
     })
 }
 
@@ -156,8 +139,7 @@ pub async fn load(
     let url = session
         .group_state()
         .await?
-        .and_then(|g| g.dns_name)
-        .map(|d| format!("http://{d}/"))
+        .and_then(|g| group_view(g, place).url)
         .ok_or_else(|| AppError::Invalid(format!("stack '{name}' has no load balancer yet")))?;
     let plan = LoadPlan::new(&url, rps, Duration::from_secs(u64::from(seconds)))
         .map_err(|e| AppError::Invalid(e.to_string()))?;

@@ -153,24 +153,27 @@ pub async fn list(state: &AppState) -> Result<Vec<StackSummary>, AppError> {
 /// -f` takes, and returns it too so the UI can show and copy it.
 pub fn export(state: &AppState, name: &str) -> Result<ExportedSpec, AppError> {
     let yaml = known_spec(state, name)?.to_yaml();
+    let path = save_download(&format!("{name}.escala.yaml"), yaml.as_bytes())?;
+    Ok(ExportedSpec { yaml, path })
+}
+
+/// Writes `file` into the downloads folder and returns its path.
+pub(crate) fn save_download(file: &str, bytes: &[u8]) -> Result<String, AppError> {
     let dir = downloads_dir();
     std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
         context: format!("creating {}", dir.display()),
         source,
     })?;
-    let path = dir.join(format!("{name}.escala.yaml"));
-    std::fs::write(&path, &yaml).map_err(|source| AppError::Io {
+    let path = dir.join(file);
+    std::fs::write(&path, bytes).map_err(|source| AppError::Io {
         context: format!("writing {}", path.display()),
         source,
     })?;
-    Ok(ExportedSpec {
-        yaml,
-        path: path.display().to_string(),
-    })
+    Ok(path.display().to_string())
 }
 
 /// `$XDG_DOWNLOAD_DIR`, else `~/Downloads`, else the current folder.
-pub(crate) fn downloads_dir() -> PathBuf {
+fn downloads_dir() -> PathBuf {
     std::env::var_os("XDG_DOWNLOAD_DIR")
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)

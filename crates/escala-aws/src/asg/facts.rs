@@ -70,11 +70,7 @@ async fn architecture(ctx: &AwsContext, instance_type: &str) -> Result<String, A
     };
     match out {
         Err(e) if e.code.starts_with("InvalidInstanceType") => Err(unknown()),
-        Err(e) => Err(AwsError::Api {
-            operation: "ec2:DescribeInstanceTypes",
-            code: e.code,
-            message: e.message,
-        }),
+        Err(e) => Err(AwsError::api("ec2:DescribeInstanceTypes", e)),
         Ok(out) => {
             let info = out.instance_types().first().ok_or_else(unknown)?;
             let archs = info
@@ -102,13 +98,7 @@ async fn check_image(ctx: &AwsContext, ami: &str, arch: &str) -> Result<(), AwsE
     };
     let image = match out {
         Err(e) if e.code.starts_with("InvalidAMIID") => return Err(missing()),
-        Err(e) => {
-            return Err(AwsError::Api {
-                operation: "ec2:DescribeImages",
-                code: e.code,
-                message: e.message,
-            })
-        }
+        Err(e) => return Err(AwsError::api("ec2:DescribeImages", e)),
         Ok(out) => out.images().first().cloned().ok_or_else(missing)?,
     };
     match image.architecture().map(|a| a.as_str()) {

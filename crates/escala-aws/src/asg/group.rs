@@ -97,6 +97,14 @@ pub async fn describe(
         .cloned())
 }
 
+/// How many of the group's instances are in service.
+pub fn in_service(g: &aws_sdk_autoscaling::types::AutoScalingGroup) -> u32 {
+    g.instances()
+        .iter()
+        .filter(|i| i.lifecycle_state().map(|s| s.as_str()) == Some("InService"))
+        .count() as u32
+}
+
 #[async_trait]
 impl Task<AwsContext> for AutoScalingGroup {
     fn id(&self) -> &str {

@@ -22,7 +22,8 @@ use crate::context::AwsContext;
 
 pub use facts::{look_up, Facts};
 pub use group::{
-    delete as delete_group, describe as describe_group, name as group_name, AutoScalingGroup,
+    delete as delete_group, describe as describe_group, in_service, name as group_name,
+    AutoScalingGroup,
 };
 pub use key_pair::{KeyPair, KeySource};
 pub use launch_template::LaunchTemplate;

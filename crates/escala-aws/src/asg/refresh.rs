@@ -14,7 +14,7 @@ use escala_core::progress::report;
 use escala_core::tags;
 use escala_core::task::TaskError;
 
-use crate::context::AwsContext;
+use crate::context::{filter, tag_value, AwsContext};
 use crate::sdk::SdkResultExt;
 
 /// How often a refresh is looked at: AWS replaces instances in minutes, not seconds.
@@ -26,17 +26,17 @@ pub async fn revisions(
     ctx: &AwsContext,
     group: &str,
 ) -> Result<BTreeMap<String, Option<String>>, TaskError> {
-    let filter = |name: &str, values: &[&str]| {
-        Filter::builder()
-            .name(name)
-            .set_values(Some(values.iter().map(|v| v.to_string()).collect()))
-            .build()
-    };
     let out = ctx
         .ec2
         .describe_instances()
-        .filters(filter("tag:aws:autoscaling:groupName", &[group]))
-        .filters(filter("instance-state-name", &["pending", "running"]))
+        .filters(filter("tag:aws:autoscaling:groupName", group))
+        .filters(
+            Filter::builder()
+                .name("instance-state-name")
+                .values("pending")
+                .values("running")
+                .build(),
+        )
         .send()
         .await
         .task()?;
@@ -45,12 +45,7 @@ pub async fn revisions(
         .iter()
         .flat_map(|r| r.instances())
         .filter_map(|i| {
-            let revision = i
-                .tags()
-                .iter()
-                .find(|t| t.key() == Some(tags::TEMPLATE))
-                .and_then(|t| t.value())
-                .map(str::to_string);
+            let revision = tag_value(i.tags(), tags::TEMPLATE).map(str::to_string);
             Some((i.instance_id()?.to_string(), revision))
         })
         .collect())
@@ -196,25 +191,13 @@ fn batch(size: usize, min_healthy_percentage: u32) -> usize {
 /// Waits until the group has as many instances in service as it wants.
 async fn wait_in_service(ctx: &AwsContext, group: &str) -> Result<(), TaskError> {
     for _ in 0..120 {
-        let out = ctx
-            .autoscaling
-            .describe_auto_scaling_groups()
-            .auto_scaling_group_names(group)
-            .send()
-            .await
-            .task()?;
-        let Some(g) = out.auto_scaling_groups().first() else {
+        let Some(g) = super::group::describe(ctx).await? else {
             return Err(TaskError::fatal(
                 "GroupNotFound",
                 format!("{group} went away during its rolling update"),
             ));
         };
-        let in_service = g
-            .instances()
-            .iter()
-            .filter(|i| i.lifecycle_state().map(|s| s.as_str()) == Some("InService"))
-            .count();
-        if in_service >= g.desired_capacity().unwrap_or(0) as usize {
+        if super::group::in_service(&g) >= g.desired_capacity().unwrap_or(0) as u32 {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_secs(1)).await;

@@ -53,11 +53,7 @@ pub async fn metrics(ctx: &Ctx, args: &MetricsArgs) -> Result<(), CliError> {
         RangeArg::Day => Range::Day,
         RangeArg::Week => Range::Week,
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default();
-    let (dashboard, calls) = session.dashboard(range, now).await?;
+    let (dashboard, calls) = session.dashboard(range).await?;
     let size = Size {
         width: 1200,
         height: 720,
