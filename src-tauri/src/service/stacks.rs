@@ -14,7 +14,7 @@ use escala_core::validate;
 use crate::error::AppError;
 use crate::progress::batched;
 use crate::state::AppState;
-use crate::views::{ExportedSpec, PlanView, StackStatus, StackSummary};
+use crate::views::{ExportedSpec, PlanView, RouteKind, StackStatus, StackSummary};
 
 /// Checks that need no AWS call come first, so bad input never reaches the cloud.
 fn check(state: &AppState, spec: &Spec) -> Result<(), AppError> {
@@ -132,6 +132,7 @@ pub async fn list(state: &AppState) -> Result<Vec<StackSummary>, AppError> {
             status: StackStatus::Unknown,
             resources: None,
             in_sync: None,
+            route: spec.route.as_ref().map(RouteKind::of),
         };
         if here == Some(record.place) {
             let session = state.session(&spec.region, &name).await?;

@@ -376,6 +376,9 @@ export type Rollout = {
 	warmupSeconds: number,
 };
 
+/**  A route by name, for screens that only need to know which one a stack has. */
+export type RouteKind = "asg";
+
 /**
  *  How the workload is scaled. Each route adds its variant with its issue (kubernetes and fargate
  *  come later); the YAML names it as the section's one key: `route: {asg: {...}}`.
@@ -472,6 +475,11 @@ export type StackSummary = {
 	status: StackStatus,
 	resources: number | null,
 	inSync: boolean | null,
+	/**
+	 *  How the stack scales its workload; none for a network only. The UI offers the dashboard
+	 *  for the routes that have one.
+	 */
+	route: RouteKind | null,
 };
 
 /**  Answers by status class. */
