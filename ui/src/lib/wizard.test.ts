@@ -4,9 +4,11 @@ import {
   type Wizard,
   applyCheck,
   applyDraft,
+  applyRouteCheck,
   back,
   buildSpec,
   canContinue,
+  currentRouteCheck,
   defaultZoneCount,
   editSubnet,
   finishApply,
@@ -16,13 +18,17 @@ import {
   isReachable,
   layoutSpec,
   needsHaWarning,
+  networkSpec,
   next,
+  refuseRoute,
   resetTier,
   setConnection,
   setPlan,
+  setMetric,
   setRegion,
   setZones,
   startApply,
+  unreadableErrors,
   zoneChoices,
 } from "./wizard";
 
@@ -62,7 +68,7 @@ const plan: PlanView = {
   cost: { monthlyUsd: 0, lines: [], note: "" },
 };
 
-/** A wizard at the network step with the draft applied and a clean check of the current form. */
+/** A wizard with the draft applied and clean checks of the network and of the whole Spec. */
 function checkedWizard(zones = 2): Wizard {
   const w = initialWizard();
   setConnection(w, sandbox);
@@ -75,8 +81,10 @@ function checkedWizard(zones = 2): Wizard {
     region: "eu-west-1",
     network: { vpcCidr: "10.0.0.0/16", zones, nat: "single" },
   });
-  const spec = buildSpec(w) as Spec;
+  const spec = networkSpec(w) as Spec;
   applyCheck(w, spec, check(spec));
+  const full = buildSpec(w) as Spec;
+  applyRouteCheck(w, full, check(full));
   return w;
 }
 
@@ -109,14 +117,14 @@ describe("step gating", () => {
     w.vpcCidr = "10.0.0.0/33";
     expect(canContinue(w, "network")).toBe(false); // the check was for the old form
 
-    const spec = buildSpec(w) as Spec;
+    const spec = networkSpec(w) as Spec;
     applyCheck(w, spec, check(spec, [{ rule: "vpcCidr", field: "network.vpcCidr", message: "bad" }]));
     expect(canContinue(w, "network")).toBe(false);
     expect(isReachable(w, "review")).toBe(false);
 
     w.vpcCidr = "10.0.0.0/16";
     expect(canContinue(w, "network")).toBe(false); // the last check was of the invalid form
-    const fixed = buildSpec(w) as Spec;
+    const fixed = networkSpec(w) as Spec;
     applyCheck(w, fixed, check(fixed));
     expect(canContinue(w, "network")).toBe(true);
 
@@ -216,7 +224,7 @@ describe("building the Spec", () => {
     const w = checkedWizard();
     w.name = " shop ";
     w.nat = "perZone";
-    expect(buildSpec(w)).toEqual({
+    expect(networkSpec(w)).toEqual({
       apiVersion: "escala/v1",
       kind: "Stack",
       name: "shop",
@@ -287,5 +295,100 @@ describe("building the Spec", () => {
     expect(w.publicSubnets).toEqual({ values: ["10.1.1.0/24", "10.1.2.0/24"], edited: false });
     // The draft's subnets are the computed layout: the Spec still leaves them out.
     expect((buildSpec(w) as Spec).network.publicSubnets).toBeNull();
+  });
+});
+
+describe("the scaling step", () => {
+  it("comes between Network and Review", () => {
+    const w = checkedWizard();
+    goTo(w, "network");
+    expect(next(w)).toBe(true);
+    expect(w.step).toBe("scale");
+    expect(next(w)).toBe(true);
+    expect(w.step).toBe("review");
+  });
+
+  it("sends the ASG form as the Spec's route, trimmed, with target tracking off when asked", () => {
+    const w = checkedWizard();
+    w.asg.instanceType = " t3.small ";
+    w.asg.subnets = "private";
+    w.asg.min = 2;
+    w.asg.desired = 3;
+    w.asg.max = 6;
+    setMetric(w, "off");
+    expect((buildSpec(w) as Spec).route).toEqual({
+      asg: {
+        ami: "latest",
+        instanceType: "t3.small",
+        subnets: "private",
+        capacity: { min: 2, desired: 3, max: 6 },
+        healthCheckGraceSeconds: 300,
+        scaling: { targetTracking: null },
+        rollout: { minHealthyPercentage: 90, warmupSeconds: 300 },
+      },
+    });
+  });
+
+  it("gives each metric its own default target, and keeps the user's target otherwise", () => {
+    const w = checkedWizard();
+    w.asg.target = 55;
+    setMetric(w, "cpu");
+    expect(w.asg.target).toBe(55);
+    setMetric(w, "requestsPerTarget");
+    expect(w.asg.target).toBe(1000);
+    setMetric(w, "off");
+    setMetric(w, "cpu");
+    expect(w.asg.target).toBe(70);
+  });
+
+  it("builds no Spec while a number can't be read, and names each such field", () => {
+    const w = checkedWizard();
+    w.asg.max = null;
+    w.asg.graceSeconds = 2.5;
+    expect(buildSpec(w)).toBeNull();
+    expect(unreadableErrors(w).map((e) => [e.rule, e.field])).toEqual([
+      ["capacity", "route.asg.capacity.max"],
+      ["healthCheckGrace", "route.asg.healthCheckGraceSeconds"],
+    ]);
+    expect(canContinue(w, "scale")).toBe(false);
+    // An empty target doesn't matter while target tracking is off.
+    w.asg.max = 4;
+    w.asg.graceSeconds = 300;
+    w.asg.target = null;
+    setMetric(w, "off");
+    expect(unreadableErrors(w)).toEqual([]);
+  });
+
+  it("needs a clean check of the whole Spec to continue, and none for a network only", () => {
+    const w = checkedWizard();
+    expect(canContinue(w, "scale")).toBe(true);
+    w.asg.max = 8;
+    expect(canContinue(w, "scale")).toBe(false); // the check was of the old form
+    const bad = buildSpec(w) as Spec;
+    applyRouteCheck(w, bad, check(bad, [{ rule: "capacity", field: "route.asg.capacity", message: "bad" }]));
+    expect(canContinue(w, "scale")).toBe(false);
+    expect(isReachable(w, "review")).toBe(false);
+    w.route = "none";
+    expect(canContinue(w, "scale")).toBe(true);
+    expect((buildSpec(w) as Spec).route).toBeUndefined();
+  });
+
+  it("keeps the region's refusal of a route at its Spec until the form changes", () => {
+    const w = checkedWizard();
+    const spec = buildSpec(w) as Spec;
+    const refusal = { rule: "instanceType" as const, field: "route.asg.instanceType", message: "not offered" };
+    expect(refuseRoute(w, spec, [{ rule: "vpcCidr", field: "network.vpcCidr", message: "x" }])).toBe(false);
+    expect(canContinue(w, "scale")).toBe(true);
+    expect(refuseRoute(w, spec, [refusal])).toBe(true);
+    expect(currentRouteCheck(w)?.errors).toEqual([refusal]);
+    expect(canContinue(w, "scale")).toBe(false);
+    w.asg.instanceType = "t3.small";
+    expect(currentRouteCheck(w)).toBeNull();
+  });
+
+  it("forgets the route's check with the connection", () => {
+    const w = checkedWizard();
+    setConnection(w, null);
+    expect(w.routeCheck).toBeNull();
   });
 });

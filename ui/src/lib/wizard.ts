@@ -1,8 +1,20 @@
 // The wizard's state and rules as plain data and functions: the screens hold it in a $state proxy,
 // the tests hold a plain object. Functions mutate the state they are given.
-import type { Connection, NatMode, PlanView, ResolvedNetwork, Spec, SpecCheck } from "./api";
+import type {
+  AsgTier,
+  Connection,
+  NatMode,
+  PlanView,
+  ResolvedNetwork,
+  RouteSpec,
+  Rule,
+  Spec,
+  SpecCheck,
+  TrackedMetric,
+  ValidationError,
+} from "./api";
 
-export const STEPS = ["connect", "region", "network", "review", "apply"] as const;
+export const STEPS = ["connect", "region", "network", "scale", "review", "apply"] as const;
 export type Step = (typeof STEPS)[number];
 
 /** The most zones a Spec may ask for (the engine's limit). */
@@ -25,6 +37,49 @@ export interface ForSpec<T> {
   result: T;
 }
 
+/** How the stack scales its workload: a network only, or the EC2 Auto Scaling route. */
+export type RouteChoice = "none" | "asg";
+
+/**
+ * The ASG route's form. Numbers are what number inputs bind (null while empty or unreadable), so
+ * the form can say which one to fix before the Spec is built.
+ */
+export interface AsgForm {
+  instanceType: string;
+  /** "latest" (Amazon Linux 2023) or an AMI id of the region. */
+  ami: string;
+  subnets: AsgTier;
+  min: number | null;
+  desired: number | null;
+  max: number | null;
+  /** "off" leaves target tracking out: the group then only changes size by hand or schedule. */
+  metric: TrackedMetric | "off";
+  target: number | null;
+  graceSeconds: number | null;
+  minHealthyPercentage: number | null;
+}
+
+/** The engine's defaults (crates/escala-core/src/asg.rs), with the seed's 1..4 instances starting at 2. */
+export function defaultAsgForm(): AsgForm {
+  return {
+    instanceType: "t3.micro",
+    ami: "latest",
+    subnets: "public",
+    min: 1,
+    desired: 2,
+    max: 4,
+    metric: "cpu",
+    target: 70,
+    graceSeconds: 300,
+    minHealthyPercentage: 90,
+  };
+}
+
+/** The target a metric starts with: 70 % CPU, or 1000 requests per instance per minute. */
+export function defaultTarget(metric: TrackedMetric): number {
+  return metric === "cpu" ? 70 : 1000;
+}
+
 export interface Wizard {
   step: Step;
   connection: Connection | null;
@@ -36,9 +91,14 @@ export interface Wizard {
   dnsHostnames: boolean;
   publicSubnets: Tier;
   privateSubnets: Tier;
+  route: RouteChoice;
+  asg: AsgForm;
   /** The network form was filled from draftSpec (done once; later region or zone changes keep the user's edits). */
   drafted: boolean;
+  /** The check of the network alone (the Network step). */
   check: ForSpec<SpecCheck> | null;
+  /** The check of the whole Spec, route included (the scaling step); a plan's refusal lands here too. */
+  routeCheck: ForSpec<SpecCheck> | null;
   plan: ForSpec<PlanView> | null;
   apply: "none" | "running" | "finished";
 }
@@ -55,8 +115,11 @@ export function initialWizard(): Wizard {
     dnsHostnames: true,
     publicSubnets: { values: [], edited: false },
     privateSubnets: { values: [], edited: false },
+    route: "asg",
+    asg: defaultAsgForm(),
     drafted: false,
     check: null,
+    routeCheck: null,
     plan: null,
     apply: "none",
   };
@@ -81,8 +144,8 @@ export function needsHaWarning(available: number, chosen: number | null): boolea
   return available < 3 || (chosen ?? 0) < 3;
 }
 
-/** The Spec the form describes, or null before a region and zone count are chosen. */
-export function buildSpec(w: Wizard): Spec | null {
+/** The Spec of the network form alone, or null before a region and zone count are chosen. */
+export function networkSpec(w: Wizard): Spec | null {
   if (w.region === null || w.zones === null) return null;
   return {
     apiVersion: "escala/v1",
@@ -100,13 +163,76 @@ export function buildSpec(w: Wizard): Spec | null {
   };
 }
 
+/** A whole number, not negative: what every count and duration of the route is. */
+function isCount(n: number | null): n is number {
+  return n !== null && Number.isInteger(n) && n >= 0;
+}
+
+/**
+ * The route's number fields that hold no whole number, as errors of the rule each field answers
+ * to, so the form marks them like the engine's own; no Spec can be built until they are fixed.
+ */
+export function unreadableErrors(w: Wizard): ValidationError[] {
+  if (w.route !== "asg") return [];
+  const a = w.asg;
+  const fields: [Rule, string, number | null, boolean][] = [
+    ["capacity", "capacity.min", a.min, true],
+    ["capacity", "capacity.desired", a.desired, true],
+    ["capacity", "capacity.max", a.max, true],
+    ["scalingTarget", "scaling.targetTracking.target", a.target, a.metric !== "off"],
+    ["healthCheckGrace", "healthCheckGraceSeconds", a.graceSeconds, true],
+    ["rollout", "rollout.minHealthyPercentage", a.minHealthyPercentage, true],
+  ];
+  return fields
+    .filter(([, , value, used]) => used && !isCount(value))
+    .map(([rule, field]) => ({ rule, field: `route.asg.${field}`, message: "enter a whole number" }));
+}
+
+/** The route section of the Spec, or null for a network only. Call once `unreadableErrors` is empty. */
+function routeSpec(w: Wizard): RouteSpec | null {
+  if (w.route !== "asg") return null;
+  const a = w.asg;
+  const count = (n: number | null) => n ?? 0;
+  return {
+    asg: {
+      ami: a.ami.trim(),
+      instanceType: a.instanceType.trim(),
+      subnets: a.subnets,
+      capacity: { min: count(a.min), desired: count(a.desired), max: count(a.max) },
+      healthCheckGraceSeconds: count(a.graceSeconds),
+      scaling: {
+        targetTracking: a.metric === "off" ? null : { metric: a.metric, target: count(a.target) },
+      },
+      // The warm-up stays the engine's default; only the share kept healthy is asked for.
+      rollout: { minHealthyPercentage: count(a.minHealthyPercentage), warmupSeconds: 300 },
+    },
+  };
+}
+
+/**
+ * The Spec the whole form describes, route included; null before a region and zone count are
+ * chosen, or while a route number can't be read.
+ */
+export function buildSpec(w: Wizard): Spec | null {
+  const spec = networkSpec(w);
+  if (!spec || unreadableErrors(w).length > 0) return null;
+  const route = routeSpec(w);
+  return route ? { ...spec, route } : spec;
+}
+
 export function specKey(spec: Spec | null): string {
   return JSON.stringify(spec);
 }
 
-/** The check's result when it was made for the form as it is now. */
+/** The network check's result when it was made for the network form as it is now. */
 export function currentCheck(w: Wizard): SpecCheck | null {
-  return w.check && w.check.key === specKey(buildSpec(w)) ? w.check.result : null;
+  return w.check && w.check.key === specKey(networkSpec(w)) ? w.check.result : null;
+}
+
+/** The whole Spec's check (or the plan's refusal) when it was made for the form as it is now. */
+export function currentRouteCheck(w: Wizard): SpecCheck | null {
+  const spec = buildSpec(w);
+  return spec && w.routeCheck && w.routeCheck.key === specKey(spec) ? w.routeCheck.result : null;
 }
 
 export function currentPlan(w: Wizard): PlanView | null {
@@ -122,6 +248,11 @@ export function canContinue(w: Wizard, step: Step): boolean {
     case "network": {
       const check = currentCheck(w);
       return w.name.trim() !== "" && check !== null && check.errors.length === 0;
+    }
+    case "scale": {
+      if (w.route === "none") return true;
+      const check = currentRouteCheck(w);
+      return check !== null && check.errors.length === 0;
     }
     case "review":
       return currentPlan(w) !== null;
@@ -162,6 +293,7 @@ export function back(w: Wizard): boolean {
 export function setConnection(w: Wizard, connection: Connection | null): void {
   w.connection = connection;
   w.check = null;
+  w.routeCheck = null;
   w.plan = null;
   if (connection === null) w.step = "connect";
 }
@@ -214,6 +346,29 @@ export function applyCheck(w: Wizard, spec: Spec, result: SpecCheck): void {
   applyLayout(w, result.network);
 }
 
+/** Records the whole Spec's check, made on the scaling step. */
+export function applyRouteCheck(w: Wizard, spec: Spec, result: SpecCheck): void {
+  w.routeCheck = { key: specKey(spec), result };
+}
+
+/**
+ * The region refused the route while planning (an instance type it doesn't offer, an AMI it
+ * doesn't have): the errors stay with that Spec, so the scaling step shows them at their fields and
+ * won't continue until the form changes. True when there were route errors to keep.
+ */
+export function refuseRoute(w: Wizard, spec: Spec, errors: ValidationError[]): boolean {
+  const route = errors.filter((e) => e.field.startsWith("route."));
+  if (route.length === 0) return false;
+  w.routeCheck = { key: specKey(spec), result: { network: null, cost: null, errors: route } };
+  return true;
+}
+
+/** Switches the metric target tracking follows; its target takes that metric's default. */
+export function setMetric(w: Wizard, metric: TrackedMetric | "off"): void {
+  if (metric !== "off" && metric !== w.asg.metric) w.asg.target = defaultTarget(metric);
+  w.asg.metric = metric;
+}
+
 /**
  * Computed tiers show the engine's layout; an edited tier only takes layout blocks for its empty
  * entries (zones added after the edit).
@@ -239,9 +394,9 @@ export function hasBlanks(w: Wizard): boolean {
   );
 }
 
-/** The form's Spec with both tiers computed: checking it gives the layout for blank entries. */
+/** The network form's Spec with both tiers computed: checking it gives the layout for blank entries. */
 export function layoutSpec(w: Wizard): Spec | null {
-  const spec = buildSpec(w);
+  const spec = networkSpec(w);
   if (!spec) return null;
   return { ...spec, network: { ...spec.network, publicSubnets: null, privateSubnets: null } };
 }
