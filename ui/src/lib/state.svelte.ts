@@ -4,8 +4,12 @@ import { initialWizard, setConnection } from "./wizard";
 
 export const wizard = $state(initialWizard());
 
+export type View = "wizard" | "stacks" | "dashboard";
+
 export const ui = $state({
-  view: "wizard" as "wizard" | "stacks",
+  view: "wizard" as View,
+  /** The stack whose dashboard is open (view "dashboard"). */
+  dashboard: null as string | null,
   info: null as AppInfo | null,
   /** The regions of the current connection, loaded once per connection. */
   regions: null as RegionInfo[] | null,

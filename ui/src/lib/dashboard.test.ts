@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import type { GroupView, LoadReport } from "./api";
+import { MAX_RPS, MAX_SECONDS, fromReport, fromSnapshot, loadProblem, scaleProblem } from "./dashboard";
+
+const group: GroupView = { min: 1, desired: 2, max: 4, inService: 2, url: null };
+
+describe("manual scale", () => {
+  it("takes a whole number within the group's range", () => {
+    expect(scaleProblem(group, 1)).toBeNull();
+    expect(scaleProblem(group, 4)).toBeNull();
+  });
+
+  it("names the range for anything else", () => {
+    for (const bad of [0, 5, 2.5, null]) {
+      expect(scaleProblem(group, bad)).toEqual({ key: "dashboard.scaleRange", params: { min: 1, max: 4 } });
+    }
+  });
+});
+
+describe("load runs", () => {
+  it("accept the generator's limits", () => {
+    expect(loadProblem(1, 1)).toBeNull();
+    expect(loadProblem(MAX_RPS, MAX_SECONDS)).toBeNull();
+  });
+
+  it("refuse a rate or a duration outside them, rate first", () => {
+    expect(loadProblem(0, 0)?.key).toBe("dashboard.rpsRange");
+    expect(loadProblem(MAX_RPS + 1, 10)?.key).toBe("dashboard.rpsRange");
+    expect(loadProblem(null, 10)?.key).toBe("dashboard.rpsRange");
+    expect(loadProblem(10, MAX_SECONDS + 1)).toEqual({ key: "dashboard.secondsRange", params: { max: MAX_SECONDS } });
+    expect(loadProblem(10, 1.5)?.key).toBe("dashboard.secondsRange");
+  });
+
+  it("show the live rate and count failures with drops", () => {
+    const live = fromSnapshot({
+      elapsedMs: 4_600,
+      sent: 200,
+      completed: 190,
+      errors: 3,
+      dropped: 2,
+      rps: 49.6,
+      p50Ms: 12,
+      p99Ms: 80,
+    });
+    expect(live).toEqual({ elapsedS: 5, rps: 50, p50Ms: 12, p99Ms: 80, sent: 200, errors: 5, instances: null });
+  });
+
+  it("end with the whole run's figures and how many instances answered", () => {
+    const report: LoadReport = {
+      url: "http://lb.example/",
+      rps: 50,
+      elapsedMs: 60_000,
+      cancelled: false,
+      scheduled: 3000,
+      sent: 2990,
+      dropped: 10,
+      completed: 2980,
+      achievedRps: 49.67,
+      latency: { p50Ms: 10, p90Ms: 20, p99Ms: 40, maxMs: 90 },
+      status: { "2xx": 2980, "3xx": 0, "4xx": 0, "5xx": 0 },
+      errors: { connect: 4, timeout: 5, other: 1 },
+      distinctBodyCount: 3,
+      distinctBodies: [],
+    };
+    expect(fromReport(report)).toEqual({
+      elapsedS: 60,
+      rps: 50,
+      p50Ms: 10,
+      p99Ms: 40,
+      sent: 2990,
+      errors: 20,
+      instances: 3,
+    });
+  });
+});

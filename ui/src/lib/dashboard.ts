@@ -1,0 +1,73 @@
+// The dashboard's rules as plain functions: its ranges, what a manual scale or a load run may ask
+// for, and the load readout. The screen holds the state; the tests call these directly.
+import type { ChartRange, GroupView, LoadReport, LoadSnapshot } from "./api";
+import type { MessageKey } from "./locales/en";
+
+export const RANGES: readonly ChartRange[] = ["hour", "sixHours", "day", "week"];
+
+/** The charts' period is one minute: refreshing more often would fetch the same points. */
+export const REFRESH_MS = 60_000;
+
+/** The load generator's limits (crates/escala-load/src/plan.rs), checked here to say so before asking. */
+export const MAX_RPS = 20_000;
+export const MAX_SECONDS = 3600;
+
+export type Problem = { key: MessageKey; params?: Record<string, number> };
+
+function isWhole(n: number | null): n is number {
+  return n !== null && Number.isInteger(n);
+}
+
+/** Why `desired` can't be set on the group, or null when it can. The engine checks the same range. */
+export function scaleProblem(group: GroupView, desired: number | null): Problem | null {
+  if (!isWhole(desired) || desired < group.min || desired > group.max) {
+    return { key: "dashboard.scaleRange", params: { min: group.min, max: group.max } };
+  }
+  return null;
+}
+
+/** Why a load run can't start as asked, or null. */
+export function loadProblem(rps: number | null, seconds: number | null): Problem | null {
+  if (!isWhole(rps) || rps < 1 || rps > MAX_RPS) return { key: "dashboard.rpsRange", params: { max: MAX_RPS } };
+  if (!isWhole(seconds) || seconds < 1 || seconds > MAX_SECONDS) {
+    return { key: "dashboard.secondsRange", params: { max: MAX_SECONDS } };
+  }
+  return null;
+}
+
+/** What the load panel shows: live while running, the whole run's figures once it ends. */
+export interface LoadReadout {
+  elapsedS: number;
+  rps: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  sent: number;
+  errors: number;
+  /** How many instances answered (each names itself); only known at the end. */
+  instances: number | null;
+}
+
+export function fromSnapshot(s: LoadSnapshot): LoadReadout {
+  return {
+    elapsedS: Math.round(s.elapsedMs / 1000),
+    rps: Math.round(s.rps),
+    p50Ms: s.p50Ms,
+    p99Ms: s.p99Ms,
+    sent: s.sent,
+    errors: s.errors + s.dropped,
+    instances: null,
+  };
+}
+
+export function fromReport(r: LoadReport): LoadReadout {
+  const failed = r.errors.connect + r.errors.timeout + r.errors.other + r.dropped;
+  return {
+    elapsedS: Math.round(r.elapsedMs / 1000),
+    rps: Math.round(r.achievedRps),
+    p50Ms: r.latency?.p50Ms ?? null,
+    p99Ms: r.latency?.p99Ms ?? null,
+    sent: r.sent,
+    errors: failed,
+    instances: r.distinctBodyCount,
+  };
+}
