@@ -7,13 +7,22 @@ moto does the right thing itself.
 2. With IAM checks on, moto names an action by the request's signing name, which for CloudWatch is
    `monitoring`, so a policy allowing `cloudwatch:DescribeAlarms` (AWS's real name) is denied. The
    fix names CloudWatch actions as AWS does.
+3. AWS publishes an Auto Scaling group's desired and in-service capacity to CloudWatch every minute
+   once metrics collection is on, and a load balancer its healthy hosts per target group; moto
+   records neither, so the sandbox's scaling charts would stay empty after a manual scale. A
+   thread publishes them from moto's own state. CPU and request counts stay empty: nothing runs.
 """
 
 import sys
+import threading
+import time
 
+from moto.autoscaling.models import FakeAutoScalingGroup, autoscaling_backends
+from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.types import Base64EncodedString
 from moto.ec2.models.launch_templates import LaunchTemplate
 from moto.ec2.utils import parse_user_data
+from moto.elbv2.models import elbv2_backends
 from moto.iam.access_control import IAMRequestBase
 from moto.server import main
 
@@ -40,4 +49,83 @@ def iam_request_init(self, *args, **kwargs):
 
 IAMRequestBase.__init__ = iam_request_init
 
+_enable_metrics = FakeAutoScalingGroup.enable_metrics_collection
+
+
+def enable_metrics_collection(self, metrics):
+    _enable_metrics(self, metrics)
+    # moto keeps only the list, which is empty when every metric is asked for, as Escala does.
+    self.collecting = True
+
+
+FakeAutoScalingGroup.enable_metrics_collection = enable_metrics_collection
+
+# More often than AWS's minute, so a change shows at the dashboard's next refresh; CloudWatch
+# averages the samples of each minute as it does for any period.
+PUBLISH_SECONDS = 15
+
+
+def regions(backends):
+    """(account, region, backend) for every backend moto has made, without making new ones."""
+    for account_id, by_region in list(backends.items()):
+        for region, backend in list(by_region.items()):
+            yield account_id, region, backend
+
+
+def dimension(name, value):
+    return {"Name": name, "Value": value}
+
+
+def publish_groups():
+    for account_id, region, backend in regions(autoscaling_backends):
+        for group in list(backend.autoscaling_groups.values()):
+            if not getattr(group, "collecting", False):
+                continue
+            dims = [dimension("AutoScalingGroupName", group.name)]
+            values = {
+                "GroupDesiredCapacity": group.desired_capacity,
+                "GroupInServiceInstances": len(group.active_instances()),
+            }
+            cloudwatch_backends[account_id][region].put_metric_data(
+                "AWS/AutoScaling",
+                [
+                    {"MetricName": name, "Value": value, "Dimensions": dims}
+                    for name, value in values.items()
+                    if not group.metrics or name in group.metrics
+                ],
+            )
+
+
+def publish_target_groups():
+    for account_id, region, backend in regions(elbv2_backends):
+        for group in list(backend.target_groups.values()):
+            health = backend.describe_target_health(group.arn, [])
+            healthy = sum(1 for h in health if h.status == "healthy")
+            # The dimensions are the ends of the ARNs: targetgroup/<name>/<id>, app/<name>/<id>.
+            tg = group.arn.split(":", 5)[5]
+            for lb_arn in set(group.load_balancer_arns):
+                lb = lb_arn.split(":loadbalancer/", 1)[1]
+                cloudwatch_backends[account_id][region].put_metric_data(
+                    "AWS/ApplicationELB",
+                    [
+                        {
+                            "MetricName": "HealthyHostCount",
+                            "Value": healthy,
+                            "Dimensions": [dimension("TargetGroup", tg), dimension("LoadBalancer", lb)],
+                        }
+                    ],
+                )
+
+
+def publish_forever():
+    while True:
+        time.sleep(PUBLISH_SECONDS)
+        try:
+            publish_groups()
+            publish_target_groups()
+        except Exception as e:  # a group deleted mid-walk: the next round sees the new state
+            print(f"sandbox metrics: {e!r}", file=sys.stderr)
+
+
+threading.Thread(target=publish_forever, name="sandbox-metrics", daemon=True).start()
 sys.exit(main(sys.argv[1:]))
