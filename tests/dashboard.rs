@@ -4,7 +4,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use aws_sdk_ec2::types::Filter;
 use escala_core::progress::ProgressEvent;
 use escala_core::spec::Spec;
 use escala_core::store::Store;
@@ -12,7 +11,7 @@ use escala_desktop::error::AppError;
 use escala_desktop::service::{connect, dashboard, stacks};
 use escala_desktop::state::AppState;
 use escala_desktop::views::{ChartFormat, ChartRange};
-use escala_testkit::cloud::{counts, ec2};
+use escala_testkit::cloud::{counts, ec2, running};
 use escala_testkit::{emulator, unique_stack};
 
 fn app() -> (AppState, tempfile::TempDir) {
@@ -25,20 +24,6 @@ fn app() -> (AppState, tempfile::TempDir) {
 fn discard() -> impl Fn(Vec<ProgressEvent>) + Send + 'static {
     let kept: Arc<Mutex<Vec<ProgressEvent>>> = Arc::default();
     move |batch| kept.lock().unwrap().extend(batch)
-}
-
-async fn running(ec2: &aws_sdk_ec2::Client, stack: &str) -> usize {
-    let filter = |name: &str, value: &str| Filter::builder().name(name).values(value).build();
-    ec2.describe_instances()
-        .filters(filter("tag:escala:stack", stack))
-        .filters(filter("instance-state-name", "running"))
-        .send()
-        .await
-        .unwrap()
-        .reservations()
-        .iter()
-        .map(|r| r.instances().len())
-        .sum()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,9 @@
 //! The GUI end to end: the real app binary in a real window (under Xvfb), driven through
 //! tauri-driver and WebKitWebDriver. In sandbox mode it goes connect → region → network (with an
-//! invalid CIDR that blocks Continue) → review → apply → stacks → tear down, checks each step
-//! against the emulator, and saves a screenshot of every screen.
+//! invalid CIDR that blocks Continue) → scaling (the ASG route, with capacity the engine refuses and
+//! an instance type the region refuses at plan time) → review → apply → the scaling dashboard
+//! (manual scale, chart export) → stacks → tear down, checks each step against the emulator, and
+//! saves a screenshot of every screen.
 //!
 //! Needs a display, `tauri-driver` and `WebKitWebDriver`, so it is ignored by default:
 //! `scripts/test.sh` runs it with `xvfb-run … cargo test --test e2e -- --ignored`.
@@ -14,7 +16,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use escala_testkit::cloud::{counts, ec2};
+use escala_testkit::cloud::{counts, ec2, running};
 use escala_testkit::unique_stack;
 
 const SEED: [usize; 6] = [1, 4, 1, 2, 1, 1];
@@ -127,7 +129,8 @@ impl Ui {
             .unwrap_or(0)
     }
 
-    /// Polls until `cond` holds, failing with `what` after a minute.
+    /// Polls until `cond` holds, failing with `what` after two minutes (an apply of the whole
+    /// route on the emulator takes the longest).
     async fn until<F, Fut>(&self, what: &str, cond: F)
     where
         F: Fn() -> Fut,
@@ -136,7 +139,7 @@ impl Ui {
         let start = Instant::now();
         while !cond().await {
             assert!(
-                start.elapsed() < Duration::from_secs(60),
+                start.elapsed() < Duration::from_secs(120),
                 "timed out waiting for {what}"
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -274,7 +277,62 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
     screenshot("05-network").await;
     ui.click("next").await;
 
-    // 4. Review: the plan, and nothing created yet.
+    // 4. Scaling: the ASG route is offered first. A minimum above the maximum is the engine's
+    // capacity error and blocks Continue.
+    ui.on_step("scale").await;
+    let next = ui.el("next").await;
+    assert_eq!(
+        ui.el("route-asg")
+            .await
+            .prop("checked")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    ui.type_into("capacity-min", "5").await;
+    let capacity_css = "[data-testid=\"field-error\"][data-field=\"route.asg.capacity\"]";
+    ui.until("the capacity error", || async {
+        ui.count(capacity_css).await == 1
+    })
+    .await;
+    assert_eq!(
+        next.prop("disabled").await.ok().flatten().as_deref(),
+        Some("true"),
+        "Continue is blocked while min > max"
+    );
+    screenshot("06-scale-invalid").await;
+    ui.type_into("capacity-min", "1").await;
+    // A well-formed type the region doesn't offer passes the offline check; the plan refuses it
+    // and brings the wizard back here with the error at the field.
+    ui.type_into("instance-type", "t3.nonesuch").await;
+    ui.until("the capacity error to clear", || async {
+        ui.count(capacity_css).await == 0
+    })
+    .await;
+    ui.click("next").await;
+    ui.on_step("scale").await;
+    let type_css = "[data-testid=\"field-error\"][data-field=\"route.asg.instanceType\"]";
+    ui.until("the region's refusal of the instance type", || async {
+        ui.count(type_css).await == 1
+    })
+    .await;
+    assert_eq!(
+        counts(&ec2, &stack).await,
+        [0; 6],
+        "a refused plan creates nothing"
+    );
+    screenshot("07-scale-refused").await;
+    ui.type_into("instance-type", "t3.micro").await;
+    ui.until("the refusal to clear", || async {
+        ui.count(type_css).await == 0
+    })
+    .await;
+    ui.el("scale-cost").await;
+    screenshot("08-scale").await;
+    ui.click("next").await;
+
+    // 5. Review: the plan, and nothing created yet.
     ui.on_step("review").await;
     ui.until("the plan", || async {
         ui.count("[data-testid=\"plan-item\"][data-action=\"create\"]")
@@ -287,10 +345,10 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
         [0; 6],
         "the review touches nothing"
     );
-    screenshot("06-review").await;
+    screenshot("09-review").await;
     ui.click("apply").await;
 
-    // 5. Apply with live progress.
+    // 6. Apply with live progress.
     ui.on_step("apply").await;
     let status = "[data-testid=\"apply-status\"]";
     ui.until("the apply to finish", || async {
@@ -305,10 +363,84 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
         Some("done")
     );
     assert_eq!(counts(&ec2, &stack).await, SEED);
-    screenshot("07-applied").await;
-    ui.click("to-stacks").await;
+    assert_eq!(running(&ec2, &stack).await, 2, "the group starts with 2");
+    screenshot("10-applied").await;
+    ui.click("to-dashboard").await;
 
-    // 6. Stacks: resources, export, tear down.
+    // 7. The dashboard: charts drawn by Rust, the group's size, a manual scale that EC2 follows,
+    // an exported chart, and no load in the sandbox.
+    ui.on_step("dashboard").await;
+    ui.el("dashboard-chart").await;
+    let size = "[data-testid=\"group-size\"]";
+    ui.until("the group's size", || async {
+        ui.attr_of(size, "data-in-service").await.as_deref() == Some("2")
+    })
+    .await;
+    let svg = ui
+        .client
+        .find(Locator::Css("[data-testid=\"dashboard-chart\"] svg"))
+        .await
+        .expect("the chart is an inline SVG");
+    assert!(svg.attr("width").await.unwrap().is_some());
+    assert_eq!(
+        ui.el("load-start")
+            .await
+            .prop("disabled")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true"),
+        "no load at the sandbox's load balancer"
+    );
+    ui.el("load-sandbox").await;
+    screenshot("11-dashboard").await;
+    ui.type_into("desired-input", "9").await;
+    assert_eq!(
+        ui.el("scale-apply")
+            .await
+            .prop("disabled")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true"),
+        "a size outside 1 … 4 can't be asked for"
+    );
+    ui.type_into("desired-input", "3").await;
+    ui.click("scale-apply").await;
+    ui.until("EC2 to run 3 instances", || async {
+        running(&ec2, &stack).await == 3
+    })
+    .await;
+    ui.until("the dashboard to show 3 desired", || async {
+        ui.attr_of(size, "data-desired").await.as_deref() == Some("3")
+    })
+    .await;
+    // The sandbox records the group's capacity and healthy hosts as AWS does (CPU and requests stay
+    // empty: nothing runs), so after a refresh only the CPU panel is left without data.
+    let start = Instant::now();
+    loop {
+        ui.click("dashboard-refresh").await;
+        let chart = ui.el("dashboard-chart").await.html(true).await.unwrap();
+        if chart.matches(escala_charts::EMPTY_STATE).count() == 1 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the capacity charts stayed empty"
+        );
+        tokio::time::sleep(Duration::from_secs(3)).await;
+    }
+    ui.click("range-day").await;
+    ui.click("export-svg").await;
+    let chart = downloads.join(format!("{stack}-scaling-24h.svg"));
+    ui.until("the exported chart", || async { chart.exists() })
+        .await;
+    assert!(std::fs::read_to_string(&chart).unwrap().contains("<svg"));
+    ui.el("exported-chart").await;
+    screenshot("12-scaled").await;
+    ui.click("dashboard-back").await;
+
+    // 8. Stacks: resources, export, tear down.
     ui.on_step("stacks").await;
     let row = format!("[data-testid=\"stack-row\"][data-name=\"{stack}\"]");
     ui.until("the stack listed as ready", || async {
@@ -320,7 +452,8 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
         ui.count("[data-testid=\"resource-row\"]").await >= 10
     })
     .await;
-    screenshot("08-stacks").await;
+    ui.el("open-dashboard").await;
+    screenshot("13-stacks").await;
     ui.click("export-spec").await;
     let exported = ui.el("exported-path").await;
     let file = downloads.join(format!("{stack}.escala.yaml"));
@@ -337,14 +470,15 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
         (spec.name.as_str(), spec.network.vpc_cidr.as_str()),
         (stack.as_str(), "10.0.0.0/16")
     );
-    screenshot("09-export").await;
+    assert!(spec.route.is_some(), "the export keeps the route");
+    screenshot("14-export").await;
     // Escape closes the export dialog before the next action.
     ui.escape().await;
 
     ui.click("teardown").await;
     ui.el("confirm-dialog").await;
     ui.type_into("confirm-input", &stack).await;
-    screenshot("10-confirm-teardown").await;
+    screenshot("15-confirm-teardown").await;
     ui.click("confirm-teardown").await;
     let torn = "[data-testid=\"teardown-status\"]";
     ui.until("the teardown to finish", || async {
@@ -365,7 +499,12 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
         Some("0")
     );
     assert_eq!(counts(&ec2, &stack).await, [0; 6]);
-    screenshot("11-torn-down").await;
+    assert_eq!(
+        running(&ec2, &stack).await,
+        0,
+        "no instance is left running"
+    );
+    screenshot("16-torn-down").await;
 
     // Ending the session quits the app, and the emulator it started goes with it.
     ui.client.close().await.unwrap();

@@ -85,3 +85,18 @@ pub async fn counts(ec2: &aws_sdk_ec2::Client, stack: &str) -> [usize; 6] {
         live_nats,
     ]
 }
+
+/// How many instances tagged for `stack` are running (the Auto Scaling group's, in the asg route).
+pub async fn running(ec2: &aws_sdk_ec2::Client, stack: &str) -> usize {
+    let filter = |name: &str, value: &str| Filter::builder().name(name).values(value).build();
+    ec2.describe_instances()
+        .filters(filter("tag:escala:stack", stack))
+        .filters(filter("instance-state-name", "running"))
+        .send()
+        .await
+        .unwrap()
+        .reservations()
+        .iter()
+        .map(|r| r.instances().len())
+        .sum()
+}
