@@ -93,10 +93,22 @@ impl Ui {
     async fn click(&self, testid: &str) {
         let el = self.el(testid).await;
         self.until(&format!("{testid} enabled"), || async {
-            el.prop("disabled").await.ok().flatten().as_deref() != Some("true")
+            !self.flag(testid, "disabled").await
         })
         .await;
         el.click().await.unwrap();
+    }
+
+    /// Whether a boolean property (`disabled`, `checked`) of the element is set.
+    async fn flag(&self, testid: &str, prop: &str) -> bool {
+        let el = self.el(testid).await;
+        el.prop(prop).await.ok().flatten().as_deref() == Some("true")
+    }
+
+    /// How many validation errors the form shows for one Spec field.
+    async fn errors_at(&self, field: &str) -> usize {
+        let css = format!("[data-testid=\"field-error\"][data-field=\"{field}\"]");
+        self.count(&css).await
     }
 
     async fn type_into(&self, testid: &str, text: &str) {
@@ -254,22 +266,18 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
     ui.on_step("network").await;
     ui.type_into("stack-name", &stack).await;
     ui.type_into("vpc-cidr", "10.0.0/16").await;
-    let error_css = "[data-testid=\"field-error\"][data-field=\"network.vpcCidr\"]";
     ui.until("the CIDR error", || async {
-        ui.count(error_css).await == 1
+        ui.errors_at("network.vpcCidr").await == 1
     })
     .await;
-    let next = ui.el("next").await;
-    assert_eq!(
-        next.prop("disabled").await.unwrap().as_deref(),
-        Some("true"),
+    assert!(
+        ui.flag("next", "disabled").await,
         "Continue is blocked while the CIDR is invalid"
     );
     screenshot("04-network-invalid").await;
     ui.type_into("vpc-cidr", "10.0.0.0/16").await;
     ui.until("the error to clear and Continue to open", || async {
-        ui.count(error_css).await == 0
-            && next.prop("disabled").await.ok().flatten().as_deref() != Some("true")
+        ui.errors_at("network.vpcCidr").await == 0 && !ui.flag("next", "disabled").await
     })
     .await;
     ui.click("nat-single").await;
@@ -280,25 +288,14 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
     // 4. Scaling: the ASG route is offered first. A minimum above the maximum is the engine's
     // capacity error and blocks Continue.
     ui.on_step("scale").await;
-    let next = ui.el("next").await;
-    assert_eq!(
-        ui.el("route-asg")
-            .await
-            .prop("checked")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("true")
-    );
+    assert!(ui.flag("route-asg", "checked").await);
     ui.type_into("capacity-min", "5").await;
-    let capacity_css = "[data-testid=\"field-error\"][data-field=\"route.asg.capacity\"]";
     ui.until("the capacity error", || async {
-        ui.count(capacity_css).await == 1
+        ui.errors_at("route.asg.capacity").await == 1
     })
     .await;
-    assert_eq!(
-        next.prop("disabled").await.ok().flatten().as_deref(),
-        Some("true"),
+    assert!(
+        ui.flag("next", "disabled").await,
         "Continue is blocked while min > max"
     );
     screenshot("06-scale-invalid").await;
@@ -307,14 +304,13 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
     // and brings the wizard back here with the error at the field.
     ui.type_into("instance-type", "t3.nonesuch").await;
     ui.until("the capacity error to clear", || async {
-        ui.count(capacity_css).await == 0
+        ui.errors_at("route.asg.capacity").await == 0
     })
     .await;
     ui.click("next").await;
     ui.on_step("scale").await;
-    let type_css = "[data-testid=\"field-error\"][data-field=\"route.asg.instanceType\"]";
     ui.until("the region's refusal of the instance type", || async {
-        ui.count(type_css).await == 1
+        ui.errors_at("route.asg.instanceType").await == 1
     })
     .await;
     assert_eq!(
@@ -325,7 +321,7 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
     screenshot("07-scale-refused").await;
     ui.type_into("instance-type", "t3.micro").await;
     ui.until("the refusal to clear", || async {
-        ui.count(type_css).await == 0
+        ui.errors_at("route.asg.instanceType").await == 0
     })
     .await;
     ui.el("scale-cost").await;
@@ -382,27 +378,15 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
         .await
         .expect("the chart is an inline SVG");
     assert!(svg.attr("width").await.unwrap().is_some());
-    assert_eq!(
-        ui.el("load-start")
-            .await
-            .prop("disabled")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("true"),
+    assert!(
+        ui.flag("load-start", "disabled").await,
         "no load at the sandbox's load balancer"
     );
     ui.el("load-sandbox").await;
     screenshot("11-dashboard").await;
     ui.type_into("desired-input", "9").await;
-    assert_eq!(
-        ui.el("scale-apply")
-            .await
-            .prop("disabled")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("true"),
+    assert!(
+        ui.flag("scale-apply", "disabled").await,
         "a size outside 1 … 4 can't be asked for"
     );
     ui.type_into("desired-input", "3").await;

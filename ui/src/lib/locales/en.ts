@@ -349,7 +349,7 @@ export const en = {
   "scale.valid.asg": "The scaling settings are valid.",
   "scale.valid.none": "The stack will be a network only.",
   "scale.costTitle": "Estimated cost",
-  "scale.costPending": "The cost appears once the settings are checked.",
+  "scale.costPending": "The cost appears once the settings are valid.",
   "scale.howTitle": "How it scales",
   "scale.how":
     "After the apply, the dashboard charts CPU, capacity and requests from CloudWatch, lets you set the size by hand and sends load at the load balancer to watch the group react.",

@@ -348,7 +348,7 @@ export const es: Messages = {
   "scale.valid.asg": "La configuración de escalado es válida.",
   "scale.valid.none": "La pila será solo una red.",
   "scale.costTitle": "Coste estimado",
-  "scale.costPending": "El coste aparece cuando se comprueba la configuración.",
+  "scale.costPending": "El coste aparece cuando la configuración es válida.",
   "scale.howTitle": "Cómo escala",
   "scale.how":
     "Tras aplicar, el panel muestra la CPU, la capacidad y las peticiones desde CloudWatch, te deja fijar el tamaño a mano y envía carga al balanceador para ver reaccionar al grupo.",
