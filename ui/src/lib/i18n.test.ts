@@ -196,4 +196,23 @@ describe("error titles and kinds", () => {
     expect(kindName("es", "RouteTable")).toBe("Tablas de enrutamiento");
     expect(kindName("es", "load-balancer")).toBe("load-balancer");
   });
+
+  it("name every kind the asg route plans (crates/escala-aws/src/asg), in both languages", () => {
+    const kinds = [
+      "SecurityGroup",
+      "KeyPair",
+      "LaunchTemplate",
+      "LoadBalancer",
+      "TargetGroup",
+      "Listener",
+      "AutoScalingGroup",
+      "ScalingPolicy",
+      "StepScaling",
+      "ScheduledAction",
+      "WarmPool",
+    ];
+    for (const lang of ["en", "es"] as const) {
+      for (const kind of kinds) expect(kindName(lang, kind)).not.toBe(kind);
+    }
+  });
 });
