@@ -16,7 +16,15 @@ case "${1:-network}" in
     (cd "$ROOT/ui" && npm run -s build)
     cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-desktop -p escala-bench
     # A desktop session has a D-Bus session bus; without one, WebKit and GTK wait on D-Bus autolaunch.
-    dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$CARGO_TARGET_DIR/release/bench-desktop" --runs 7
+    # Side by side on the same display and session: the app, then the bare web engine's floor.
+    # Services the session bus starts (the desktop portal GTK asks for its settings) get the
+    # display too, as in a desktop session; without it the first start waits on a failing portal.
+    dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+      dbus-update-activation-environment DISPLAY XAUTHORITY
+      "$0/release/bench-desktop" --runs 7
+      echo "Baseline: a bare WebKitGTK window with the same engine settings"
+      "$0/release/bench-desktop" --app "$1/crates/escala-bench/baseline/bare-webkit.py" --runs 5
+    ' "$CARGO_TARGET_DIR" "$ROOT"
     ;;
   charts)
     cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-bench --bin bench-charts
