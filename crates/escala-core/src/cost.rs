@@ -43,11 +43,28 @@ fn nat_hourly(region: &str) -> (f64, bool) {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CostLine {
+    /// What the line pays for, so a screen can pick lines without reading their English names.
+    pub part: CostPart,
     pub item: String,
     pub quantity: u32,
     // Prices are finite by construction; specta types f64 as `number | null` (for NaN), u32 as `number`.
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub monthly_usd_each: f64,
+}
+
+/// The part of the stack a cost line belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum CostPart {
+    /// A NAT gateway and the public address it holds.
+    NatGateway,
+    /// The load balancer and its public addresses.
+    LoadBalancer,
+    /// The instances at the desired size, with their volumes and addresses.
+    Instances,
+    /// Stopped instances kept ready.
+    WarmPool,
 }
 
 /// The estimate: fixed monthly costs, and what they leave out.
@@ -139,19 +156,22 @@ pub fn estimate(
 
 /// The group at its desired size, its load balancer, and what growing to its maximum would add.
 fn add_asg(estimate: &mut CostEstimate, asg: &AsgSpec, network: &ResolvedNetwork, region: &str) {
-    let line = |item: String, quantity: u32, each: f64| CostLine {
+    let line = |part: CostPart, item: String, quantity: u32, each: f64| CostLine {
+        part,
         item,
         quantity,
         monthly_usd_each: round(each),
     };
     let (alb, alb_listed) = alb_hourly(region);
     estimate.lines.push(line(
+        CostPart::LoadBalancer,
         "Application Load Balancer (hourly charge)".into(),
         1,
         alb * HOURS_PER_MONTH,
     ));
     // An internet-facing load balancer holds a public address in each of its zones.
     estimate.lines.push(line(
+        CostPart::LoadBalancer,
         "Load balancer public IPv4 (one per zone)".into(),
         network.public.len() as u32,
         PUBLIC_IPV4_HOURLY * HOURS_PER_MONTH,
@@ -183,7 +203,9 @@ fn add_asg(estimate: &mut CostEstimate, asg: &AsgSpec, network: &ResolvedNetwork
     match &per_instance {
         Some(each) => {
             for (item, monthly) in each {
-                estimate.lines.push(line(item.clone(), desired, *monthly));
+                estimate
+                    .lines
+                    .push(line(CostPart::Instances, item.clone(), desired, *monthly));
             }
         }
         None => estimate.note.push_str(&format!(
@@ -194,6 +216,7 @@ fn add_asg(estimate: &mut CostEstimate, asg: &AsgSpec, network: &ResolvedNetwork
     if let Some(pool) = asg.scaling.warm_pool {
         // Stopped instances pay for their volumes only.
         estimate.lines.push(line(
+            CostPart::WarmPool,
             "Warm pool instance (stopped: its volume only)".into(),
             pool.min_size,
             ROOT_VOLUME_MONTHLY,
@@ -223,11 +246,13 @@ fn network_estimate(network: &ResolvedNetwork, region: &str) -> CostEstimate {
     let mut lines = vec![];
     if nats > 0 {
         lines.push(CostLine {
+            part: CostPart::NatGateway,
             item: "NAT gateway (hourly charge)".into(),
             quantity: nats,
             monthly_usd_each: round(hourly * HOURS_PER_MONTH),
         });
         lines.push(CostLine {
+            part: CostPart::NatGateway,
             item: "Elastic IP (public IPv4)".into(),
             quantity: nats,
             monthly_usd_each: round(PUBLIC_IPV4_HOURLY * HOURS_PER_MONTH),

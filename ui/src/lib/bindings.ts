@@ -122,10 +122,23 @@ export type CostEstimate = {
 
 /**  One priced line. */
 export type CostLine = {
+	/**  What the line pays for, so a screen can pick lines without reading their English names. */
+	part: CostPart,
 	item: string,
 	quantity: number,
 	monthlyUsdEach: number,
 };
+
+/**  The part of the stack a cost line belongs to. */
+export type CostPart = 
+/**  A NAT gateway and the public address it holds. */
+"natGateway" | 
+/**  The load balancer and its public addresses. */
+"loadBalancer" | 
+/**  The instances at the desired size, with their volumes and addresses. */
+"instances" | 
+/**  Stopped instances kept ready. */
+"warmPool";
 
 /**  The dashboard: the charts as SVG drawn by Rust, and the group beside them. */
 export type DashboardView = {

@@ -7,9 +7,20 @@ function priced(nat: "none" | "single" | "perZone", zones: number, monthlyUsd: n
   const gateways = natCount(nat, zones);
   // The route's lines sit beside the network's and must not change a NAT gateway's price.
   const lines = [
-    { item: "NAT gateway (hourly charge)", quantity: gateways, monthlyUsdEach: (monthlyUsd / (gateways || 1)) * 0.9 },
-    { item: "Elastic IP (public IPv4)", quantity: gateways, monthlyUsdEach: (monthlyUsd / (gateways || 1)) * 0.1 },
-    { item: "Application Load Balancer (hourly charge)", quantity: 1, monthlyUsdEach: 16.43 },
+    {
+      part: "natGateway" as const,
+      item: "NAT gateway (hourly charge)",
+      quantity: gateways,
+      monthlyUsdEach: (monthlyUsd / (gateways || 1)) * 0.9,
+    },
+    {
+      part: "natGateway" as const,
+      item: "Elastic IP (public IPv4)",
+      quantity: gateways,
+      monthlyUsdEach: (monthlyUsd / (gateways || 1)) * 0.1,
+    },
+    // Its name starts like a NAT line's on purpose: only the part counts.
+    { part: "loadBalancer" as const, item: "NAT gateway-sized load balancer", quantity: 1, monthlyUsdEach: 16.43 },
   ];
   return {
     errors: [],

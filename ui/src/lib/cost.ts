@@ -11,16 +11,13 @@ export function natCount(mode: NatMode, publicSubnets: number): number {
   return mode === "single" ? Math.min(1, publicSubnets) : publicSubnets;
 }
 
-// The engine's names for the lines a NAT gateway brings (crates/escala-core/src/cost.rs).
-const NAT_LINES = ["NAT gateway", "Elastic IP"];
-
 /** The monthly cost of one NAT gateway (with its address), from a check that priced at least one. */
 export function natUnitCost(check: SpecCheck): number | null {
   if (!check.network || !check.cost) return null;
   const count = natCount(check.network.nat, check.network.public.length);
   if (count === 0) return null;
   const nat = check.cost.lines
-    .filter((l) => NAT_LINES.some((name) => l.item.startsWith(name)))
+    .filter((l) => l.part === "natGateway")
     .reduce((sum, l) => sum + l.monthlyUsdEach * l.quantity, 0);
   return nat / count;
 }
