@@ -31,6 +31,16 @@ impl Prop {
             mutable: true,
         }
     }
+
+    /// Named properties that can all be changed in place.
+    pub fn all_mutable(
+        props: impl IntoIterator<Item = (&'static str, String)>,
+    ) -> BTreeMap<String, Prop> {
+        props
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Prop::mutable(v)))
+            .collect()
+    }
 }
 
 /// What a task found or made in the cloud.
@@ -55,6 +65,14 @@ impl Observed {
 
     pub fn with_prop(mut self, key: &str, value: impl ToString) -> Self {
         self.props.insert(key.to_string(), value.to_string());
+        self
+    }
+
+    /// The values of `desired`: what a task reports of the object it just made or changed to
+    /// match them.
+    pub fn with_props(mut self, desired: BTreeMap<String, Prop>) -> Self {
+        self.props
+            .extend(desired.into_iter().map(|(k, p)| (k, p.value)));
         self
     }
 }

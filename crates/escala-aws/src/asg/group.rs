@@ -66,10 +66,7 @@ impl AutoScalingGroup {
     }
 
     fn observed(&self, name: &str, desired: i32) -> Observed {
-        let mut o = Observed::new(name);
-        for (k, v) in self.desired() {
-            o.props.insert(k, v.value);
-        }
+        let mut o = Observed::new(name).with_props(self.desired());
         o.outputs.insert("desired".into(), desired.to_string());
         o
     }
@@ -98,6 +95,23 @@ pub async fn describe(
 }
 
 /// How many of the group's instances are in service.
+/// The group's scaling policy named `policy`. Policies are read back rather than taken from
+/// PutScalingPolicy's answer, which may carry no ARN (the emulator's doesn't).
+pub async fn policy(
+    ctx: &AwsContext,
+    policy: &str,
+) -> Result<Option<aws_sdk_autoscaling::types::ScalingPolicy>, TaskError> {
+    let out = ctx
+        .autoscaling
+        .describe_policies()
+        .auto_scaling_group_name(name(&ctx.stack))
+        .policy_names(policy)
+        .send()
+        .await
+        .task()?;
+    Ok(out.scaling_policies().first().cloned())
+}
+
 pub fn in_service(g: &aws_sdk_autoscaling::types::AutoScalingGroup) -> u32 {
     g.instances()
         .iter()

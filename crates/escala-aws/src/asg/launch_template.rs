@@ -54,10 +54,7 @@ impl LaunchTemplate {
     }
 
     fn observed(&self, id: &str, version: i64) -> Observed {
-        let mut o = Observed::new(id);
-        for (k, v) in self.desired() {
-            o.props.insert(k, v.value);
-        }
+        let mut o = Observed::new(id).with_props(self.desired());
         o.outputs.insert("version".into(), version.to_string());
         o
     }

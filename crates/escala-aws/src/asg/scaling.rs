@@ -112,18 +112,10 @@ impl Task<AwsContext> for TargetTrackingPolicy {
             ("target".into(), Prop::mutable(target)),
         ])
     }
-    /// Read back with DescribePolicies: PutScalingPolicy's answer may carry no ARN (the emulator's
-    /// doesn't), and the configuration is what the plan compares anyway.
+    /// Read back with DescribePolicies: the configuration is what the plan compares.
     async fn find(&self, ctx: &AwsContext, _: &Refs) -> Result<Option<Observed>, TaskError> {
-        let out = ctx
-            .autoscaling
-            .describe_policies()
-            .auto_scaling_group_name(group::name(&ctx.stack))
-            .policy_names(Self::name(&ctx.stack))
-            .send()
-            .await
-            .task()?;
-        Ok(out.scaling_policies().first().map(|p| {
+        let policy = group::policy(ctx, &Self::name(&ctx.stack)).await?;
+        Ok(policy.map(|p| {
             let config = p.target_tracking_configuration();
             let metric = match config
                 .and_then(|c| c.predefined_metric_specification())
@@ -186,11 +178,7 @@ impl Scheduled {
             .send()
             .await
             .task()?;
-        let mut o = Observed::new(&self.action.name);
-        for (k, v) in self.props() {
-            o.props.insert(k.into(), v);
-        }
-        Ok(o)
+        Ok(Observed::new(&self.action.name).with_props(self.desired()))
     }
 }
 
@@ -212,10 +200,7 @@ impl Task<AwsContext> for Scheduled {
         wave::WITH_PARENT
     }
     fn desired(&self) -> BTreeMap<String, Prop> {
-        self.props()
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), Prop::mutable(v)))
-            .collect()
+        Prop::all_mutable(self.props())
     }
     async fn find(&self, ctx: &AwsContext, _: &Refs) -> Result<Option<Observed>, TaskError> {
         let out = ctx

@@ -57,21 +57,10 @@ impl StepPolicy {
             .send()
             .await
             .task()?;
-        // The answer may carry no ARN (the emulator's doesn't): read it back.
-        let policies = ctx
-            .autoscaling
-            .describe_policies()
-            .auto_scaling_group_name(&group)
-            .policy_names(policy_name(&ctx.stack))
-            .send()
-            .await
-            .task()?;
-        let arn = policies
-            .scaling_policies()
-            .first()
-            .and_then(|p| p.policy_arn())
-            .unwrap_or_default()
-            .to_string();
+        let arn = group::policy(ctx, &policy_name(&ctx.stack))
+            .await?
+            .and_then(|p| p.policy_arn)
+            .unwrap_or_default();
         ctx.cloudwatch
             .put_metric_alarm()
             .alarm_name(alarm_name(&ctx.stack))
@@ -93,11 +82,7 @@ impl StepPolicy {
             .send()
             .await
             .task()?;
-        let mut o = Observed::new(alarm_name(&ctx.stack));
-        for (k, v) in self.props() {
-            o.props.insert(k.into(), v);
-        }
-        Ok(o)
+        Ok(Observed::new(alarm_name(&ctx.stack)).with_props(self.desired()))
     }
 }
 
@@ -129,10 +114,7 @@ impl Task<AwsContext> for StepPolicy {
         }
     }
     fn desired(&self) -> BTreeMap<String, Prop> {
-        self.props()
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), Prop::mutable(v)))
-            .collect()
+        Prop::all_mutable(self.props())
     }
     async fn find(&self, ctx: &AwsContext, _: &Refs) -> Result<Option<Observed>, TaskError> {
         let out = ctx
@@ -145,17 +127,9 @@ impl Task<AwsContext> for StepPolicy {
         let Some(alarm) = out.metric_alarms().first() else {
             return Ok(None);
         };
-        let policies = ctx
-            .autoscaling
-            .describe_policies()
-            .auto_scaling_group_name(group::name(&ctx.stack))
-            .policy_names(policy_name(&ctx.stack))
-            .send()
-            .await
-            .task()?;
-        let add = policies
-            .scaling_policies()
-            .first()
+        let add = group::policy(ctx, &policy_name(&ctx.stack))
+            .await?
+            .as_ref()
             .and_then(|p| p.step_adjustments().first())
             .and_then(|s| s.scaling_adjustment())
             .unwrap_or_default();

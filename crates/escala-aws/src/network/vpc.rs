@@ -147,11 +147,7 @@ impl Task<AwsContext> for VpcDns {
             async move { req.send().await.task() }
         });
         futures::future::try_join_all(calls).await?;
-        let mut observed = current.clone();
-        for (k, p) in self.desired() {
-            observed.props.insert(k, p.value);
-        }
-        Ok(observed)
+        Ok(current.clone().with_props(self.desired()))
     }
 }
 
