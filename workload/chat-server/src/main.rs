@@ -8,6 +8,7 @@ mod handlers;
 mod history;
 mod http;
 mod logging;
+mod owned_request;
 mod probe;
 mod rate_limit;
 mod reply;
@@ -17,12 +18,15 @@ mod validate;
 
 use std::time::Duration;
 
+use axum::ServiceExt;
+use axum::middleware::map_request;
 use axum::serve::ListenerExt;
 use socketioxide::SocketIo;
 use socketioxide::handler::ConnectHandler;
 use socketioxide_redis::drivers::redis::redis_client;
 use socketioxide_redis::{RedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
 use tokio::sync::oneshot;
+use tower_layer::Layer;
 
 use crate::app::App;
 use crate::config::Config;
@@ -102,6 +106,8 @@ async fn run(config: Config) -> Result<(), ServerError> {
         .map_err(|e| ServerError::Namespace(e.to_string()))?;
 
     let router = http::router(app.clone(), &config.web_dir).layer(layer);
+    // Around the whole router, not through `Router::layer`: routing itself keeps a copy of the URI.
+    let service = map_request(owned_request::own_uri_and_headers).layer(router);
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
     // Nagle's algorithm with delayed ACKs holds small websocket frames back for up to ~40 ms.
@@ -113,7 +119,7 @@ async fn run(config: Config) -> Result<(), ServerError> {
 
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
-        axum::serve(listener, router)
+        axum::serve(listener, service.into_make_service())
             .with_graceful_shutdown(async move {
                 let _ = stop_rx.await;
             })
