@@ -9,6 +9,7 @@ pub mod progress;
 pub mod service;
 pub mod state;
 pub mod views;
+mod window;
 
 use tauri::{Manager, RunEvent};
 
@@ -27,6 +28,10 @@ pub fn run() {
     let app = tauri::Builder::default()
         .manage(AppState::from_env())
         .invoke_handler(builder.invoke_handler())
+        .setup(|app| {
+            window::show_anyway_later(app);
+            Ok(())
+        })
         .build(tauri::generate_context!())
         .expect("the app's configuration is compiled in and valid");
     app.run(|app, event| {

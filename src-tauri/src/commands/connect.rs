@@ -1,6 +1,6 @@
 //! Connect screen commands.
 
-use tauri::State;
+use tauri::{State, WebviewWindow};
 
 use escala_core::sensitive::Sensitive;
 
@@ -11,7 +11,9 @@ use crate::views::{AppInfo, Connection, DeployUser, Profile};
 
 #[tauri::command]
 #[specta::specta]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+pub fn app_info(window: WebviewWindow, state: State<'_, AppState>) -> AppInfo {
+    // The UI's first call: its first screen is up, so the window can appear (see `crate::window`).
+    crate::window::show(&window);
     connect::app_info(&state)
 }
 
