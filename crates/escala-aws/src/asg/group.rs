@@ -94,7 +94,6 @@ pub async fn describe(
         .cloned())
 }
 
-/// How many of the group's instances are in service.
 /// The group's scaling policy named `policy`. Policies are read back rather than taken from
 /// PutScalingPolicy's answer, which may carry no ARN (the emulator's doesn't).
 pub async fn policy(
@@ -112,6 +111,7 @@ pub async fn policy(
     Ok(out.scaling_policies().first().cloned())
 }
 
+/// How many of the group's instances are in service.
 pub fn in_service(g: &aws_sdk_autoscaling::types::AutoScalingGroup) -> u32 {
     g.instances()
         .iter()
