@@ -11,29 +11,23 @@ pub async fn own_uri_and_headers(mut req: Request) -> Request {
     if let Ok(uri) = req.uri().to_string().parse::<Uri>() {
         *req.uri_mut() = uri;
     }
-    let shared = std::mem::take(req.headers_mut());
-    let mut owned = HeaderMap::with_capacity(shared.len());
-    let mut name = None;
-    // `into_iter` yields a name only for the first value of each header; the rest repeat it.
-    for (next, value) in shared {
-        if next.is_some() {
-            name = next;
-        }
-        let Some(name) = name.clone() else { continue };
-        owned.append(name, copied(value));
+    let mut owned = HeaderMap::with_capacity(req.headers().len());
+    // `iter` yields every value of a repeated header, each with its name.
+    for (name, value) in req.headers() {
+        owned.append(name.clone(), copied(value));
     }
     *req.headers_mut() = owned;
     req
 }
 
-fn copied(value: HeaderValue) -> HeaderValue {
+fn copied(value: &HeaderValue) -> HeaderValue {
     match HeaderValue::from_bytes(value.as_bytes()) {
         Ok(mut copy) => {
             copy.set_sensitive(value.is_sensitive());
             copy
         }
         // Unreachable for a value hyper parsed (both accept the same bytes); if it ever differs, keep the slice.
-        Err(_) => value,
+        Err(_) => value.clone(),
     }
 }
 
