@@ -1,4 +1,4 @@
-"""The sandbox's AWS emulator: moto server, with two fixes Escala's flow needs. Each steps aside once
+"""The sandbox's AWS emulator: moto server, with the fixes Escala's flow needs. Each steps aside once
 moto does the right thing itself.
 
 1. moto 5.2 decodes the user data of CreateLaunchTemplate but stores that of
@@ -11,12 +11,19 @@ moto does the right thing itself.
    once metrics collection is on, and a load balancer its healthy hosts per target group; moto
    records neither, so the sandbox's scaling charts would stay empty after a manual scale. A
    thread publishes them from moto's own state. CPU and request counts stay empty: nothing runs.
+4. On every request moto lists its own package folder (about 180 stat calls) to match the service
+   name, and lists the response class's methods with `inspect` to find the action: two thirds of
+   the time it spends on a simple call (DescribeTags, in-process: 2.3 ms, 0.7 ms without them).
+   Both answers are fixed once moto is loaded, so they are worked out once.
 """
 
+import functools
 import sys
 import threading
 import time
 
+import moto.backends
+import moto.core.responses
 from moto.autoscaling.models import FakeAutoScalingGroup, autoscaling_backends
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.types import Base64EncodedString
@@ -59,6 +66,12 @@ def enable_metrics_collection(self, metrics):
 
 
 FakeAutoScalingGroup.enable_metrics_collection = enable_metrics_collection
+
+_moto_modules = tuple(moto.backends.list_of_moto_modules())
+moto.backends.list_of_moto_modules = lambda: _moto_modules
+moto.core.responses.method_names_from_class = functools.cache(
+    moto.core.responses.method_names_from_class
+)
 
 # More often than AWS's minute, so a change shows at the dashboard's next refresh; CloudWatch
 # averages the samples of each minute as it does for any period.
