@@ -7,6 +7,8 @@ use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use serde::Serialize;
 
 use crate::credentials::KeyringStore;
@@ -162,9 +164,12 @@ pub async fn sdk_config(
         CredentialSource::Sandbox => {
             let creds =
                 Credentials::new(SANDBOX_KEY_ID, SANDBOX_SECRET, None, None, "escala-sandbox");
-            base.credentials_provider(SharedCredentialsProvider::new(creds))
-                .load()
-                .await
+            let base = base.credentials_provider(SharedCredentialsProvider::new(creds));
+            let base = match &target.endpoint {
+                Some(e) if e.starts_with("http://") => base.http_client(plain_http_client()?),
+                _ => base,
+            };
+            base.load().await
         }
         CredentialSource::Keyring(profile) => {
             let key = keyring.load(profile)?.ok_or_else(|| {
@@ -187,4 +192,18 @@ pub async fn sdk_config(
         CredentialSource::DefaultChain => base.load().await,
     };
     Ok(config)
+}
+
+/// The client for an emulator on a plain `http://` endpoint with the sandbox's fixed keys: nothing
+/// it sends goes over TLS, so it skips the SDK default's loading and parsing of every root
+/// certificate of the system, which is most of a sandbox command's start-up (about 10 ms here).
+fn plain_http_client() -> Result<SharedHttpClient, AwsError> {
+    let no_roots = TlsContext::builder()
+        .with_trust_store(TrustStore::empty())
+        .build()
+        .map_err(|e| AwsError::Invalid(format!("the sandbox's HTTP client: {e}")))?;
+    Ok(aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+        .tls_context(no_roots)
+        .build_https())
 }
