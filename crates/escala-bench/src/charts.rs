@@ -21,6 +21,10 @@ const MINUTES: i64 = 7 * 24 * 60;
 /// 2026-11-16 00:00 UTC, a Monday.
 const FROM: i64 = 1_794_787_200;
 
+mod flags;
+
+const USAGE: &str = "bench-charts [--runs 20] [--svg PATH]";
+
 struct Args {
     runs: usize,
     svg: Option<String>,
@@ -31,16 +35,17 @@ fn args() -> Args {
         runs: 20,
         svg: None,
     };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+    let mut flags = flags::Flags::from_env(USAGE);
+    while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
-            "--runs" => a.runs = value.parse().expect("a count"),
-            "--svg" => a.svg = Some(value),
-            other => panic!("unknown flag {other}"),
+            "--runs" => a.runs = flags.value(&flag, "a count"),
+            "--svg" => a.svg = Some(flags.value(&flag, "a path")),
+            other => flags.fail(&format!("unknown flag {other}")),
         }
     }
-    assert!(a.runs > 0, "--runs must be at least 1");
+    if a.runs == 0 {
+        flags.fail("--runs must be at least 1");
+    }
     a
 }
 

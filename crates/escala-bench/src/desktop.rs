@@ -14,6 +14,9 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+mod flags;
+
+const USAGE: &str = "bench-desktop [--app PATH] [--runs 5] [--idle-secs 5]";
 const COLD_START_TARGET: Duration = Duration::from_secs(1);
 const MEMORY_TARGET_MB: f64 = 200.0;
 
@@ -34,15 +37,17 @@ fn args() -> Args {
         runs: 5,
         idle: Duration::from_secs(5),
     };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+    let mut flags = flags::Flags::from_env(USAGE);
+    while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
-            "--app" => a.app = value.into(),
-            "--runs" => a.runs = value.parse().expect("a count"),
-            "--idle-secs" => a.idle = Duration::from_secs(value.parse().expect("seconds")),
-            other => panic!("unknown flag {other}"),
+            "--app" => a.app = flags.value::<String>(&flag, "a path").into(),
+            "--runs" => a.runs = flags.value(&flag, "a count"),
+            "--idle-secs" => a.idle = Duration::from_secs(flags.value(&flag, "seconds")),
+            other => flags.fail(&format!("unknown flag {other}")),
         }
+    }
+    if a.runs == 0 {
+        flags.fail("--runs must be at least 1");
     }
     a
 }

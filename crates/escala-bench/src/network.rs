@@ -16,6 +16,11 @@ use escala_core::spec::Spec;
 use escala_sandbox::Emulator;
 use escala_testkit::{FaultProxy, Faults};
 
+mod flags;
+
+const USAGE: &str =
+    "bench-network [--latency-ms 50] [--runs 3] [--escala PATH] [--aws PATH] [--trace]";
+
 struct Args {
     latency: Duration,
     runs: usize,
@@ -43,22 +48,19 @@ fn args() -> Args {
         aws: cache.join("venv/bin/aws"),
         trace: false,
     };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        if flag == "--trace" {
-            a.trace = true;
-            continue;
-        }
-        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+    let mut flags = flags::Flags::from_env(USAGE);
+    while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
-            "--latency-ms" => {
-                a.latency = Duration::from_millis(value.parse().expect("milliseconds"))
-            }
-            "--runs" => a.runs = value.parse().expect("a count"),
-            "--escala" => a.escala = value.into(),
-            "--aws" => a.aws = value.into(),
-            other => panic!("unknown flag {other}"),
+            "--trace" => a.trace = true,
+            "--latency-ms" => a.latency = Duration::from_millis(flags.value(&flag, "milliseconds")),
+            "--runs" => a.runs = flags.value(&flag, "a count"),
+            "--escala" => a.escala = flags.value::<String>(&flag, "a path").into(),
+            "--aws" => a.aws = flags.value::<String>(&flag, "a path").into(),
+            other => flags.fail(&format!("unknown flag {other}")),
         }
+    }
+    if a.runs == 0 {
+        flags.fail("--runs must be at least 1");
     }
     a
 }
