@@ -3,8 +3,6 @@
 //! capacity stepping with it, ALB request counts) and the scaling activities a simple policy would
 //! have made, rendered N times with points thinned to the pixels, then N times without thinning
 //! as the baseline. Target: under 50 ms a render in release.
-//!
-//! Usage: bench-charts [--runs 20] [--svg PATH (writes the rendered dashboard there)]
 
 use std::time::{Duration, Instant};
 
@@ -23,7 +21,8 @@ const FROM: i64 = 1_794_787_200;
 
 mod flags;
 
-const USAGE: &str = "bench-charts [--runs 20] [--svg PATH]";
+/// The command line, as `--help` prints it.
+const USAGE: &str = "bench-charts [--runs 20] [--svg PATH (writes the rendered dashboard there)]";
 
 struct Args {
     runs: usize,

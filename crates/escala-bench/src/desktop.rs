@@ -5,8 +5,6 @@
 //! logs "ui ready"), waits for it to settle, then sums the memory of the app and every process it
 //! started (WebKit's web and network processes). RSS counts shared libraries once per process, so
 //! PSS (each shared page split between its users) is printed too.
-//!
-//! Usage: bench-desktop [--app PATH] [--runs 5] [--idle-secs 5]
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -16,6 +14,7 @@ use std::time::{Duration, Instant};
 
 mod flags;
 
+/// The command line, as `--help` prints it.
 const USAGE: &str = "bench-desktop [--app PATH] [--runs 5] [--idle-secs 5]";
 const COLD_START_TARGET: Duration = Duration::from_secs(1);
 const MEMORY_TARGET_MB: f64 = 200.0;

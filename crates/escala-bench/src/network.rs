@@ -1,8 +1,6 @@
 //! bench-network: provisions the seed network through a proxy that adds latency to every AWS call,
 //! once with `escala apply` and once with a sequential AWS CLI script, side by side on the same
 //! emulator, and prints wall times, call counts and the critical-path lower bound.
-//!
-//! Usage: bench-network [--latency-ms 50] [--runs 3] [--escala PATH] [--aws PATH] [--trace]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -18,6 +16,7 @@ use escala_testkit::{FaultProxy, Faults};
 
 mod flags;
 
+/// The command line, as `--help` prints it.
 const USAGE: &str =
     "bench-network [--latency-ms 50] [--runs 3] [--escala PATH] [--aws PATH] [--trace]";
 
