@@ -315,7 +315,7 @@ mod tests {
     }
 
     fn asg(yaml: &str) -> RouteSpec {
-        RouteSpec::Asg(serde_yaml::from_str(yaml).unwrap())
+        RouteSpec::Asg(serde_saphyr::from_str(yaml).unwrap())
     }
 
     #[test]

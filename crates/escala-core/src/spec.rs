@@ -22,15 +22,9 @@ pub struct Spec {
     pub name: String,
     pub region: String,
     pub network: NetworkSpec,
-    /// How the workload is scaled; without it a stack is a network only. In YAML the route is a
-    /// one-key map (`asg: {...}`), not serde_yaml's default `!asg` tag.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "serde_yaml::with::singleton_map_recursive"
-    )]
-    // In JSON a one-key map is serde's default shape for an enum, so the IPC type is the plain one.
-    #[cfg_attr(feature = "specta", specta(type = Option<RouteSpec>))]
+    /// How the workload is scaled; without it a stack is a network only. In YAML and JSON alike
+    /// the route is a one-key map (`asg: {...}`), serde's shape for an enum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<RouteSpec>,
 }
 
@@ -105,12 +99,12 @@ pub enum RouteSpec {
 impl Spec {
     /// Reads a Spec from YAML. Syntax and shape errors come back with their line and column.
     pub fn from_yaml(text: &str) -> Result<Spec, CoreError> {
-        serde_yaml::from_str(text).map_err(|e| CoreError::SpecSyntax(e.to_string()))
+        serde_saphyr::from_str(text).map_err(|e| CoreError::SpecSyntax(e.to_string()))
     }
 
     /// The YAML the CLI takes: the desktop app exports exactly this.
     pub fn to_yaml(&self) -> String {
-        serde_yaml::to_string(self).expect("a Spec always serializes")
+        serde_saphyr::to_string(self).expect("a Spec always serializes")
     }
 
     /// The seed's shape for any number of zones: a /16, subnets computed from it, one NAT gateway.
@@ -182,6 +176,29 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("unknown field `natt`"), "{err}");
+        assert!(err.to_string().contains("line 7 column 3"), "{err}");
+    }
+
+    #[test]
+    fn the_seed_asg_example_round_trips_with_a_script_and_a_schedule() {
+        let mut spec = Spec::from_yaml(include_str!("../../../examples/seed-asg.yaml")).unwrap();
+        let Some(RouteSpec::Asg(asg)) = spec.route.as_mut() else {
+            panic!("{spec:?}")
+        };
+        asg.user_data = Some("#!/bin/bash\nset -eu\necho \"$ID: 50% done\" > /tmp/x\n".into());
+        assert_eq!(asg.scaling.scheduled[0].cron, "0 8 * * 1-5");
+        assert_eq!(Spec::from_yaml(&spec.to_yaml()).unwrap(), spec);
+    }
+
+    #[test]
+    fn a_wrong_value_is_reported_at_its_line_and_column() {
+        let err = Spec::from_yaml(
+            "apiVersion: escala/v1\nkind: Stack\nname: web\nregion: eu-west-1\nnetwork:\n  vpcCidr: 10.1.0.0/16\n  zones: 2\n  nat: sometimes\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("line 8 column 8"), "{err}");
+        assert!(err.contains("unknown variant `sometimes`"), "{err}");
     }
 
     #[test]

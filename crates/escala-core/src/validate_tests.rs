@@ -67,7 +67,7 @@ type Edit = fn(&mut Spec);
 fn asg(spec: &mut Spec) -> &mut AsgSpec {
     let route = spec.route.get_or_insert_with(|| {
         RouteSpec::Asg(
-            serde_yaml::from_str("capacity: {min: 1, desired: 1, max: 2}")
+            serde_saphyr::from_str("capacity: {min: 1, desired: 1, max: 2}")
                 .expect("a minimal asg route"),
         )
     });
