@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "list_profiles",
     "connect_profile",
     "save_keys",
+    "list_routes",
     "create_deploy_user",
     "disconnect",
     "list_regions",

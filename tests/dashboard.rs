@@ -38,7 +38,7 @@ async fn an_asg_stack_is_charted_scaled_exported_and_torn_down() {
         Spec::draft(&stack, "us-east-1", 2).to_yaml()
     );
     let spec = Spec::from_yaml(&yaml).unwrap();
-    let review = stacks::plan(&state, &spec).await.unwrap();
+    let review = stacks::plan(&state, spec.clone()).await.unwrap();
     assert!(
         review
             .cost
@@ -48,7 +48,9 @@ async fn an_asg_stack_is_charted_scaled_exported_and_torn_down() {
         "{:?}",
         review.cost.lines
     );
-    stacks::apply(&state, &spec, discard()).await.unwrap();
+    stacks::apply(&state, spec.clone(), discard())
+        .await
+        .unwrap();
     assert_eq!(running(&ec2, &stack).await, 1);
 
     let view = dashboard::dashboard(&state, &stack, ChartRange::Hour, true, 900)
@@ -121,10 +123,13 @@ async fn a_network_only_stack_has_no_dashboard() {
     let stack = unique_stack("nodash");
     connect::connect_sandbox(&state).await.unwrap();
     let spec = Spec::draft(&stack, "us-east-1", 2);
-    stacks::plan(&state, &spec).await.unwrap();
-    state.store.save_spec(&spec).unwrap();
+    stacks::plan(&state, spec.clone()).await.unwrap();
+    state.store().save_spec(&spec).unwrap();
     let err = dashboard::dashboard(&state, &stack, ChartRange::Hour, false, 900)
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("no Auto Scaling group"), "{err}");
+    assert!(
+        err.to_string().contains("has no group to chart or scale"),
+        "{err}"
+    );
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use escala_core::progress::ProgressEvent;
 use escala_core::spec::Spec;
 use escala_core::store::{Operation, Store};
-use escala_core::validate::Rule;
+use escala_core::validate::{Rule, SpecRule};
 use escala_core::CoreError;
 use escala_desktop::error::AppError;
 use escala_desktop::service::{connect, network, stacks};
@@ -57,12 +57,12 @@ async fn the_wizard_path_applies_lists_exports_and_tears_down_to_zero() {
 
     let mut spec = Spec::draft(&stack, "us-east-1", 2);
     spec.network.vpc_cidr = "10.0.0/16".into();
-    let check = network::check_spec(&state, &spec).await.unwrap();
+    let check = network::check_spec(&state, spec.clone()).await.unwrap();
     assert_eq!(check.errors.len(), 1, "{:?}", check.errors);
-    assert_eq!(check.errors[0].rule, Rule::VpcCidr);
+    assert_eq!(check.errors[0].rule, Rule::Spec(SpecRule::VpcCidr));
     assert_eq!(check.errors[0].field, "network.vpcCidr");
     spec.network.vpc_cidr = "10.0.0.0/16".into();
-    let check = network::check_spec(&state, &spec).await.unwrap();
+    let check = network::check_spec(&state, spec.clone()).await.unwrap();
     let resolved = check.network.expect("a valid network resolves");
     assert_eq!((resolved.public.len(), resolved.private.len()), (2, 2));
     assert!(
@@ -70,7 +70,7 @@ async fn the_wizard_path_applies_lists_exports_and_tears_down_to_zero() {
         "one NAT gateway is priced"
     );
 
-    let review = stacks::plan(&state, &spec).await.unwrap();
+    let review = stacks::plan(&state, spec.clone()).await.unwrap();
     assert_eq!(review.plan.summary.create, review.plan.changes.len());
     assert_eq!(
         counts(&ec2, &stack).await,
@@ -79,7 +79,7 @@ async fn the_wizard_path_applies_lists_exports_and_tears_down_to_zero() {
     );
 
     let (events, send) = recorder();
-    let report = stacks::apply(&state, &spec, send).await.unwrap();
+    let report = stacks::apply(&state, spec.clone(), send).await.unwrap();
     let events = events.lock().unwrap().clone();
     assert!(matches!(
         events.first(),
@@ -155,11 +155,13 @@ async fn an_interrupted_apply_is_listed_as_such_and_resumes_without_duplicates()
             canceller.cancel_run();
         }
     };
-    let err = stacks::apply(&state, &spec, send).await.unwrap_err();
+    let err = stacks::apply(&state, spec.clone(), send).await.unwrap_err();
     assert!(
         matches!(
             err,
-            AppError::Aws(escala_aws::AwsError::Core(CoreError::Cancelled))
+            AppError::Stacks(escala_stacks::StacksError::Aws(escala_aws::AwsError::Core(
+                CoreError::Cancelled
+            )))
         ),
         "{err:?}"
     );
@@ -173,7 +175,7 @@ async fn an_interrupted_apply_is_listed_as_such_and_resumes_without_duplicates()
 
     let saved = stacks::load_spec(&state, &stack).unwrap();
     let (_, send) = recorder();
-    stacks::apply(&state, &saved, send).await.unwrap();
+    stacks::apply(&state, saved.clone(), send).await.unwrap();
     assert_eq!(
         counts(&ec2, &stack).await,
         SEED,
@@ -196,15 +198,15 @@ async fn bad_input_is_refused_before_anything_is_created_or_remembered() {
     let stack = unique_stack("bad");
 
     let mut spec = Spec::draft(&stack, "us-east-1", 2);
-    let err = stacks::plan(&state, &spec).await.unwrap_err();
+    let err = stacks::plan(&state, spec.clone()).await.unwrap_err();
     assert!(matches!(err, AppError::NotConnected), "{err:?}");
 
     connect::connect_sandbox(&state).await.unwrap();
     spec.network.public_subnets = Some(vec!["10.0.1.0/24".into(), "10.1.0.0/24".into()]);
     let (events, send) = recorder();
-    let err = stacks::apply(&state, &spec, send).await.unwrap_err();
+    let err = stacks::apply(&state, spec.clone(), send).await.unwrap_err();
     let api = escala_desktop::error::ApiError::from(err);
-    assert_eq!(api.errors[0].rule, Rule::SubnetOutsideVpc);
+    assert_eq!(api.errors[0].rule, Rule::Spec(SpecRule::SubnetOutsideVpc));
     assert_eq!(api.errors[0].field, "network.publicSubnets[1]");
     assert!(events.lock().unwrap().is_empty());
     assert!(stacks::list(&state).await.unwrap().is_empty());

@@ -17,6 +17,7 @@ pub fn builder() -> Builder<tauri::Wry> {
         connect::list_profiles,
         connect::connect_profile,
         connect::save_keys,
+        connect::list_routes,
         connect::create_deploy_user,
         connect::disconnect,
         network::list_regions,

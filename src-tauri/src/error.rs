@@ -7,12 +7,16 @@ use escala_aws::AwsError;
 use escala_core::validate::ValidationError;
 use escala_core::CoreError;
 use escala_sandbox::SandboxError;
+use escala_stacks::StacksError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// The engine or AWS refused or failed; AWS's codes and messages are kept.
     #[error(transparent)]
     Aws(#[from] AwsError),
+    /// A stack operation failed, or named a stack Escala doesn't know.
+    #[error(transparent)]
+    Stacks(#[from] StacksError),
     /// Escala's own files (stack records) or the engine's checks.
     #[error(transparent)]
     Core(#[from] CoreError),
@@ -25,9 +29,6 @@ pub enum AppError {
     /// An apply or destroy is already running; one at a time keeps the progress readable.
     #[error("'{0}' is still being changed; wait for it to finish or cancel it")]
     Busy(String),
-    /// Escala knows no stack by that name.
-    #[error("Escala knows no stack named '{0}'")]
-    UnknownStack(String),
     /// Input the command can't use as given.
     #[error("{0}")]
     Invalid(String),
@@ -67,20 +68,12 @@ pub struct ApiError {
 impl AppError {
     fn code(&self) -> ErrorCode {
         match self {
-            AppError::Aws(e) => match e {
-                AwsError::Core(c) => core_code(c),
-                AwsError::NoCredentials(_) | AwsError::BadCredentials { .. } => {
-                    ErrorCode::Credentials
-                }
-                AwsError::Keyring(_) => ErrorCode::Keyring,
-                AwsError::Api { .. } => ErrorCode::Aws,
-                AwsError::Invalid(_) => ErrorCode::Invalid,
-            },
+            AppError::Aws(e) | AppError::Stacks(StacksError::Aws(e)) => aws_code(e),
+            AppError::Stacks(StacksError::UnknownStack(_)) => ErrorCode::NotFound,
             AppError::Core(c) => core_code(c),
             AppError::Sandbox(_) => ErrorCode::Sandbox,
             AppError::NotConnected => ErrorCode::NotConnected,
             AppError::Busy(_) => ErrorCode::Busy,
-            AppError::UnknownStack(_) => ErrorCode::NotFound,
             AppError::Invalid(_) => ErrorCode::Invalid,
             AppError::Io { .. } => ErrorCode::Io,
         }
@@ -89,9 +82,20 @@ impl AppError {
     fn validation(&self) -> Vec<ValidationError> {
         match self {
             AppError::Aws(AwsError::Core(CoreError::Validation(v)))
+            | AppError::Stacks(StacksError::Aws(AwsError::Core(CoreError::Validation(v))))
             | AppError::Core(CoreError::Validation(v)) => v.0.clone(),
             _ => Vec::new(),
         }
+    }
+}
+
+fn aws_code(e: &AwsError) -> ErrorCode {
+    match e {
+        AwsError::Core(c) => core_code(c),
+        AwsError::NoCredentials(_) | AwsError::BadCredentials { .. } => ErrorCode::Credentials,
+        AwsError::Keyring(_) => ErrorCode::Keyring,
+        AwsError::Api { .. } => ErrorCode::Aws,
+        AwsError::Invalid(_) => ErrorCode::Invalid,
     }
 }
 
@@ -122,13 +126,13 @@ impl From<AppError> for ApiError {
 mod tests {
     use super::*;
     use escala_core::spec::Spec;
-    use escala_core::validate::check_offline;
+    use escala_core::validate::CheckedSpec;
 
     #[test]
     fn validation_errors_keep_every_rule_for_the_ui() {
         let mut spec = Spec::seed_network("shop", "us-east-1");
         spec.network.vpc_cidr = "10.0.0/16".into();
-        let errors = check_offline(&spec).unwrap_err();
+        let errors = CheckedSpec::new(spec).unwrap_err();
         let api = ApiError::from(AppError::Core(CoreError::Validation(errors)));
         assert_eq!(api.code, ErrorCode::Invalid);
         assert_eq!(api.errors[0].field, "network.vpcCidr");

@@ -9,10 +9,11 @@ use tokio_util::sync::CancellationToken;
 
 use escala_aws::connect::Target;
 use escala_aws::credentials::KeyringStore;
-use escala_aws::session::Session;
+use escala_core::options::Options;
 use escala_core::store::{Place, Store};
 use escala_core::validate::RegionZones;
 use escala_sandbox::{Emulator, Sandbox};
+use escala_stacks::Stacks;
 
 use crate::error::AppError;
 use crate::views::Connection;
@@ -32,8 +33,8 @@ impl Connected {
 
 #[derive(Debug)]
 pub struct AppState {
-    pub store: Store,
-    pub keyring: KeyringStore,
+    /// The stacks API, over the same files and keyring as the CLI's.
+    pub stacks: Stacks,
     /// The sandbox the CLI may have started (`escala sandbox start`); the app uses it when it runs.
     pub shared_sandbox: Sandbox,
     /// The emulator the app started itself. It never outlives the app: dropped on quit, and its
@@ -60,8 +61,11 @@ impl AppState {
     pub fn new(store: Store, keyring_service: &str) -> Self {
         Self {
             shared_sandbox: Sandbox::new(store.root()),
-            store,
-            keyring: KeyringStore::new(keyring_service),
+            stacks: Stacks::new(
+                store,
+                KeyringStore::new(keyring_service),
+                Options::default(),
+            ),
             emulator: tokio::sync::Mutex::new(None),
             started: Instant::now(),
             ui_ready: Once::new(),
@@ -97,9 +101,17 @@ impl AppState {
         lock(&self.regions).get(region).cloned()
     }
 
-    pub async fn session(&self, region: &str, stack: &str) -> Result<Session, AppError> {
-        let connected = self.connected()?;
-        Ok(Session::connect(&connected.target, region, stack, &self.keyring).await?)
+    /// Where calls go now.
+    pub fn target(&self) -> Result<Target, AppError> {
+        Ok(self.connected()?.target)
+    }
+
+    pub fn store(&self) -> &Store {
+        self.stacks.store()
+    }
+
+    pub fn keyring(&self) -> &KeyringStore {
+        self.stacks.keyring()
     }
 
     /// Claims the right to change `stack`; the claim ends when the guard is dropped.

@@ -5,7 +5,6 @@ use serde::Serialize;
 use escala_core::cost::CostEstimate;
 use escala_core::network::ResolvedNetwork;
 use escala_core::plan::Plan;
-use escala_core::spec::RouteSpec;
 use escala_core::store::{Operation, Place};
 use escala_core::validate::ValidationError;
 
@@ -120,24 +119,10 @@ pub struct StackSummary {
     pub status: StackStatus,
     pub resources: Option<u32>,
     pub in_sync: Option<bool>,
-    /// How the stack scales its workload; none for a network only. The UI offers the dashboard
-    /// for the routes that have one.
-    pub route: Option<RouteKind>,
-}
-
-/// A route by name, for screens that only need to know which one a stack has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum RouteKind {
-    Asg,
-}
-
-impl RouteKind {
-    pub fn of(route: &RouteSpec) -> RouteKind {
-        match route {
-            RouteSpec::Asg(_) => RouteKind::Asg,
-        }
-    }
+    /// The route the stack scales its workload with, by name; none for a network only.
+    pub route: Option<String>,
+    /// Its route scales a group, so the stack has a scaling dashboard.
+    pub dashboard: bool,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]

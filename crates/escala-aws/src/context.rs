@@ -1,7 +1,13 @@
 //! What every AWS task gets: the clients, the region and the stack it works for.
 
+use async_trait::async_trait;
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
+use escala_core::kind::Cloud;
 use escala_core::tags;
+use escala_core::task::{Found, TaskError};
+
+use crate::iam::Grant;
+use crate::sdk::{read, SdkResultExt};
 
 /// The clients and names one stack's tasks share.
 #[derive(Debug, Clone)]
@@ -45,6 +51,32 @@ impl AwsContext {
     pub fn stack_filter(&self) -> Filter {
         filter(&format!("tag:{}", tags::STACK), &self.stack)
     }
+}
+
+#[async_trait]
+impl Cloud for AwsContext {
+    type Permission = Grant;
+
+    /// EC2's tag index answers for every EC2 object of the stack in one small call.
+    async fn anything_tagged(&self) -> Result<bool, TaskError> {
+        let out = read(|| async {
+            self.ec2
+                .describe_tags()
+                .filters(filter("key", tags::STACK))
+                .filters(filter("value", &self.stack))
+                .max_results(5)
+                .send()
+                .await
+                .task()
+        })
+        .await?;
+        Ok(!out.tags().is_empty())
+    }
+}
+
+/// An EC2 object of this stack as discovery reports it, by its tags.
+pub fn found(kind: &str, tags: &[Tag], id: Option<&str>) -> Found {
+    Found::new(kind, logical_id(tags), id.unwrap_or_default())
 }
 
 pub fn filter(name: &str, value: &str) -> Filter {

@@ -1,7 +1,8 @@
 //! `escala auth create-deploy-user`: what the seed does by hand with four FullAccess policies, done
-//! with the least-privilege policy of [`crate::policy`]. From admin credentials it creates a group
-//! with that policy, a user in the group and an access key that goes straight into the OS keyring.
-//! If any step fails, what this run created is removed again.
+//! with the least-privilege policies of [`crate::policy`] for the routes the user will deploy. From
+//! admin credentials it creates a group with those policies, a user in the group and an access key
+//! that goes straight into the OS keyring. If any step fails, what this run created or changed is
+//! undone.
 
 use aws_config::SdkConfig;
 use aws_sdk_iam::Client;
@@ -10,7 +11,9 @@ use serde::Serialize;
 use escala_core::sensitive::Sensitive;
 
 use crate::credentials::{AccessKey, KeyringStore};
-use crate::policy::{policy, DeployRoute};
+use crate::policy;
+use crate::route::Route;
+use crate::routes;
 use crate::sdk::api_error;
 use crate::AwsError;
 
@@ -20,7 +23,8 @@ const PATH: &str = "/escala/";
 #[derive(Debug, Clone)]
 pub struct DeployUserRequest {
     pub user_name: String,
-    pub route: DeployRoute,
+    /// The routes the user may provision, by name (the network is always among them).
+    pub routes: Vec<String>,
     /// The keyring profile the new keys are saved under.
     pub profile: String,
 }
@@ -32,7 +36,10 @@ pub struct DeployUser {
     pub user_name: String,
     pub user_arn: String,
     pub group_name: String,
+    /// The first of the group's policies (the others are `…-2`, `…-3`, when the grants needed more
+    /// than one document).
     pub policy_arn: String,
+    pub policy_arns: Vec<String>,
     pub access_key_id: String,
     pub profile: String,
 }
@@ -52,14 +59,50 @@ pub fn check_user_name(name: &str) -> Result<(), AwsError> {
     }
 }
 
-/// Things created so far, undone in reverse on failure.
+/// The registered routes of these names; an unknown one is refused with the known ones listed.
+pub fn chosen_routes(names: &[String]) -> Result<Vec<&'static dyn Route>, AwsError> {
+    if names.is_empty() {
+        return Err(AwsError::Invalid(
+            "choose at least one route for the deploy user".into(),
+        ));
+    }
+    names
+        .iter()
+        .map(|n| {
+            routes::named(n).ok_or_else(|| {
+                let known: Vec<&str> = routes::all().map(|r| r.name()).collect();
+                AwsError::Invalid(format!(
+                    "'{n}' is not a route: choose from {}",
+                    known.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Things created or changed so far, undone in reverse on failure.
 enum Undo {
     Group(String),
     Policy(String),
-    Attachment { group: String, policy: String },
+    /// A policy given a new default version: the old one is made the default again.
+    Version {
+        policy: String,
+        old: String,
+        new: String,
+    },
+    Attachment {
+        group: String,
+        policy: String,
+    },
     User(String),
-    Membership { user: String, group: String },
-    Key { user: String, key: String },
+    Membership {
+        user: String,
+        group: String,
+    },
+    Key {
+        user: String,
+        key: String,
+    },
 }
 
 pub async fn create_deploy_user(
@@ -68,9 +111,10 @@ pub async fn create_deploy_user(
     keyring: &KeyringStore,
 ) -> Result<DeployUser, AwsError> {
     check_user_name(&req.user_name)?;
+    let chosen = chosen_routes(&req.routes)?;
     let iam = Client::new(admin);
     let mut undo = Vec::new();
-    match steps(&iam, admin, req, keyring, &mut undo).await {
+    match steps(&iam, admin, req, &chosen, keyring, &mut undo).await {
         Ok(user) => Ok(user),
         Err(e) => {
             rollback(&iam, undo).await;
@@ -83,16 +127,16 @@ async fn steps(
     iam: &Client,
     admin: &SdkConfig,
     req: &DeployUserRequest,
+    chosen: &[&'static dyn Route],
     keyring: &KeyringStore,
     undo: &mut Vec<Undo>,
 ) -> Result<DeployUser, AwsError> {
-    let route = req.route.name();
-    let group = format!("escala-deployers-{route}");
-    let policy_name = format!("escala-{route}-deploy");
+    let key = policy::key(chosen);
+    let group = format!("escala-deployers-{key}");
     let account = crate::credentials::who_am_i(admin, "admin").await?.account;
-    let policy_arn = format!("arn:aws:iam::{account}:policy{PATH}{policy_name}");
 
-    // The group and policy are shared by every deploy user of the route: reuse them when they exist.
+    // The group and policies are shared by every deploy user of these routes: reuse them, with
+    // the documents this version of Escala generates.
     let new_group = match iam.get_group().group_name(&group).send().await {
         Ok(_) => false,
         Err(e)
@@ -112,36 +156,28 @@ async fn steps(
             .map_err(|e| api_error("iam:CreateGroup", e))?;
         undo.push(Undo::Group(group.clone()));
     }
-    if iam
-        .get_policy()
-        .policy_arn(&policy_arn)
-        .send()
-        .await
-        .is_err()
-    {
-        iam.create_policy()
-            .policy_name(&policy_name)
-            .path(PATH)
-            .description(format!(
-                "Least privilege for Escala's {route} route, generated by Escala"
-            ))
-            .policy_document(policy(req.route).to_string())
+    let mut policy_arns = Vec::new();
+    for (i, document) in policy::documents(chosen).iter().enumerate() {
+        let name = match i {
+            0 => format!("escala-{key}-deploy"),
+            n => format!("escala-{key}-deploy-{}", n + 1),
+        };
+        let arn = format!("arn:aws:iam::{account}:policy{PATH}{name}");
+        let created = ensure_policy(iam, &name, &arn, &key, &document.to_string(), undo).await?;
+        iam.attach_group_policy()
+            .group_name(&group)
+            .policy_arn(&arn)
             .send()
             .await
-            .map_err(|e| api_error("iam:CreatePolicy", e))?;
-        undo.push(Undo::Policy(policy_arn.clone()));
-    }
-    iam.attach_group_policy()
-        .group_name(&group)
-        .policy_arn(&policy_arn)
-        .send()
-        .await
-        .map_err(|e| api_error("iam:AttachGroupPolicy", e))?;
-    if new_group {
-        undo.push(Undo::Attachment {
-            group: group.clone(),
-            policy: policy_arn.clone(),
-        });
+            .map_err(|e| api_error("iam:AttachGroupPolicy", e))?;
+        // An existing group may have had this policy attached already: that stays.
+        if new_group || created {
+            undo.push(Undo::Attachment {
+                group: group.clone(),
+                policy: arn.clone(),
+            });
+        }
+        policy_arns.push(arn);
     }
 
     let user = iam
@@ -199,10 +235,124 @@ async fn steps(
         user_name: req.user_name.clone(),
         user_arn,
         group_name: group,
-        policy_arn,
+        policy_arn: policy_arns[0].clone(),
+        policy_arns,
         access_key_id,
         profile: req.profile.clone(),
     })
+}
+
+/// The policy `arn` with `document` as its default version: created (true), or given a new
+/// version when an older Escala wrote another document.
+async fn ensure_policy(
+    iam: &Client,
+    name: &str,
+    arn: &str,
+    key: &str,
+    document: &str,
+    undo: &mut Vec<Undo>,
+) -> Result<bool, AwsError> {
+    let existing = match iam.get_policy().policy_arn(arn).send().await {
+        Ok(out) => out
+            .policy()
+            .and_then(|p| p.default_version_id().map(str::to_string)),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_no_such_entity_exception()) =>
+        {
+            None
+        }
+        Err(e) => return Err(api_error("iam:GetPolicy", e)),
+    };
+    let Some(old) = existing else {
+        iam.create_policy()
+            .policy_name(name)
+            .path(PATH)
+            .description(format!(
+                "Least privilege for Escala's {key} deploy user, generated by Escala"
+            ))
+            .policy_document(document)
+            .send()
+            .await
+            .map_err(|e| api_error("iam:CreatePolicy", e))?;
+        undo.push(Undo::Policy(arn.into()));
+        return Ok(true);
+    };
+    let current = iam
+        .get_policy_version()
+        .policy_arn(arn)
+        .version_id(&old)
+        .send()
+        .await
+        .map_err(|e| api_error("iam:GetPolicyVersion", e))?;
+    let same = current
+        .policy_version()
+        .and_then(|v| v.document())
+        .and_then(decode_document)
+        .is_some_and(|d| Some(d) == serde_json::from_str::<serde_json::Value>(document).ok());
+    if same {
+        return Ok(false);
+    }
+    // IAM keeps at most five versions: the oldest that isn't the default makes room.
+    let versions = iam
+        .list_policy_versions()
+        .policy_arn(arn)
+        .send()
+        .await
+        .map_err(|e| api_error("iam:ListPolicyVersions", e))?;
+    if versions.versions().len() >= 5 {
+        if let Some(oldest) = versions
+            .versions()
+            .iter()
+            .filter(|v| !v.is_default_version())
+            .min_by_key(|v| v.create_date().map(|d| d.secs()))
+            .and_then(|v| v.version_id())
+        {
+            iam.delete_policy_version()
+                .policy_arn(arn)
+                .version_id(oldest)
+                .send()
+                .await
+                .map_err(|e| api_error("iam:DeletePolicyVersion", e))?;
+        }
+    }
+    let made = iam
+        .create_policy_version()
+        .policy_arn(arn)
+        .policy_document(document)
+        .set_as_default(true)
+        .send()
+        .await
+        .map_err(|e| api_error("iam:CreatePolicyVersion", e))?;
+    undo.push(Undo::Version {
+        policy: arn.into(),
+        old,
+        new: made
+            .policy_version()
+            .and_then(|v| v.version_id())
+            .unwrap_or_default()
+            .into(),
+    });
+    Ok(false)
+}
+
+/// IAM returns a version's document URL-encoded.
+fn decode_document(encoded: &str) -> Option<serde_json::Value> {
+    let mut bytes = Vec::with_capacity(encoded.len());
+    let mut it = encoded.bytes();
+    while let Some(b) = it.next() {
+        match b {
+            b'%' => {
+                let hex = [it.next()?, it.next()?];
+                bytes.push(u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?);
+            }
+            b'+' => bytes.push(b' '),
+            b => bytes.push(b),
+        }
+    }
+    serde_json::from_slice(&bytes)
+        .ok()
+        .or_else(|| serde_json::from_str(encoded).ok())
 }
 
 async fn rollback(iam: &Client, undo: Vec<Undo>) {
@@ -240,6 +390,23 @@ async fn rollback(iam: &Client, undo: Vec<Undo>) {
                 .await
                 .map(|_| ())
                 .map_err(|_| ()),
+            Undo::Version { policy, old, new } => {
+                let restored = iam
+                    .set_default_policy_version()
+                    .policy_arn(&policy)
+                    .version_id(old)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|_| ());
+                let _ = iam
+                    .delete_policy_version()
+                    .policy_arn(policy)
+                    .version_id(new)
+                    .send()
+                    .await;
+                restored
+            }
             Undo::Policy(arn) => iam
                 .delete_policy()
                 .policy_arn(arn)
@@ -255,5 +422,30 @@ async fn rollback(iam: &Client, undo: Vec<Undo>) {
                 .map(|_| ())
                 .map_err(|_| ()),
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_document_is_read_back_however_iam_encodes_it() {
+        let doc = r#"{"Version":"2012-10-17","Statement":[{"Sid":"A b","Effect":"Allow"}]}"#;
+        let want: serde_json::Value = serde_json::from_str(doc).unwrap();
+        assert_eq!(decode_document(doc), Some(want.clone()));
+        let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Sid%22%3A%22A%20b%22%2C%22Effect%22%3A%22Allow%22%7D%5D%7D";
+        assert_eq!(decode_document(encoded), Some(want));
+    }
+
+    #[test]
+    fn only_registered_routes_are_chosen() {
+        assert_eq!(chosen_routes(&["asg".into()]).unwrap()[0].name(), "asg");
+        let err = chosen_routes(&["gke".into()]).unwrap_err().to_string();
+        assert!(
+            err.contains("'gke' is not a route: choose from network, asg"),
+            "{err}"
+        );
+        assert!(chosen_routes(&[]).is_err());
     }
 }

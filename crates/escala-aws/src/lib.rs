@@ -1,20 +1,21 @@
-//! AWS for Escala: the network as engine tasks, discovery and deletion by tags, how to connect
-//! (sandbox, keyring, the SDK's default chain), and the least-privilege deploy user.
+//! AWS for Escala: resource kinds and tasks, grouped in routes that plug in (`routes`), discovery
+//! and deletion by tags, how to connect (sandbox, keyring, the SDK's default chain), and the
+//! least-privilege deploy user made from the routes' own permissions.
 //!
-//! [`session::Session`] is the one API the CLI and the desktop app both call.
+//! [`session::Session`] is what the stacks API drives for one stack in one region.
 
-pub mod asg;
 pub mod connect;
 pub mod context;
 pub mod credentials;
 pub mod deploy_user;
 pub mod error;
-pub mod inventory;
+pub mod iam;
 pub mod metrics;
-pub mod network;
 pub mod policy;
 pub mod profiles;
 pub mod regions;
+pub mod route;
+pub mod routes;
 mod sdk;
 pub mod session;
 

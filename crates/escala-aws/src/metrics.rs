@@ -1,11 +1,10 @@
-//! The scaling dashboard's data from CloudWatch: the group's average CPU, desired and in-service
-//! capacity, the load balancer's requests and healthy hosts, all at one minute, fetched with
-//! GetMetricData in as few calls as the datapoint limit allows; and the group's scaling
-//! activities as markers.
+//! A dashboard's data from CloudWatch: the series a route declares, grouped in panels, all at one
+//! minute, fetched with GetMetricData in as few calls as the datapoint limit allows; and the
+//! group's scaling activities as markers.
 
 use aws_sdk_cloudwatch::primitives::DateTime;
-use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
-use escala_charts::{AsgSeries, Marker, MarkerKind, Point};
+use aws_sdk_cloudwatch::types::{Dimension, MetricDataQuery, MetricStat, ScanBy};
+use escala_charts::{Dashboard, Marker, MarkerKind, Point, Series, Unit};
 
 use crate::context::AwsContext;
 use crate::sdk::api_error;
@@ -41,114 +40,78 @@ impl Range {
     }
 }
 
-/// What the metrics are about: the group's name, and the load balancer's and target group's
-/// dimension values (the ends of their ARNs: `app/<name>/<id>`, `targetgroup/<name>/<id>`).
-#[derive(Debug, Clone)]
-pub struct Sources {
-    pub group: String,
-    pub load_balancer: Option<String>,
-    pub target_group: Option<String>,
-}
-
-impl Sources {
-    /// The dimension values from the load balancer's and target group's ARNs.
-    pub fn from_arns(group: &str, load_balancer: Option<&str>, target_group: Option<&str>) -> Self {
-        let after = |arn: &str, marker: &str| arn.split_once(marker).map(|(_, s)| s.to_string());
-        Self {
-            group: group.into(),
-            load_balancer: load_balancer.and_then(|a| after(a, ":loadbalancer/")),
-            target_group: target_group
-                .and_then(|a| after(a, ":targetgroup/"))
-                .map(|s| format!("targetgroup/{s}")),
-        }
-    }
-}
-
-/// The fetched series, and how many GetMetricData calls they took.
+/// One series a route declares: what the chart calls it, and the CloudWatch metric behind it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Fetched {
-    pub series: AsgSeries,
-    pub calls: usize,
+pub struct Metric {
+    /// The series' stable id in the SVG (`series-<id>`).
+    pub id: &'static str,
+    pub label: &'static str,
+    pub unit: Unit,
+    pub namespace: &'static str,
+    pub name: &'static str,
+    /// `None` when the object the metric is about doesn't exist (a group without its load
+    /// balancer): the series is drawn empty, and costs no query.
+    pub dimensions: Option<Vec<(&'static str, String)>>,
+    pub stat: &'static str,
 }
 
-fn query(
-    id: &str,
-    namespace: &str,
-    name: &str,
-    dims: &[(&str, &str)],
-    stat: &str,
-) -> MetricDataQuery {
+/// A row of the dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    pub title: &'static str,
+    pub series: Vec<Metric>,
+}
+
+/// The dimension value CloudWatch names an ELBv2 object by: the end of its ARN after `marker`
+/// (`app/<name>/<id>` after `:loadbalancer/`, `targetgroup/<name>/<id>` after `:`).
+pub fn arn_dimension(arn: &str, marker: &str) -> Option<String> {
+    arn.split_once(marker).map(|(_, s)| s.to_string())
+}
+
+fn query(index: usize, m: &Metric, dims: &[(&'static str, String)]) -> MetricDataQuery {
     let dimensions = dims
         .iter()
-        .map(|(k, v)| Dimension::builder().name(*k).value(*v).build())
+        .map(|(k, v)| Dimension::builder().name(*k).value(v).build())
         .collect();
     MetricDataQuery::builder()
-        .id(id)
+        // Query ids are `[a-z][a-zA-Z0-9_]*`; series ids may have hyphens.
+        .id(format!("m{index}"))
         .metric_stat(
             MetricStat::builder()
                 .metric(
-                    Metric::builder()
-                        .namespace(namespace)
-                        .metric_name(name)
+                    aws_sdk_cloudwatch::types::Metric::builder()
+                        .namespace(m.namespace)
+                        .metric_name(m.name)
                         .set_dimensions(Some(dimensions))
                         .build(),
                 )
                 .period(PERIOD)
-                .stat(stat)
+                .stat(m.stat)
                 .build(),
         )
         .return_data(true)
         .build()
 }
 
-/// The five series over `[from, to)`. One call carries up to 100,800 datapoints, so a week of five
-/// one-minute series (50,400) is a single call; pages are followed when AWS splits the answer.
+/// The panels' series over `[from, to)`, and how many GetMetricData calls they took. One call
+/// carries up to 100,800 datapoints, so a week of five one-minute series (50,400) is a single
+/// call; pages are followed when AWS splits the answer.
 pub async fn fetch(
     ctx: &AwsContext,
-    sources: &Sources,
+    panels: &[Panel],
     from: i64,
     to: i64,
-) -> Result<Fetched, AwsError> {
-    let group = [("AutoScalingGroupName", sources.group.as_str())];
-    let mut queries = vec![
-        query("cpu", "AWS/EC2", "CPUUtilization", &group, "Average"),
-        query(
-            "desired",
-            "AWS/AutoScaling",
-            "GroupDesiredCapacity",
-            &group,
-            "Average",
-        ),
-        query(
-            "inservice",
-            "AWS/AutoScaling",
-            "GroupInServiceInstances",
-            &group,
-            "Average",
-        ),
-    ];
-    if let Some(lb) = &sources.load_balancer {
-        queries.push(query(
-            "requests",
-            "AWS/ApplicationELB",
-            "RequestCount",
-            &[("LoadBalancer", lb)],
-            "Sum",
-        ));
-        if let Some(tg) = &sources.target_group {
-            queries.push(query(
-                "healthy",
-                "AWS/ApplicationELB",
-                "HealthyHostCount",
-                &[("TargetGroup", tg), ("LoadBalancer", lb)],
-                "Average",
-            ));
-        }
-    }
-    let mut series = AsgSeries::default();
+) -> Result<(Vec<escala_charts::Panel>, usize), AwsError> {
+    let metrics: Vec<&Metric> = panels.iter().flat_map(|p| &p.series).collect();
+    let queries: Vec<MetricDataQuery> = metrics
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.dimensions.as_ref().map(|d| query(i, m, d)))
+        .collect();
+    let mut points: Vec<Vec<Point>> = vec![Vec::new(); metrics.len()];
     let mut next: Option<String> = None;
     let mut calls = 0;
-    loop {
+    while !queries.is_empty() {
         calls += 1;
         let out = ctx
             .cloudwatch
@@ -162,40 +125,74 @@ pub async fn fetch(
             .await
             .map_err(|e| api_error("cloudwatch:GetMetricData", e))?;
         for result in out.metric_data_results() {
-            let points = result
-                .timestamps()
-                .iter()
-                .zip(result.values())
-                .map(|(t, v)| Point { t: t.secs(), v: *v });
-            let target = match result.id() {
-                Some("cpu") => &mut series.cpu,
-                Some("desired") => &mut series.desired,
-                Some("inservice") => &mut series.in_service,
-                Some("requests") => &mut series.requests,
-                Some("healthy") => &mut series.healthy_hosts,
-                _ => continue,
+            let Some(i) = result
+                .id()
+                .and_then(|id| id.strip_prefix('m'))
+                .and_then(|i| i.parse::<usize>().ok())
+                .filter(|i| *i < points.len())
+            else {
+                continue;
             };
-            target.extend(points);
+            points[i].extend(
+                result
+                    .timestamps()
+                    .iter()
+                    .zip(result.values())
+                    .map(|(t, v)| Point { t: t.secs(), v: *v }),
+            );
         }
         match out.next_token() {
             Some(token) if !token.is_empty() => next = Some(token.to_string()),
             _ => break,
         }
     }
-    for s in [
-        &mut series.cpu,
-        &mut series.desired,
-        &mut series.in_service,
-        &mut series.requests,
-        &mut series.healthy_hosts,
-    ] {
-        s.sort_by_key(|p| p.t);
-    }
-    Ok(Fetched { series, calls })
+    let mut points = points.into_iter();
+    let drawn = panels
+        .iter()
+        .map(|p| escala_charts::Panel {
+            title: p.title.to_string(),
+            series: p
+                .series
+                .iter()
+                .map(|m| {
+                    let mut ps = points.next().unwrap_or_default();
+                    ps.sort_by_key(|p| p.t);
+                    Series::new(m.id, m.label, m.unit, ps)
+                })
+                .collect(),
+        })
+        .collect();
+    Ok((drawn, calls))
+}
+
+/// The dashboard of `panels` over `[from, to)` with `group`'s scaling activities, and how many
+/// GetMetricData calls it took.
+pub async fn dashboard(
+    ctx: &AwsContext,
+    panels: &[Panel],
+    group: &str,
+    from: i64,
+    to: i64,
+) -> Result<(Dashboard, usize), AwsError> {
+    let ((panels, calls), markers) = tokio::try_join!(
+        fetch(ctx, panels, from, to),
+        activities(ctx, group, from, to)
+    )?;
+    Ok((
+        Dashboard {
+            title: ctx.stack.clone(),
+            from,
+            to,
+            panels,
+            markers,
+            theme: Default::default(),
+        },
+        calls,
+    ))
 }
 
 /// The group's scaling activities in the window, as chart markers.
-pub async fn activities(
+async fn activities(
     ctx: &AwsContext,
     group: &str,
     from: i64,
@@ -246,23 +243,6 @@ mod tests {
             (to - from) / 60,
             10_080,
             "a week is 10,080 one-minute points"
-        );
-    }
-
-    #[test]
-    fn dimensions_are_read_off_the_arns() {
-        let s = Sources::from_arns(
-            "shop-web",
-            Some("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shop-alb/50dc6c495c0c9188"),
-            Some("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-web/73e2d6bc24d8a067"),
-        );
-        assert_eq!(
-            s.load_balancer.as_deref(),
-            Some("app/shop-alb/50dc6c495c0c9188")
-        );
-        assert_eq!(
-            s.target_group.as_deref(),
-            Some("targetgroup/shop-web/73e2d6bc24d8a067")
         );
     }
 }

@@ -1,294 +1,267 @@
-//! The least-privilege IAM policy Escala generates for a route, instead of the seed's four
+//! The least-privilege IAM policy Escala generates for a deploy user, instead of the seed's four
 //! FullAccess managed policies (EC2, S3, VPC, IAM).
 //!
-//! The shape: read-only calls anywhere; creates only when the request tags the new object with
-//! `escala:stack`; changes and deletes only on objects that carry that tag; IAM roles only under the
-//! `/escala/` path. Each route adds the services it drives.
+//! It is made from the registry, never from a hand-kept list: the grants of the chosen routes'
+//! kinds (the network's always among them), the routes' own (what planning looks up, the
+//! dashboard, service-linked roles), and every registered kind's reads, since discovery looks for
+//! every kind. Grants with the same scope and resources share a statement. Creates are allowed
+//! only when the request tags the new object for a stack, changes only on objects that carry that
+//! tag; the documents are split so each stays within IAM's limit for a managed policy.
 
-use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde_json::{json, Value};
 
-/// What the deploy user will be allowed to provision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum DeployRoute {
-    /// The network only (VPC, subnets, gateways, routes).
-    Network,
-    /// EC2 Auto Scaling Groups behind a load balancer.
-    Asg,
-    /// Kubernetes on EKS.
-    Kubernetes,
-    /// Containers on Fargate.
-    Fargate,
-}
+use crate::iam::{Grant, Scope, STACK_TAG};
+use crate::route::Route;
+use crate::routes;
 
-impl DeployRoute {
-    pub const ALL: [DeployRoute; 4] = [
-        DeployRoute::Network,
-        DeployRoute::Asg,
-        DeployRoute::Kubernetes,
-        DeployRoute::Fargate,
-    ];
+/// IAM's limit for a managed policy document, whitespace not counted.
+pub const MAX_POLICY_CHARS: usize = 6144;
 
-    pub fn name(self) -> &'static str {
-        match self {
-            DeployRoute::Network => "network",
-            DeployRoute::Asg => "asg",
-            DeployRoute::Kubernetes => "kubernetes",
-            DeployRoute::Fargate => "fargate",
+/// The grants a deploy user of `chosen` needs.
+fn grants(chosen: &[&'static dyn Route]) -> Vec<Grant> {
+    let mut routes: Vec<&dyn Route> = vec![routes::BASE];
+    routes.extend(chosen.iter().filter(|r| r.name() != routes::BASE.name()));
+    let mut out: Vec<Grant> = Vec::new();
+    for route in &routes {
+        out.extend(route.permissions());
+        for kind in route.kinds() {
+            out.extend(kind.permissions());
         }
     }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.name() == name)
+    for kind in routes::inventory().kinds() {
+        out.extend(
+            kind.permissions()
+                .iter()
+                .filter(|g| g.scope == Scope::Reading),
+        );
     }
+    out
 }
 
-const STACK_TAG: &str = "escala:stack";
+/// One statement in the making: its actions, resources, and the values its condition names.
+#[derive(Default)]
+struct Merged {
+    actions: BTreeSet<&'static str>,
+    resources: BTreeSet<&'static str>,
+    values: BTreeSet<&'static str>,
+}
 
-/// The EC2 calls that create tagged network objects.
-const NETWORK_CREATES: &[&str] = &[
-    "ec2:CreateVpc",
-    "ec2:CreateSubnet",
-    "ec2:CreateInternetGateway",
-    "ec2:CreateRouteTable",
-    "ec2:AllocateAddress",
-    "ec2:CreateNatGateway",
-];
+/// What decides whether two grants can share a statement. Under a tag condition they can: IAM
+/// checks each action against the resource types it acts on, and the condition against each one,
+/// so an action gains nothing from another's resources. Without a condition only grants on the
+/// same resources can, or each action would be allowed on the other's.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    scope: u8,
+    condition_key: &'static str,
+    resources: Vec<&'static str>,
+}
 
-/// The EC2 calls that change or delete network objects Escala tagged.
-const NETWORK_CHANGES: &[&str] = &[
-    "ec2:DeleteVpc",
-    "ec2:ModifyVpcAttribute",
-    "ec2:DeleteSubnet",
-    "ec2:ModifySubnetAttribute",
-    "ec2:AttachInternetGateway",
-    "ec2:DetachInternetGateway",
-    "ec2:DeleteInternetGateway",
-    "ec2:DeleteRouteTable",
-    "ec2:CreateRoute",
-    "ec2:DeleteRoute",
-    "ec2:AssociateRouteTable",
-    "ec2:DisassociateRouteTable",
-    "ec2:ReleaseAddress",
-    "ec2:DeleteNatGateway",
-];
+fn grouping(grant: &Grant) -> (Key, &'static [&'static str]) {
+    let (scope, condition_key, values): (u8, &str, &[&str]) = match grant.scope {
+        Scope::Reading => (0, "", &[]),
+        Scope::Always => (1, "", &[]),
+        Scope::Creating => (2, "", &[]),
+        Scope::Tagged => (3, "", &[]),
+        Scope::WhileCreating { key, creates } => (4, key, creates),
+        Scope::ForServices(services) => (5, "iam:AWSServiceName", services),
+    };
+    let mut resources = grant.resources.to_vec();
+    resources.sort_unstable();
+    if scope > 1 {
+        resources.clear();
+    }
+    (
+        Key {
+            scope,
+            condition_key,
+            resources,
+        },
+        values,
+    )
+}
 
-/// The policy document for `route`. Every route includes the network.
-pub fn policy(route: DeployRoute) -> Value {
-    let mut creates: Vec<&str> = NETWORK_CREATES.to_vec();
-    let mut changes: Vec<&str> = NETWORK_CHANGES.to_vec();
-    let mut statements = vec![
-        // Discovery looks for every kind of object Escala makes, whatever the route, so a stack is
-        // always seen (and torn down) whole: reading them all is part of every route.
-        json!({
-            "Sid": "ReadOnly",
-            "Effect": "Allow",
-            "Action": [
-                "ec2:Describe*",
-                "autoscaling:Describe*",
-                "elasticloadbalancing:Describe*",
-                "cloudwatch:DescribeAlarms",
-                "sts:GetCallerIdentity"
-            ],
-            "Resource": "*"
-        }),
-        // The VPC's default security group is created by AWS, untagged, so no tag condition can
-        // name it. Revoking rules only ever closes access, so allowing it on any group grants no
-        // power to reach anything.
-        json!({
-            "Sid": "LockDownDefaultSecurityGroup",
-            "Effect": "Allow",
-            "Action": ["ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"],
-            "Resource": "*"
-        }),
-    ];
-    match route {
-        DeployRoute::Network => {}
-        DeployRoute::Asg => {
-            creates.extend([
-                "ec2:CreateSecurityGroup",
-                "ec2:CreateLaunchTemplate",
-                "ec2:CreateKeyPair",
-                "ec2:ImportKeyPair",
-                "ec2:RunInstances",
-            ]);
-            changes.extend([
-                "ec2:DeleteSecurityGroup",
-                "ec2:AuthorizeSecurityGroupIngress",
-                "ec2:AuthorizeSecurityGroupEgress",
-                "ec2:CreateLaunchTemplateVersion",
-                "ec2:ModifyLaunchTemplate",
-                "ec2:DeleteLaunchTemplate",
-                "ec2:DeleteKeyPair",
-                "ec2:TerminateInstances",
-            ]);
-            statements.push(json!({
-                "Sid": "AutoScalingAndLoadBalancing",
-                "Effect": "Allow",
-                "Action": ["autoscaling:*", "elasticloadbalancing:*", "cloudwatch:GetMetricData", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms", "ssm:GetParameter", "ssm:GetParameters"],
-                "Resource": "*"
-            }));
-            statements.push(service_linked_roles(&[
-                "autoscaling.amazonaws.com",
-                "elasticloadbalancing.amazonaws.com",
-            ]));
-        }
-        DeployRoute::Kubernetes => {
-            creates.extend([
-                "ec2:CreateSecurityGroup",
-                "ec2:CreateLaunchTemplate",
-                "ec2:CreateVolume",
-                "ec2:RunInstances",
-            ]);
-            changes.extend([
-                "ec2:DeleteSecurityGroup",
-                "ec2:AuthorizeSecurityGroupIngress",
-                "ec2:DeleteLaunchTemplate",
-                "ec2:DeleteVolume",
-                "ec2:TerminateInstances",
-            ]);
-            statements.push(json!({
-                "Sid": "Kubernetes",
-                "Effect": "Allow",
-                "Action": ["eks:*", "autoscaling:*", "ssm:GetParameter"],
-                "Resource": "*"
-            }));
-            statements.push(escala_roles());
-            statements.push(service_linked_roles(&[
-                "eks.amazonaws.com",
-                "eks-nodegroup.amazonaws.com",
-                "autoscaling.amazonaws.com",
-            ]));
-        }
-        DeployRoute::Fargate => {
-            creates.push("ec2:CreateSecurityGroup");
-            changes.extend([
-                "ec2:DeleteSecurityGroup",
-                "ec2:AuthorizeSecurityGroupIngress",
-            ]);
-            statements.push(json!({
-                "Sid": "Containers",
-                "Effect": "Allow",
-                "Action": ["ecs:*", "ecr:*", "logs:*", "application-autoscaling:*", "elasticloadbalancing:*", "cloudwatch:GetMetricData", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
-                "Resource": "*"
-            }));
-            statements.push(escala_roles());
-            statements.push(service_linked_roles(&[
-                "ecs.amazonaws.com",
-                "elasticloadbalancing.amazonaws.com",
-            ]));
+fn statement(n: usize, key: &Key, merged: &Merged) -> Value {
+    let (sid, condition) = match key.scope {
+        0 => ("Read", Value::Null),
+        1 => ("Unscoped", Value::Null),
+        2 => (
+            "CreateOnlyTaggedForAStack",
+            json!({"Null": {format!("aws:RequestTag/{STACK_TAG}"): "false"}}),
+        ),
+        3 => (
+            "ChangeOnlyWhatEscalaTagged",
+            json!({"Null": {format!("aws:ResourceTag/{STACK_TAG}"): "false"}}),
+        ),
+        4 => (
+            "TagOnlyWhileCreating",
+            json!({"StringEquals": {key.condition_key: merged.values}}),
+        ),
+        _ => (
+            "ServiceLinkedRoles",
+            json!({"StringEquals": {key.condition_key: merged.values}}),
+        ),
+    };
+    let mut s = json!({
+        "Sid": format!("{sid}{n}"),
+        "Effect": "Allow",
+        "Action": merged.actions,
+        "Resource": merged.resources,
+    });
+    if !condition.is_null() {
+        s["Condition"] = condition;
+    }
+    s
+}
+
+/// The statements for `chosen`, in a stable order.
+pub fn statements(chosen: &[&'static dyn Route]) -> Vec<Value> {
+    let mut merged: BTreeMap<Key, Merged> = BTreeMap::new();
+    for grant in grants(chosen) {
+        let (key, values) = grouping(&grant);
+        let m = merged.entry(key).or_default();
+        m.actions.extend(grant.actions);
+        m.resources.extend(grant.resources);
+        m.values.extend(values);
+    }
+    merged
+        .iter()
+        .enumerate()
+        .map(|(i, (key, m))| statement(i + 1, key, m))
+        .collect()
+}
+
+/// The policy documents for `chosen`: the statements, packed in order into as few documents as
+/// IAM's size limit allows.
+pub fn documents(chosen: &[&'static dyn Route]) -> Vec<Value> {
+    let document = |statements: &[Value]| json!({"Version": "2012-10-17", "Statement": statements});
+    let mut docs: Vec<Vec<Value>> = vec![Vec::new()];
+    for s in statements(chosen) {
+        let last = docs.last_mut().expect("never empty");
+        last.push(s);
+        if document(last).to_string().len() > MAX_POLICY_CHARS && last.len() > 1 {
+            let s = last.pop().expect("just pushed");
+            docs.push(vec![s]);
         }
     }
-    statements.push(json!({
-        "Sid": "CreateOnlyTaggedForAStack",
-        "Effect": "Allow",
-        "Action": creates,
-        "Resource": "*",
-        "Condition": {"Null": {format!("aws:RequestTag/{STACK_TAG}"): "false"}}
-    }));
-    statements.push(json!({
-        "Sid": "TagOnlyWhileCreating",
-        "Effect": "Allow",
-        "Action": "ec2:CreateTags",
-        "Resource": "*",
-        "Condition": {"StringEquals": {"ec2:CreateAction": creates.iter().map(|a| a.trim_start_matches("ec2:")).collect::<Vec<_>>()}}
-    }));
-    statements.push(json!({
-        "Sid": "ChangeOnlyWhatEscalaTagged",
-        "Effect": "Allow",
-        "Action": changes,
-        "Resource": "*",
-        "Condition": {"Null": {format!("ec2:ResourceTag/{STACK_TAG}"): "false"}}
-    }));
-    json!({"Version": "2012-10-17", "Statement": statements})
+    docs.iter().map(|d| document(d)).collect()
 }
 
-fn escala_roles() -> Value {
-    json!({
-        "Sid": "RolesUnderTheEscalaPath",
-        "Effect": "Allow",
-        "Action": ["iam:CreateRole", "iam:DeleteRole", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:GetRole", "iam:PassRole", "iam:TagRole", "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile"],
-        "Resource": ["arn:aws:iam::*:role/escala/*", "arn:aws:iam::*:instance-profile/escala/*"]
-    })
-}
-
-fn service_linked_roles(services: &[&str]) -> Value {
-    json!({
-        "Sid": "ServiceLinkedRoles",
-        "Effect": "Allow",
-        "Action": "iam:CreateServiceLinkedRole",
-        "Resource": "*",
-        "Condition": {"StringEquals": {"iam:AWSServiceName": services}}
-    })
+/// The name deploy users of `chosen` share a group and policies under: the routes on top of the
+/// network, or `network` alone.
+pub fn key(chosen: &[&'static dyn Route]) -> String {
+    let mut names: Vec<&str> = chosen
+        .iter()
+        .map(|r| r.name())
+        .filter(|n| *n != routes::BASE.name())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.is_empty() {
+        routes::BASE.name().to_string()
+    } else {
+        names.join("-")
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn actions(doc: &Value) -> Vec<String> {
-        doc["Statement"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|s| match &s["Action"] {
-                Value::String(a) => vec![a.clone()],
-                Value::Array(a) => a.iter().map(|v| v.as_str().unwrap().to_string()).collect(),
-                _ => vec![],
+    fn actions(docs: &[Value]) -> Vec<String> {
+        docs.iter()
+            .flat_map(|d| d["Statement"].as_array().unwrap().clone())
+            .flat_map(|s| {
+                s["Action"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
             })
             .collect()
     }
 
+    fn route(name: &str) -> &'static dyn Route {
+        routes::named(name).unwrap()
+    }
+
     #[test]
-    fn the_network_policy_has_no_wildcard_service_and_no_iam() {
-        let doc = policy(DeployRoute::Network);
-        let actions = actions(&doc);
-        assert!(
-            actions.iter().all(|a| a != "*"
-                && !a.ends_with(":*")
-                && !a.starts_with("iam:")
-                && !a.starts_with("s3:")),
-            "{actions:?}"
-        );
+    fn every_action_is_named_and_no_service_is_granted_whole() {
+        for r in routes::all() {
+            let docs = documents(&[r]);
+            let actions = actions(&docs);
+            assert!(
+                actions.iter().all(|a| !a.contains('*')),
+                "{}: {actions:?}",
+                r.name()
+            );
+            for d in &docs {
+                assert!(
+                    d.to_string().len() <= MAX_POLICY_CHARS,
+                    "managed policies are capped at 6,144 characters"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_network_user_reads_every_kind_but_changes_only_the_network() {
+        let actions = actions(&documents(&[route("network")]));
         assert!(actions.contains(&"ec2:CreateNatGateway".to_string()));
         assert!(
-            actions.contains(&"autoscaling:Describe*".to_string()),
+            actions.contains(&"autoscaling:DescribeAutoScalingGroups".to_string()),
             "discovery reads every kind Escala makes"
         );
+        assert!(!actions
+            .iter()
+            .any(|a| a == "autoscaling:CreateAutoScalingGroup"
+                || a == "ec2:CreateSecurityGroup"
+                || a.starts_with("iam:")));
     }
 
     #[test]
     fn creates_require_the_stack_tag_and_changes_require_it_on_the_object() {
-        let doc = policy(DeployRoute::Asg);
-        let text = doc.to_string();
-        assert!(text.contains("aws:RequestTag/escala:stack"));
-        assert!(text.contains("ec2:ResourceTag/escala:stack"));
-        let statements = doc["Statement"].as_array().unwrap();
-        let create = statements
+        let docs = documents(&[route("asg")]);
+        let statements: Vec<Value> = docs
             .iter()
-            .find(|s| s["Sid"] == "CreateOnlyTaggedForAStack")
-            .unwrap();
-        assert!(create["Action"]
+            .flat_map(|d| d["Statement"].as_array().unwrap().clone())
+            .collect();
+        let with = |action: &str| -> Vec<&Value> {
+            statements
+                .iter()
+                .filter(|s| s["Action"].as_array().unwrap().iter().any(|a| a == action))
+                .collect()
+        };
+        for s in with("autoscaling:CreateAutoScalingGroup") {
+            assert_eq!(
+                s["Condition"]["Null"]["aws:RequestTag/escala:stack"], "false",
+                "{s}"
+            );
+        }
+        for s in with("elasticloadbalancing:DeleteLoadBalancer") {
+            assert_eq!(
+                s["Condition"]["Null"]["aws:ResourceTag/escala:stack"], "false",
+                "{s}"
+            );
+        }
+        let tagging = with("ec2:CreateTags");
+        assert_eq!(tagging.len(), 1, "{tagging:?}");
+        let creates = tagging[0]["Condition"]["StringEquals"]["ec2:CreateAction"]
             .as_array()
-            .unwrap()
-            .iter()
-            .any(|a| a == "ec2:CreateLaunchTemplate"));
+            .unwrap();
+        assert!(creates.iter().any(|c| c == "CreateLaunchTemplate"));
+        assert!(creates.iter().any(|c| c == "RunInstances"));
     }
 
     #[test]
-    fn only_routes_that_need_roles_get_them_and_only_under_the_escala_path() {
-        assert!(!policy(DeployRoute::Asg)
-            .to_string()
-            .contains("iam:CreateRole"));
-        let k = policy(DeployRoute::Kubernetes).to_string();
-        assert!(k.contains("iam:CreateRole") && k.contains("role/escala/*"));
-        for route in DeployRoute::ALL {
-            assert_eq!(DeployRoute::parse(route.name()), Some(route));
-            assert!(
-                serde_json::to_string(&policy(route)).unwrap().len() < 6144,
-                "managed policies are capped at 6,144 characters"
-            );
-        }
+    fn the_group_and_policies_are_named_for_the_routes_on_top_of_the_network() {
+        assert_eq!(key(&[route("network")]), "network");
+        assert_eq!(key(&[route("asg"), route("network")]), "asg");
+        assert!(!statements(&[route("asg")])
+            .iter()
+            .any(|s| s.to_string().contains("iam:CreateRole")));
     }
 }

@@ -144,6 +144,16 @@ where
     call().await
 }
 
+/// Deleting something already gone is success: a crashed destroy re-runs cleanly. The NotFound
+/// codes are retryable elsewhere (eventual consistency after create) but final here.
+pub(crate) fn ignore_gone<T>(r: Result<T, TaskError>) -> Result<(), TaskError> {
+    match r {
+        Err(e) if is_not_found(&e.code) => Ok(()),
+        Err(e) => Err(e),
+        Ok(_) => Ok(()),
+    }
+}
+
 /// The same, for calls outside the engine (credentials, IAM).
 pub(crate) fn api_error<E>(operation: &'static str, err: SdkError<E, Response>) -> AwsError
 where

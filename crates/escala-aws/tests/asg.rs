@@ -29,7 +29,7 @@ async fn the_route_security_groups_let_http_reach_instances_only_through_the_loa
     let session = session_at(emulator(), &stack).await;
     let ec2 = ec2_at(emulator()).await;
 
-    let prepared = session.prepare(&spec).await.unwrap();
+    let prepared = session.prepare(&checked(&spec)).await.unwrap();
     let plan = session.plan(&prepared).await.unwrap();
     for id in ["sg-alb", "sg-instances"] {
         assert_eq!(
@@ -192,7 +192,7 @@ async fn the_launch_template_boots_the_latest_amazon_linux_and_a_new_type_is_a_n
     let session = session_at(emulator(), &stack).await;
     let ec2 = ec2_at(emulator()).await;
 
-    let prepared = session.prepare(&spec).await.unwrap();
+    let prepared = session.prepare(&checked(&spec)).await.unwrap();
     let plan = session.plan(&prepared).await.unwrap();
     session
         .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
@@ -253,7 +253,7 @@ async fn the_launch_template_boots_the_latest_amazon_linux_and_a_new_type_is_a_n
         &stack,
         "    instanceType: t3.small\n    capacity: {min: 1, desired: 1, max: 2}\n",
     );
-    let prepared = session.prepare(&bigger).await.unwrap();
+    let prepared = session.prepare(&checked(&bigger)).await.unwrap();
     let plan = session.plan(&prepared).await.unwrap();
     let change = plan.change("launch-template").unwrap();
     assert_eq!(
@@ -335,7 +335,7 @@ async fn an_unknown_instance_type_or_a_foreign_ami_is_refused_before_anything_is
         ),
     ] {
         let err = session
-            .plan_spec(&with_route(&stack, route))
+            .plan_spec(&checked(&with_route(&stack, route)))
             .await
             .expect_err(field);
         let escala_aws::AwsError::Core(escala_core::CoreError::Validation(v)) = &err else {
@@ -361,7 +361,7 @@ async fn a_created_key_pair_is_saved_once_readable_by_the_user_only_and_deleted_
     );
     let session = session_at(emulator(), &stack).await;
     let ec2 = ec2_at(emulator()).await;
-    let (prepared, plan) = session.plan_spec(&spec).await.unwrap();
+    let (prepared, plan) = session.plan_spec(&checked(&spec)).await.unwrap();
     session
         .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
         .await
@@ -401,7 +401,10 @@ async fn the_group_runs_behind_the_load_balancer_keeps_a_scaled_size_and_goes_wi
     let session = session_at(emulator(), &stack).await;
     let ec2 = ec2_at(emulator()).await;
     let autoscaling = autoscaling_at(emulator()).await;
-    let (prepared, plan) = session.plan_spec(&with_asg(&stack)).await.unwrap();
+    let (prepared, plan) = session
+        .plan_spec(&checked(&with_asg(&stack)))
+        .await
+        .unwrap();
     session
         .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
         .await
@@ -446,7 +449,7 @@ async fn the_group_runs_behind_the_load_balancer_keeps_a_scaled_size_and_goes_wi
 
     // A smaller max moves the size inside the new range.
     let smaller = with_route(&stack, "    capacity: {min: 1, desired: 1, max: 1}\n");
-    let (prepared, plan) = session.plan_spec(&smaller).await.unwrap();
+    let (prepared, plan) = session.plan_spec(&checked(&smaller)).await.unwrap();
     assert_eq!(plan.change("asg").map(|c| c.action), Some(Action::Update));
     session
         .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
@@ -494,7 +497,7 @@ async fn the_group_tracks_cpu_by_default_switches_to_requests_and_keeps_its_sche
         &stack,
         &format!("    capacity: {{min: 1, desired: 1, max: 4}}\n{schedule}"),
     );
-    let (prepared, plan) = session.plan_spec(&spec).await.unwrap();
+    let (prepared, plan) = session.plan_spec(&checked(&spec)).await.unwrap();
     session
         .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
         .await
@@ -548,7 +551,7 @@ async fn the_group_tracks_cpu_by_default_switches_to_requests_and_keeps_its_sche
         &stack,
         &format!("    capacity: {{min: 1, desired: 1, max: 4}}\n{}      targetTracking: {{metric: requestsPerTarget, target: 500}}\n", schedule),
     );
-    let (prepared, plan) = session.plan_spec(&requests).await.unwrap();
+    let (prepared, plan) = session.plan_spec(&checked(&requests)).await.unwrap();
     assert_eq!(
         plan.change("scaling-target").map(|c| c.action),
         Some(Action::Update)

@@ -9,8 +9,10 @@ use aws_sdk_ec2::types::Filter;
 use escala_aws::connect::Target;
 use escala_aws::credentials::KeyringStore;
 use escala_aws::session::Session;
-use escala_core::executor::Options;
+use escala_core::options::Options;
 use escala_core::retry::RetryPolicy;
+use escala_core::spec::Spec;
+use escala_core::validate::CheckedSpec;
 
 pub const REGION: &str = "us-east-1";
 
@@ -180,4 +182,9 @@ pub async fn destroy_to_zero(
     );
     assert_eq!(tagged_resources(ec2, stack).await, Vec::<String>::new());
     report
+}
+
+/// The Spec, checked as the stacks API checks it before anything reaches a session.
+pub fn checked(spec: &Spec) -> CheckedSpec {
+    CheckedSpec::new(spec.clone()).expect("the test's Spec is valid")
 }

@@ -29,7 +29,7 @@ async fn apply_succeeds_through_transient_faults() {
     let stack = unique_stack("faulty");
     let spec = Spec::seed_network(&stack, REGION);
     let session = session_at(proxy.endpoint(), &stack).await;
-    let prepared = session.prepare(&spec).await.unwrap();
+    let prepared = session.prepare(&checked(&spec)).await.unwrap();
     let plan = session.plan(&prepared).await.unwrap();
     let sink = RecordedProgress::default();
     session
@@ -87,7 +87,7 @@ async fn a_fault_that_persists_past_the_deadline_fails_cleanly() {
     let session = session_at(proxy.endpoint(), &stack)
         .await
         .with_options(fast_options(Duration::from_millis(800)));
-    let prepared = session.prepare(&spec).await.unwrap();
+    let prepared = session.prepare(&checked(&spec)).await.unwrap();
     let plan = session.plan(&prepared).await.unwrap();
     let sink = RecordedProgress::default();
     let err = session
@@ -159,7 +159,7 @@ async fn writes_whose_answers_are_lost_are_adopted_not_repeated() {
     let stack = unique_stack("lostanswer");
     let spec = Spec::seed_network(&stack, REGION);
     let session = session_at(proxy.endpoint(), &stack).await;
-    let prepared = session.prepare(&spec).await.unwrap();
+    let prepared = session.prepare(&checked(&spec)).await.unwrap();
     let plan = session.plan(&prepared).await.unwrap();
     session
         .apply(&prepared, &plan, &NoProgress, CancellationToken::new())

@@ -1,6 +1,6 @@
 //! The dashboard's data on the emulator: known datapoints put with PutMetricData come back from
-//! the batched GetMetricData fetch with their values and minute timestamps, and draw as the
-//! dashboard's series.
+//! the batched GetMetricData fetch of the series the asg route declares, with their values and
+//! minute timestamps, and draw as the dashboard's series.
 
 mod common;
 
@@ -9,7 +9,10 @@ use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
 use common::*;
 use escala_aws::connect::Target;
 use escala_aws::credentials::KeyringStore;
-use escala_aws::metrics::{fetch, Range, Sources};
+use escala_aws::metrics::{fetch, Range};
+use escala_aws::session::Session;
+use escala_core::spec::Spec;
+use escala_core::task::Found;
 use escala_testkit::{emulator, unique_stack};
 
 async fn cloudwatch() -> aws_sdk_cloudwatch::Client {
@@ -94,31 +97,45 @@ async fn known_datapoints_come_back_by_minute_in_one_call_and_draw_as_the_dashbo
     .await;
 
     let session = session_at(emulator(), &stack).await;
-    let sources = Sources {
-        group: group.clone(),
-        load_balancer: Some(lb),
-        target_group: None,
+    let spec = Spec::from_yaml(&format!(
+        "apiVersion: escala/v1\nkind: Stack\nname: {stack}\nregion: {REGION}\nnetwork: {{vpcCidr: 10.0.0.0/16}}\nroute: {{asg: {{capacity: {{min: 1, desired: 1, max: 2}}}}}}\n"
+    ))
+    .unwrap();
+    let scaling = Session::scaling(&spec).expect("the asg route scales its group");
+    // The load balancer as discovery reports it: its ARN names the metrics' dimension.
+    let found = [Found::new(
+        "LoadBalancer",
+        Some("alb".into()),
+        format!("arn:aws:elasticloadbalancing:{REGION}:123456789012:loadbalancer/{lb}"),
+    )];
+    let panels = scaling.panels(session.context(), &found);
+    let (drawn, calls) = fetch(session.context(), &panels, from, to).await.unwrap();
+    assert_eq!(calls, 1, "an hour of four series is one GetMetricData call");
+    let series = |id: &str| -> Vec<(i64, f64)> {
+        drawn
+            .iter()
+            .flat_map(|p| &p.series)
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("no series {id}"))
+            .points
+            .iter()
+            .map(|p| (p.t, p.v))
+            .collect()
     };
-    let fetched = fetch(session.context(), &sources, from, to).await.unwrap();
-    assert_eq!(
-        fetched.calls, 1,
-        "an hour of four series is one GetMetricData call"
-    );
-    let got: Vec<(i64, f64)> = fetched.series.cpu.iter().map(|p| (p.t, p.v)).collect();
-    assert_eq!(got, cpu);
-    let got: Vec<(i64, f64)> = fetched.series.desired.iter().map(|p| (p.t, p.v)).collect();
-    assert_eq!(got, desired);
-    assert_eq!(fetched.series.requests.len(), 1);
+    assert_eq!(series("cpu"), cpu);
+    assert_eq!(series("desired"), desired);
+    assert_eq!(series("requests").len(), 1);
+    assert!(series("in-service").is_empty(), "nothing was put for it");
     assert!(
-        fetched.series.in_service.is_empty(),
-        "nothing was put for it"
+        series("healthy-hosts").is_empty(),
+        "no target group was found: its series is drawn empty"
     );
 
-    let dashboard = escala_charts::Dashboard::asg(
+    let dashboard = escala_charts::Dashboard::new(
         &stack,
         from,
         to,
-        fetched.series,
+        drawn,
         vec![escala_charts::Marker {
             t: from + 840,
             label: "Launching a new EC2 instance".into(),

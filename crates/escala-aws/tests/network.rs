@@ -10,7 +10,7 @@ use common::*;
 use escala_core::plan::Action;
 use escala_core::progress::{NoProgress, ProgressEvent, RecordedProgress};
 use escala_core::spec::{NatMode, Spec, Zones};
-use escala_core::validate::Rule;
+use escala_core::validate::{CheckedSpec, Rule, SpecRule};
 use escala_core::CoreError;
 use escala_testkit::{emulator, unique_stack};
 use tokio_util::sync::CancellationToken;
@@ -32,7 +32,7 @@ async fn the_seed_network_applies_converges_updates_and_destroys_to_zero() {
     let session = session_at(emulator(), &stack).await;
     let ec2 = ec2_at(emulator()).await;
 
-    let prepared = session.prepare(&spec).await.unwrap();
+    let prepared = session.prepare(&checked(&spec)).await.unwrap();
     let plan = session.plan(&prepared).await.unwrap();
     assert_eq!(plan.summary.create, 21, "{:#?}", plan.changes);
     let sink = RecordedProgress::default();
@@ -236,7 +236,7 @@ async fn the_seed_network_applies_converges_updates_and_destroys_to_zero() {
     // One mutable field changes: exactly one Update, applied in place.
     let mut changed = spec.clone();
     changed.network.dns_hostnames = false;
-    let prepared2 = session.prepare(&changed).await.unwrap();
+    let prepared2 = session.prepare(&checked(&changed)).await.unwrap();
     let plan2 = session.plan(&prepared2).await.unwrap();
     let changes: Vec<_> = plan2
         .changes
@@ -297,7 +297,7 @@ async fn per_zone_nat_over_three_zones_and_a_shrink_deletes_the_orphans() {
     spec.network.nat = NatMode::PerZone;
     let session = session_at(emulator(), &stack).await;
     let ec2 = ec2_at(emulator()).await;
-    let prepared = session.prepare(&spec).await.unwrap();
+    let prepared = session.prepare(&checked(&spec)).await.unwrap();
     let plan = session.plan(&prepared).await.unwrap();
     session
         .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
@@ -317,7 +317,7 @@ async fn per_zone_nat_over_three_zones_and_a_shrink_deletes_the_orphans() {
     // Back to a single NAT: two gateways, two addresses, and the three per-zone tables with their
     // default routes are deleted.
     spec.network.nat = NatMode::Single;
-    let prepared = session.prepare(&spec).await.unwrap();
+    let prepared = session.prepare(&checked(&spec)).await.unwrap();
     let plan = session.plan(&prepared).await.unwrap();
     assert_eq!(
         plan.summary.delete,
@@ -346,30 +346,30 @@ async fn per_zone_nat_over_three_zones_and_a_shrink_deletes_the_orphans() {
 }
 
 /// A broken rule and the edit that breaks it.
-type Case = (Rule, Box<dyn Fn(&mut Spec)>);
+type Case = (SpecRule, Box<dyn Fn(&mut Spec)>);
 
 #[tokio::test]
 async fn invalid_specs_are_refused_before_anything_is_created() {
     let ec2 = ec2_at(emulator()).await;
     let cases: Vec<Case> = vec![
         (
-            Rule::VpcCidr,
+            SpecRule::VpcCidr,
             Box::new(|s| s.network.vpc_cidr = "10.0.0.0/33".into()),
         ),
         (
-            Rule::SubnetOutsideVpc,
+            SpecRule::SubnetOutsideVpc,
             Box::new(|s| {
                 s.network.public_subnets = Some(vec!["10.0.1.0/24".into(), "10.1.2.0/24".into()])
             }),
         ),
         (
-            Rule::SubnetOverlap,
+            SpecRule::SubnetOverlap,
             Box::new(|s| {
                 s.network.private_subnets = Some(vec!["10.0.1.0/24".into(), "10.0.4.0/24".into()])
             }),
         ),
         (
-            Rule::TooManyZones,
+            SpecRule::TooManyZones,
             Box::new(|s| {
                 s.network.zones = Zones::Count(6);
                 s.region = "eu-west-3".into();
@@ -378,16 +378,16 @@ async fn invalid_specs_are_refused_before_anything_is_created() {
             }),
         ),
         (
-            Rule::ZoneNotInRegion,
+            SpecRule::ZoneNotInRegion,
             Box::new(|s| {
                 s.network.zones = Zones::Names(vec!["us-east-1a".into(), "us-east-1q".into()])
             }),
         ),
         (
-            Rule::NatWithoutPublicSubnets,
+            SpecRule::NatWithoutPublicSubnets,
             Box::new(|s| s.network.public_subnets = Some(vec![])),
         ),
-        (Rule::Name, Box::new(|s| s.name = "Bad_Name".into())),
+        (SpecRule::Name, Box::new(|s| s.name = "Bad_Name".into())),
     ];
     for (rule, edit) in cases {
         let stack = unique_stack("invalid");
@@ -407,13 +407,18 @@ async fn invalid_specs_are_refused_before_anything_is_created() {
             .await
             .unwrap()
         };
-        let err = session.prepare(&spec).await.expect_err("invalid");
-        match err {
-            escala_aws::AwsError::Core(CoreError::Validation(v)) => {
-                assert!(v.rules().contains(&rule), "{rule:?}: {v}")
-            }
-            other => panic!("{rule:?}: expected a validation error, got {other}"),
-        }
+        // Shape errors stop at the boundary; the zones are checked against the region.
+        let errors = match CheckedSpec::new(spec.clone()) {
+            Err(v) => v,
+            Ok(checked) => match session.prepare(&checked).await.expect_err("invalid") {
+                escala_aws::AwsError::Core(CoreError::Validation(v)) => v,
+                other => panic!("{rule:?}: expected a validation error, got {other}"),
+            },
+        };
+        assert!(
+            errors.rules().contains(&Rule::from(rule)),
+            "{rule:?}: {errors}"
+        );
         assert!(
             tagged_resources(&ec2, &spec.name).await.is_empty(),
             "{rule:?} created something"
@@ -427,14 +432,14 @@ async fn dropping_the_nat_gateway_removes_its_route_too() {
     let mut spec = Spec::seed_network(&stack, REGION);
     let session = session_at(emulator(), &stack).await;
     let ec2 = ec2_at(emulator()).await;
-    let (prepared, plan) = session.plan_spec(&spec).await.unwrap();
+    let (prepared, plan) = session.plan_spec(&checked(&spec)).await.unwrap();
     session
         .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
         .await
         .unwrap();
 
     spec.network.nat = NatMode::None;
-    let (prepared, plan) = session.plan_spec(&spec).await.unwrap();
+    let (prepared, plan) = session.plan_spec(&checked(&spec)).await.unwrap();
     let mut deleted: Vec<&str> = plan
         .changes
         .iter()
@@ -468,6 +473,11 @@ async fn dropping_the_nat_gateway_removes_its_route_too() {
         !routes.contains(&"0.0.0.0/0"),
         "a blackhole route stayed: {routes:?}"
     );
-    assert!(session.plan_spec(&spec).await.unwrap().1.is_empty());
+    assert!(session
+        .plan_spec(&checked(&spec))
+        .await
+        .unwrap()
+        .1
+        .is_empty());
     destroy_to_zero(&session, &ec2, &stack).await;
 }

@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use escala_charts::{
-    ids, render_svg_with, AsgSeries, Dashboard, Marker, MarkerKind, Point, Reduction, Size,
+    render_svg_with, Dashboard, Marker, MarkerKind, Panel, Point, Reduction, Series, Size, Unit,
 };
 
 const TARGET: Duration = Duration::from_millis(50);
@@ -127,17 +127,30 @@ fn week() -> Dashboard {
         "Instance refresh",
         MarkerKind::Refresh,
     ));
-    let series = AsgSeries {
-        cpu,
-        desired,
-        in_service,
-        requests,
-        healthy_hosts: Vec::new(),
-    };
-    let mut d = Dashboard::asg("web-asg", FROM, FROM + MINUTES * 60, series, markers);
-    // Four series of 10,080 points is the benchmark's shape: the healthy-host line is left out.
-    d.panels[2].series.retain(|s| s.id != ids::HEALTHY_HOSTS);
-    d
+    // Four series of 10,080 points, laid out as the asg route's dashboard is.
+    let panels = vec![
+        Panel::new(
+            "CPU",
+            vec![Series::new("cpu", "Average CPU", Unit::Percent, cpu)],
+        ),
+        Panel::new(
+            "Capacity",
+            vec![
+                Series::new("desired", "Desired", Unit::Count, desired),
+                Series::new("in-service", "In service", Unit::Count, in_service),
+            ],
+        ),
+        Panel::new(
+            "Load balancer",
+            vec![Series::new(
+                "requests",
+                "Requests",
+                Unit::Requests,
+                requests,
+            )],
+        ),
+    ];
+    Dashboard::new("web-asg", FROM, FROM + MINUTES * 60, panels, markers)
 }
 
 fn marker(t: i64, label: &str, kind: MarkerKind) -> Marker {

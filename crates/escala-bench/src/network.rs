@@ -11,6 +11,7 @@ use escala_aws::connect::Target;
 use escala_aws::credentials::KeyringStore;
 use escala_aws::session::Session;
 use escala_core::spec::Spec;
+use escala_core::validate::CheckedSpec;
 use escala_sandbox::Emulator;
 use escala_testkit::{FaultProxy, Faults};
 
@@ -172,7 +173,9 @@ async fn main() {
     .await
     .expect("session");
     let depth = probe
-        .prepare(&Spec::seed_network("probe", "us-east-1"))
+        .prepare(
+            &CheckedSpec::new(Spec::seed_network("probe", "us-east-1")).expect("the seed is valid"),
+        )
         .await
         .expect("valid")
         .dependency_depth()

@@ -1,4 +1,5 @@
-//! The scaling dashboard: what an EC2 Auto Scaling Group did, drawn from its CloudWatch series.
+//! The scaling dashboard: what a route's group did, drawn from the CloudWatch series the route
+//! declares.
 //!
 //! [`render_svg`] draws one panel per row over a shared UTC time axis: plotters draws the frame
 //! (grid, axes, labels) and this crate writes the data over it as named SVG groups, so the UI and
@@ -18,9 +19,7 @@ mod theme;
 mod time;
 
 pub use error::ChartError;
-pub use model::{
-    ids, AsgSeries, Dashboard, Marker, MarkerKind, Panel, Point, Series, Size, Theme, Unit,
-};
+pub use model::{Dashboard, Marker, MarkerKind, Panel, Point, Series, Size, Theme, Unit};
 pub use reduce::Reduction;
 
 /// The text an empty panel shows.

@@ -108,67 +108,23 @@ pub struct Size {
     pub height: u32,
 }
 
-/// The series ids of the standard Auto Scaling Group dashboard, for whoever looks them up in the SVG.
-pub mod ids {
-    pub const CPU: &str = "cpu";
-    pub const DESIRED: &str = "desired";
-    pub const IN_SERVICE: &str = "in-service";
-    pub const REQUESTS: &str = "requests";
-    pub const HEALTHY_HOSTS: &str = "healthy-hosts";
-}
-
-/// The CloudWatch series of one Auto Scaling Group and its load balancer; an empty one shows as
-/// "No data in this range" (a group without a load balancer has no request counts).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AsgSeries {
-    /// AWS/EC2 CPUUtilization, Average over the group.
-    pub cpu: Vec<Point>,
-    /// AWS/AutoScaling GroupDesiredCapacity.
-    pub desired: Vec<Point>,
-    /// AWS/AutoScaling GroupInServiceInstances.
-    pub in_service: Vec<Point>,
-    /// AWS/ApplicationELB RequestCount, Sum per period.
-    pub requests: Vec<Point>,
-    /// AWS/ApplicationELB HealthyHostCount of the group's target group.
-    pub healthy_hosts: Vec<Point>,
+impl Panel {
+    pub fn new(title: &str, series: Vec<Series>) -> Self {
+        Self {
+            title: title.to_owned(),
+            series,
+        }
+    }
 }
 
 impl Dashboard {
-    /// The standard layout: CPU, then capacity, then the load balancer, all over one time axis.
-    pub fn asg(title: &str, from: i64, to: i64, s: AsgSeries, markers: Vec<Marker>) -> Self {
-        let panel = |title: &str, series: Vec<Series>| Panel {
-            title: title.to_owned(),
-            series,
-        };
+    /// Panels stacked top to bottom over `from..to`, in the light theme.
+    pub fn new(title: &str, from: i64, to: i64, panels: Vec<Panel>, markers: Vec<Marker>) -> Self {
         Self {
             title: title.to_owned(),
             from,
             to,
-            panels: vec![
-                panel(
-                    "CPU",
-                    vec![Series::new(ids::CPU, "Average CPU", Unit::Percent, s.cpu)],
-                ),
-                panel(
-                    "Capacity",
-                    vec![
-                        Series::new(ids::DESIRED, "Desired", Unit::Count, s.desired),
-                        Series::new(ids::IN_SERVICE, "In service", Unit::Count, s.in_service),
-                    ],
-                ),
-                panel(
-                    "Load balancer",
-                    vec![
-                        Series::new(ids::REQUESTS, "Requests", Unit::Requests, s.requests),
-                        Series::new(
-                            ids::HEALTHY_HOSTS,
-                            "Healthy hosts",
-                            Unit::Count,
-                            s.healthy_hosts,
-                        ),
-                    ],
-                ),
-            ],
+            panels,
             markers,
             theme: Theme::Light,
         }

@@ -3,8 +3,8 @@
 //! about structure or geometry, so a change of style doesn't break them.
 
 use escala_charts::{
-    ids, render_png, render_svg, render_svg_with, AsgSeries, ChartError, Dashboard, Marker,
-    MarkerKind, Point, Reduction, Series, Size, Theme, Unit, EMPTY_STATE,
+    render_png, render_svg, render_svg_with, ChartError, Dashboard, Marker, MarkerKind, Panel,
+    Point, Reduction, Series, Size, Theme, Unit, EMPTY_STATE,
 };
 use roxmltree::{Document, Node};
 
@@ -25,17 +25,66 @@ fn minutes(range: std::ops::Range<i64>, v: impl Fn(i64) -> f64) -> Vec<Point> {
         .collect()
 }
 
+/// The series ids of the dashboard these tests draw: an Auto Scaling group's.
+mod ids {
+    pub const CPU: &str = "cpu";
+    pub const DESIRED: &str = "desired";
+    pub const IN_SERVICE: &str = "in-service";
+    pub const REQUESTS: &str = "requests";
+    pub const HEALTHY_HOSTS: &str = "healthy-hosts";
+}
+
+/// A group's series: CPU, capacity and the load balancer's, each possibly empty.
+#[derive(Default)]
+struct Group {
+    cpu: Vec<Point>,
+    desired: Vec<Point>,
+    in_service: Vec<Point>,
+    requests: Vec<Point>,
+    healthy_hosts: Vec<Point>,
+}
+
+/// CPU, then capacity, then the load balancer, as the asg route lays its dashboard out.
+fn group(title: &str, from: i64, to: i64, g: Group, markers: Vec<Marker>) -> Dashboard {
+    let panels = vec![
+        Panel::new(
+            "CPU",
+            vec![Series::new(ids::CPU, "Average CPU", Unit::Percent, g.cpu)],
+        ),
+        Panel::new(
+            "Capacity",
+            vec![
+                Series::new(ids::DESIRED, "Desired", Unit::Count, g.desired),
+                Series::new(ids::IN_SERVICE, "In service", Unit::Count, g.in_service),
+            ],
+        ),
+        Panel::new(
+            "Load balancer",
+            vec![
+                Series::new(ids::REQUESTS, "Requests", Unit::Requests, g.requests),
+                Series::new(
+                    ids::HEALTHY_HOSTS,
+                    "Healthy hosts",
+                    Unit::Count,
+                    g.healthy_hosts,
+                ),
+            ],
+        ),
+    ];
+    Dashboard::new(title, from, to, panels, markers)
+}
+
 /// One hour: CPU rising 0 → 100 % once a minute ending at 100 at minute 50, then flat at 50;
 /// desired capacity with minutes 20–24 missing; no load balancer data.
 fn hour() -> Dashboard {
-    let series = AsgSeries {
+    let series = Group {
         cpu: minutes(0..61, |m| if m <= 50 { m as f64 * 2.0 } else { 50.0 }),
         desired: minutes(0..20, |_| 2.0)
             .into_iter()
             .chain(minutes(25..61, |_| 3.0))
             .collect(),
         in_service: minutes(0..61, |m| if m < 30 { 2.0 } else { 3.0 }),
-        ..AsgSeries::default()
+        ..Group::default()
     };
     let markers = vec![
         Marker {
@@ -54,7 +103,7 @@ fn hour() -> Dashboard {
             kind: MarkerKind::Refresh,
         },
     ];
-    Dashboard::asg("web", FROM, FROM + HOUR, series, markers)
+    group("web", FROM, FROM + HOUR, series, markers)
 }
 
 fn by_id<'a>(doc: &'a Document<'a>, id: &str) -> Node<'a, 'a> {
@@ -268,7 +317,7 @@ fn a_week_is_thinned_to_the_pixels_with_its_peaks() {
     let from = FROM;
     let to = FROM + 7 * 24 * HOUR;
     let week = |v: fn(i64) -> f64| minutes(0..10_080, v);
-    let series = AsgSeries {
+    let series = Group {
         cpu: week(|m| {
             if m == 6_000 {
                 97.0
@@ -287,7 +336,7 @@ fn a_week_is_thinned_to_the_pixels_with_its_peaks() {
         }),
         healthy_hosts: vec![],
     };
-    let mut d = Dashboard::asg("week", from, to, series, vec![]);
+    let mut d = group("week", from, to, series, vec![]);
     d.theme = Theme::Dark;
     let svg = render_svg(&d, SIZE).unwrap();
     let full = render_svg_with(&d, SIZE, Reduction::Off).unwrap();

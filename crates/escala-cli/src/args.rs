@@ -168,12 +168,13 @@ pub enum Auth {
     Status,
     /// Remove the saved keys of the profile from the OS keyring.
     Logout,
-    /// From admin credentials, create an IAM group with a least-privilege policy for a route, a
-    /// user in it and an access key, saved straight into the OS keyring.
+    /// From admin credentials, create an IAM group with least-privilege policies for the chosen
+    /// routes, a user in it and an access key, saved straight into the OS keyring.
     CreateDeployUser {
-        /// What the user may provision.
-        #[arg(long, value_enum, default_value_t = RouteArg::Network)]
-        route: RouteArg,
+        /// What the user may provision: one or more routes, comma-separated (the network is part
+        /// of every route).
+        #[arg(long, value_delimiter = ',', default_value = "network", value_parser = route_names())]
+        route: Vec<String>,
         /// The IAM user name.
         #[arg(long, default_value = "escala-deployer")]
         user: String,
@@ -183,12 +184,12 @@ pub enum Auth {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RouteArg {
-    Network,
-    Asg,
-    Kubernetes,
-    Fargate,
+/// Exactly the registered routes.
+fn route_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        escala_aws::routes::all()
+            .map(|r| clap::builder::PossibleValue::new(r.name()).help(r.summary())),
+    )
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,29 +4,32 @@ use std::time::Duration;
 
 use escala_aws::connect::{resolve, Choice, Resolved, Target};
 use escala_aws::credentials::KeyringStore;
-use escala_aws::session::Session;
-use escala_core::executor::Options;
+use escala_core::options::Options;
 use escala_core::retry::RetryPolicy;
 use escala_core::store::Store;
 use escala_sandbox::Sandbox;
+use escala_stacks::Stacks;
 
 use crate::args::{Global, Output};
 use crate::error::CliError;
 
 pub struct Ctx {
     pub global: Global,
-    pub store: Store,
-    pub keyring: KeyringStore,
+    pub stacks: Stacks,
 }
 
 impl Ctx {
     pub fn new(global: Global) -> Self {
-        let keyring = KeyringStore::new(&global.keyring_service);
-        Self {
-            global,
-            store: Store::from_env(),
-            keyring,
-        }
+        let stacks = Stacks::new(
+            Store::from_env(),
+            KeyringStore::new(&global.keyring_service),
+            options(&global),
+        );
+        Self { global, stacks }
+    }
+
+    pub fn keyring(&self) -> &KeyringStore {
+        self.stacks.keyring()
     }
 
     pub fn json(&self) -> bool {
@@ -41,7 +44,7 @@ impl Ctx {
     }
 
     pub fn sandbox(&self) -> Sandbox {
-        Sandbox::new(self.store.root())
+        Sandbox::new(self.stacks.store().root())
     }
 
     /// Where calls go. Without credentials, the sandbox, started here if it isn't running.
@@ -51,7 +54,7 @@ impl Ctx {
             sandbox: self.global.sandbox,
             profile: self.global.profile.clone(),
         };
-        match resolve(&choice, &self.keyring) {
+        match resolve(&choice, self.keyring()) {
             Resolved::Target(t) => Ok(t),
             Resolved::UseSandbox => {
                 let info = self.sandbox().start()?;
@@ -60,26 +63,16 @@ impl Ctx {
             }
         }
     }
+}
 
-    pub fn options(&self) -> Options {
-        Options {
-            parallelism: self.global.parallelism as usize,
-            retry: RetryPolicy {
-                deadline: Duration::from_secs(self.global.timeout),
-                ..RetryPolicy::default()
-            },
-        }
-    }
-
-    pub async fn session(
-        &self,
-        target: &Target,
-        region: &str,
-        stack: &str,
-    ) -> Result<Session, CliError> {
-        Ok(Session::connect(target, region, stack, &self.keyring)
-            .await?
-            .with_options(self.options()))
+/// How hard the engine tries: `--parallelism` calls at once, each task for `--timeout` seconds.
+fn options(global: &Global) -> Options {
+    Options {
+        parallelism: global.parallelism as usize,
+        retry: RetryPolicy {
+            deadline: Duration::from_secs(global.timeout),
+            ..RetryPolicy::default()
+        },
     }
 }
 

@@ -2,6 +2,7 @@
 
 use escala_aws::AwsError;
 use escala_core::CoreError;
+use escala_stacks::StacksError;
 
 /// Exit codes scripts can rely on.
 pub mod exit {
@@ -23,7 +24,7 @@ pub mod exit {
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error(transparent)]
-    Aws(#[from] AwsError),
+    Stacks(#[from] StacksError),
     #[error(transparent)]
     Sandbox(#[from] escala_sandbox::SandboxError),
     /// Bad arguments or an unreadable Spec file.
@@ -37,35 +38,44 @@ pub enum CliError {
     Declined,
 }
 
+impl From<AwsError> for CliError {
+    fn from(e: AwsError) -> Self {
+        CliError::Stacks(StacksError::Aws(e))
+    }
+}
+
 impl From<CoreError> for CliError {
     fn from(e: CoreError) -> Self {
-        CliError::Aws(AwsError::Core(e))
+        CliError::from(AwsError::Core(e))
     }
 }
 
 impl CliError {
     pub fn exit_code(&self) -> u8 {
-        match self {
-            CliError::Aws(AwsError::Core(
+        let aws = match self {
+            CliError::Stacks(StacksError::Aws(e)) => e,
+            CliError::Stacks(StacksError::UnknownStack(_)) | CliError::Invalid(_) => {
+                return exit::INVALID
+            }
+            CliError::LeftBehind(_) => return exit::LEFT_BEHIND,
+            CliError::Declined => return exit::OK,
+            CliError::Sandbox(_) => return exit::OTHER,
+        };
+        match aws {
+            AwsError::Core(
                 CoreError::Validation(_)
                 | CoreError::SpecSyntax(_)
                 | CoreError::RegionChange { .. },
-            ))
-            | CliError::Invalid(_) => exit::INVALID,
-            CliError::Aws(AwsError::Invalid(_)) => exit::INVALID,
-            CliError::Aws(AwsError::Core(CoreError::Cancelled)) => exit::CANCELLED,
-            CliError::Aws(
-                AwsError::NoCredentials(_) | AwsError::BadCredentials { .. } | AwsError::Keyring(_),
-            ) => exit::CREDENTIALS,
-            CliError::Aws(AwsError::Api { .. } | AwsError::Core(CoreError::TasksFailed(_))) => {
-                exit::AWS
+            )
+            | AwsError::Invalid(_) => exit::INVALID,
+            AwsError::Core(CoreError::Cancelled) => exit::CANCELLED,
+            AwsError::NoCredentials(_) | AwsError::BadCredentials { .. } | AwsError::Keyring(_) => {
+                exit::CREDENTIALS
             }
-            CliError::LeftBehind(_) => exit::LEFT_BEHIND,
-            CliError::Declined => exit::OK,
-            CliError::Aws(AwsError::Core(
-                CoreError::Graph(_) | CoreError::Io { .. } | CoreError::State(_),
-            ))
-            | CliError::Sandbox(_) => exit::OTHER,
+            AwsError::Api { .. } | AwsError::Core(CoreError::TasksFailed(_)) => exit::AWS,
+            AwsError::Core(CoreError::Graph(_) | CoreError::Io { .. } | CoreError::State(_)) => {
+                exit::OTHER
+            }
         }
     }
 

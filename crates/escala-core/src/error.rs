@@ -1,7 +1,12 @@
-//! The core crate's one error type.
+//! The core crate's one error type, and the validation errors it carries: every rule a Spec
+//! breaks, each at its field.
 
-use crate::task::TaskFailure;
-use crate::validate::ValidationErrors;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::failure::TaskFailure;
+use crate::routes::Rule;
 
 /// Everything that can go wrong in the engine core.
 #[derive(Debug, thiserror::Error)]
@@ -44,4 +49,73 @@ fn summarize(failures: &[TaskFailure]) -> String {
         .map(|f| format!("{} ({}: {})", f.id, f.code, f.message))
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// The Spec's own rules: its header and its network. Each route has its own (see `routes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum SpecRule {
+    ApiVersion,
+    Kind,
+    Name,
+    Region,
+    VpcCidr,
+    ZoneCount,
+    ZoneName,
+    ZoneDuplicate,
+    ZoneNotInRegion,
+    TooManyZones,
+    SubnetCidr,
+    SubnetCount,
+    SubnetOutsideVpc,
+    SubnetOverlap,
+    VpcTooSmall,
+    NoSubnets,
+    NatWithoutPublicSubnets,
+    NatWithoutPrivateSubnets,
+}
+
+/// One broken rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ValidationError {
+    pub rule: Rule,
+    /// The Spec path, as the YAML spells it: `network.publicSubnets[1]`.
+    pub field: String,
+    pub message: String,
+}
+
+/// All the rules a Spec breaks, so the user fixes them in one go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+pub struct ValidationErrors(pub Vec<ValidationError>);
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the spec has {} problem(s):", self.0.len())?;
+        for e in &self.0 {
+            write!(f, "\n  - {}: {}", e.field, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl ValidationErrors {
+    pub fn rules(&self) -> Vec<Rule> {
+        self.0.iter().map(|e| e.rule).collect()
+    }
+
+    /// One broken rule, for checks made outside this module (a region that refuses a route's
+    /// instance type while planning).
+    pub fn one(
+        rule: impl Into<Rule>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self(vec![ValidationError {
+            rule: rule.into(),
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
 }

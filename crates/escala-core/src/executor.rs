@@ -1,8 +1,8 @@
 //! The executor: applies a plan with bounded concurrency (every task whose dependencies are done
 //! runs at once), retries, per-task deadlines, cancellation and progress events; and destroys a stack
-//! in waves, reporting anything left.
+//! in the order its kinds' edges give, reporting anything left.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
@@ -11,30 +11,17 @@ use serde::Serialize;
 use tokio::sync::{mpsc, Semaphore};
 use tokio_util::sync::CancellationToken;
 
+use crate::failure::TaskFailure;
 use crate::graph;
+use crate::inventory::Inventory;
+use crate::kind::Cloud;
+use crate::kind::Found;
+use crate::options::Options;
 use crate::plan::{Action, Change, Plan};
-use crate::planner::outcome_error;
 use crate::progress::{self, ProgressEvent, ProgressSink};
-use crate::retry::{retrying, Outcome, RetryPolicy};
-use crate::task::{Found, Inventory, Observed, Refs, Task, TaskFailure};
+use crate::retry::{outcome_error, retrying, Outcome, RetryPolicy};
+use crate::task::{Observed, Refs, Task};
 use crate::CoreError;
-
-/// How the executor runs.
-#[derive(Debug, Clone, Copy)]
-pub struct Options {
-    /// At most this many cloud calls in flight.
-    pub parallelism: usize,
-    pub retry: RetryPolicy,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            parallelism: 8,
-            retry: RetryPolicy::default(),
-        }
-    }
-}
 
 /// What an apply did.
 #[derive(Debug, Clone, Serialize)]
@@ -54,25 +41,25 @@ pub struct DestroyReport {
     pub stack: String,
     pub deleted: Vec<Found>,
     pub failed: Vec<TaskFailure>,
-    /// Everything still tagged for the stack after the last wave. Empty means nothing is left to pay for.
+    /// Everything still tagged for the stack afterwards. Empty means nothing is left to pay for.
     pub left: Vec<Found>,
 }
 
 /// Shared plumbing for one run.
-struct Run<'a, C> {
-    ctx: Arc<C>,
-    options: Options,
-    sink: &'a dyn ProgressSink,
-    cancel: CancellationToken,
+pub(crate) struct Run<'a, C> {
+    pub ctx: Arc<C>,
+    pub options: Options,
+    pub sink: &'a dyn ProgressSink,
+    pub cancel: CancellationToken,
 }
 
-/// Applies `plan`: first the delete phase (orphans and replaced objects, in waves), then every
+/// Applies `plan`: first the delete phase (orphans and replaced objects, in their kinds' order), then every
 /// create and update, concurrently as dependencies allow. On the first failure no new task starts;
 /// the running ones finish, and the error lists every failure with its cloud error code.
-pub async fn apply<C: Send + Sync + 'static>(
+pub async fn apply<C: Cloud>(
     ctx: Arc<C>,
     tasks: &[Arc<dyn Task<C>>],
-    inventory: Arc<dyn Inventory<C>>,
+    inventory: &Inventory<C>,
     plan: &Plan,
     options: Options,
     sink: &dyn ProgressSink,
@@ -95,9 +82,10 @@ pub async fn apply<C: Send + Sync + 'static>(
         total: work.len() + plan.removals.len(),
     });
 
-    let (removed, failures) = run.delete_waves(&inventory, &plan.removals).await;
-    if !failures.is_empty() || run.cancel.is_cancelled() {
-        return Err(run.finish(removed.len(), failures, 0));
+    let removal = run.delete_ordered(inventory, &plan.removals).await;
+    let removed = removal.deleted;
+    if !removal.failures.is_empty() || run.cancel.is_cancelled() {
+        return Err(run.finish(removed.len(), removal.failures, removal.skipped));
     }
 
     let deps: BTreeMap<String, Vec<String>> = tasks
@@ -143,7 +131,7 @@ pub async fn apply<C: Send + Sync + 'static>(
                     let _permit = limit.acquire_owned().await.expect("semaphore never closes");
                     sink.emit(ProgressEvent::Running {
                         id: task.id().to_string(),
-                        kind: task.kind().to_string(),
+                        kind: task.kind().name().to_string(),
                         action: change.action,
                     });
                     let result = progress::reporting(
@@ -184,7 +172,7 @@ pub async fn apply<C: Send + Sync + 'static>(
             Ok(observed) => {
                 sink.emit(ProgressEvent::Done {
                     id: id.clone(),
-                    kind: task.kind().to_string(),
+                    kind: task.kind().name().to_string(),
                     action,
                     physical_id: Some(observed.physical_id.clone()),
                 });
@@ -245,7 +233,7 @@ pub async fn apply<C: Send + Sync + 'static>(
 
 /// Creates or updates one task, retrying as the policy allows.
 #[allow(clippy::too_many_arguments)]
-async fn run_task<C>(
+async fn run_task<C: Cloud>(
     task: &dyn Task<C>,
     ctx: &C,
     refs: &Refs,
@@ -259,7 +247,7 @@ async fn run_task<C>(
     retrying(task.id(), policy, cancel, sink, || async {
         let first = tries.fetch_add(1, Ordering::SeqCst) == 0;
         match (change.action, current) {
-            (Action::Update, Some(cur)) => task.update(ctx, refs, cur, &change.fields).await,
+            (Action::Update, Some(cur)) => task.update(ctx, refs, cur).await,
             _ => {
                 // A create that failed may still have happened (its answer lost on the way back):
                 // before trying again, look for the object by its tags and adopt it, finishing it
@@ -269,9 +257,7 @@ async fn run_task<C>(
                         let diff = crate::planner::diff(task, Some(&made));
                         match diff.action {
                             Action::NoOp => return Ok(made),
-                            Action::Update => {
-                                return task.update(ctx, refs, &made, &diff.fields).await
-                            }
+                            Action::Update => return task.update(ctx, refs, &made).await,
                             _ => {}
                         }
                     }
@@ -283,11 +269,11 @@ async fn run_task<C>(
     .await
 }
 
-/// Deletes everything the stack owns, in waves, then looks again and reports what is left.
-pub async fn destroy<C: Send + Sync + 'static>(
+/// Deletes everything the stack owns, in its kinds' order, then looks again and reports what is left.
+pub async fn destroy<C: Cloud>(
     stack: &str,
     ctx: Arc<C>,
-    inventory: Arc<dyn Inventory<C>>,
+    inventory: &Inventory<C>,
     options: Options,
     sink: &dyn ProgressSink,
     cancel: CancellationToken,
@@ -298,28 +284,28 @@ pub async fn destroy<C: Send + Sync + 'static>(
         sink,
         cancel,
     };
-    let found = run.discover(&inventory).await?;
+    let found = run.discover(inventory).await?;
     sink.emit(ProgressEvent::Started { total: found.len() });
-    let (deleted, failed) = run.delete_waves(&inventory, &found).await;
+    let done = run.delete_ordered(inventory, &found).await;
     if run.cancel.is_cancelled() {
-        return Err(run.finish(deleted.len(), failed, 0));
+        return Err(run.finish(done.deleted.len(), done.failures, done.skipped));
     }
-    let left = run.discover(&inventory).await?;
+    let left = run.discover(inventory).await?;
     sink.emit(ProgressEvent::Finished {
-        done: deleted.len(),
-        failed: failed.len(),
-        skipped: 0,
+        done: done.deleted.len(),
+        failed: done.failures.len(),
+        skipped: done.skipped,
     });
     Ok(DestroyReport {
         stack: stack.to_string(),
-        deleted,
-        failed,
+        deleted: done.deleted,
+        failed: done.failures,
         left,
     })
 }
 
-impl<C: Send + Sync + 'static> Run<'_, C> {
-    async fn discover(&self, inventory: &Arc<dyn Inventory<C>>) -> Result<Vec<Found>, CoreError> {
+impl<C: Cloud> Run<'_, C> {
+    async fn discover(&self, inventory: &Inventory<C>) -> Result<Vec<Found>, CoreError> {
         retrying(
             "discovery",
             &self.options.retry,
@@ -329,72 +315,6 @@ impl<C: Send + Sync + 'static> Run<'_, C> {
         )
         .await
         .map_err(|o| outcome_error("discovery", o))
-    }
-
-    /// Deletes `found` wave by wave; within a wave, concurrently. A wave with failures ends the
-    /// phase, since later waves depend on it being gone.
-    async fn delete_waves(
-        &self,
-        inventory: &Arc<dyn Inventory<C>>,
-        found: &[Found],
-    ) -> (Vec<Found>, Vec<TaskFailure>) {
-        let waves: BTreeSet<u8> = found.iter().map(|f| f.wave).collect();
-        let limit = Semaphore::new(self.options.parallelism.max(1));
-        let mut deleted = Vec::new();
-        let mut failures = Vec::new();
-        for wave in waves {
-            let limit = &limit;
-            let results = futures::future::join_all(found.iter().filter(|f| f.wave == wave).map(
-                |f| async move {
-                    let _permit = limit.acquire().await.expect("semaphore never closes");
-                    let label = f.label();
-                    self.sink.emit(ProgressEvent::Running {
-                        id: label.clone(),
-                        kind: f.kind.clone(),
-                        action: Action::Delete,
-                    });
-                    let r = retrying(&label, &self.options.retry, &self.cancel, self.sink, || {
-                        inventory.delete(&self.ctx, f)
-                    })
-                    .await;
-                    (f, label, r)
-                },
-            ))
-            .await;
-            for (f, label, r) in results {
-                match r {
-                    Ok(()) => {
-                        self.sink.emit(ProgressEvent::Done {
-                            id: label,
-                            kind: f.kind.clone(),
-                            action: Action::Delete,
-                            physical_id: Some(f.physical_id.clone()),
-                        });
-                        deleted.push(f.clone());
-                    }
-                    Err(Outcome::Cancelled) => self.sink.emit(ProgressEvent::Skipped {
-                        id: label,
-                        reason: "cancelled".into(),
-                    }),
-                    Err(Outcome::Failed(e)) => {
-                        self.sink.emit(ProgressEvent::Failed {
-                            id: label.clone(),
-                            code: e.code.clone(),
-                            message: e.message.clone(),
-                        });
-                        failures.push(TaskFailure {
-                            id: label,
-                            code: e.code,
-                            message: e.message,
-                        });
-                    }
-                }
-            }
-            if !failures.is_empty() || self.cancel.is_cancelled() {
-                break;
-            }
-        }
-        (deleted, failures)
     }
 
     fn finish(&self, done: usize, failures: Vec<TaskFailure>, skipped: usize) -> CoreError {

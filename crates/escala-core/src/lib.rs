@@ -1,27 +1,32 @@
 //! Escala's engine core.
 //!
 //! Everything here is independent of any cloud and of any user interface: the [`spec::Spec`] a user
-//! writes, its validation into a [`network::ResolvedNetwork`], the [`task::Task`] abstraction that cloud
-//! crates implement, the [`plan::Plan`] of changes, and the [`executor`] that applies a plan
-//! concurrently with retries, deadlines, cancellation and progress events.
+//! writes and its [`routes`], its validation into a [`validate::ValidSpec`], the [`task::Resource`]
+//! and [`kind::Kind`] abstractions cloud crates implement, the [`plan::Plan`] of changes, and the
+//! [`executor`] that applies a plan concurrently with retries, deadlines, cancellation and progress
+//! events, and deletes in the order the kinds' edges give.
 
-pub mod asg;
 pub mod cidr;
 pub mod cost;
+mod delete;
 pub mod error;
 pub mod executor;
+pub mod failure;
 pub mod graph;
+pub mod inventory;
+pub mod kind;
 pub mod network;
+pub mod options;
 pub mod plan;
 pub mod planner;
 pub mod progress;
 pub mod retry;
+pub mod routes;
 pub mod sensitive;
 pub mod spec;
 pub mod store;
 pub mod tags;
 pub mod task;
 pub mod validate;
-mod validate_asg;
 
 pub use error::CoreError;

@@ -1,9 +1,28 @@
 //! The network after validation: every block parsed, every zone chosen, every subnet placed.
 
 use ipnet::Ipv4Net;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::spec::NatMode;
+/// How private subnets reach the internet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum NatMode {
+    /// Private subnets have no outbound internet access (cheapest).
+    #[default]
+    None,
+    /// One NAT gateway in the first zone, shared by every private subnet.
+    Single,
+    /// One NAT gateway per zone, so losing a zone doesn't cut the others off.
+    PerZone,
+}
+
+/// The region's facts that validation needs: the names of its available zones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionZones {
+    pub region: String,
+    pub zones: Vec<String>,
+}
 
 /// A subnet with its zone, public or private.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

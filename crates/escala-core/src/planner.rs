@@ -8,21 +8,25 @@ use futures::future::{join_all, BoxFuture, FutureExt, Shared};
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
-use crate::executor::Options;
+use crate::failure::{TaskError, TaskFailure};
 use crate::graph;
+use crate::inventory::Inventory;
+use crate::kind::Cloud;
+use crate::kind::Found;
+use crate::options::Options;
 use crate::plan::{Action, Change, FieldChange, Plan};
 use crate::progress::NoProgress;
-use crate::retry::{retrying, Outcome};
-use crate::task::{Found, Inventory, Observed, Refs, Task, TaskError, TaskFailure};
+use crate::retry::{outcome_error, retrying, Outcome};
+use crate::task::{Observed, Refs, Task};
 use crate::CoreError;
 
 type FindResult = Result<Option<Observed>, TaskError>;
 type SharedFind = Shared<BoxFuture<'static, FindResult>>;
 
 /// Everything the stack owns, by its tags: what [`plan`] starts from.
-pub async fn discover<C: Send + Sync + 'static>(
+pub async fn discover<C: Cloud>(
     ctx: &C,
-    inventory: &dyn Inventory<C>,
+    inventory: &Inventory<C>,
     options: &Options,
 ) -> Result<Vec<Found>, CoreError> {
     retrying(
@@ -40,7 +44,7 @@ pub async fn discover<C: Send + Sync + 'static>(
 ///
 /// A task found by its own tags (no find-dependencies) whose id discovery didn't see doesn't
 /// exist, and costs no call: on an empty account the plan is the discovery round alone.
-pub async fn plan<C: Send + Sync + 'static>(
+pub async fn plan<C: Cloud>(
     stack: &str,
     ctx: Arc<C>,
     tasks: &[Arc<dyn Task<C>>],
@@ -113,7 +117,7 @@ pub async fn plan<C: Send + Sync + 'static>(
 
 /// Runs every task's `find`, each as soon as the finds it depends on are done, bounded by the
 /// semaphore. A task whose find-dependency doesn't exist doesn't exist either, and costs no call.
-async fn find_all<C: Send + Sync + 'static>(
+async fn find_all<C: Cloud>(
     ctx: &Arc<C>,
     by_id: &BTreeMap<String, Arc<dyn Task<C>>>,
     order: &[String],
@@ -192,10 +196,10 @@ async fn find_all<C: Send + Sync + 'static>(
 }
 
 /// Compares one task's desired properties with what the cloud has.
-pub fn diff<C>(task: &dyn Task<C>, observed: Option<&Observed>) -> Change {
+pub fn diff<C: Cloud>(task: &dyn Task<C>, observed: Option<&Observed>) -> Change {
     let mut change = Change {
         id: task.id().to_string(),
-        kind: task.kind().to_string(),
+        kind: task.kind().name().to_string(),
         action: Action::Create,
         physical_id: observed.map(|o| o.physical_id.clone()),
         fields: vec![],
@@ -204,11 +208,11 @@ pub fn diff<C>(task: &dyn Task<C>, observed: Option<&Observed>) -> Change {
     let Some(observed) = observed else {
         return change;
     };
-    for (field, want) in task.desired() {
-        let have = observed.props.get(&field);
+    for want in task.desired() {
+        let have = observed.props.get(want.name);
         if have != Some(&want.value) {
             change.fields.push(FieldChange {
-                field,
+                field: want.name.to_string(),
                 from: have.cloned(),
                 to: Some(want.value),
                 forces_replace: !want.mutable,
@@ -227,7 +231,7 @@ pub fn diff<C>(task: &dyn Task<C>, observed: Option<&Observed>) -> Change {
 
 /// What the delete phase removes: objects of replaced tasks, orphans (tagged for the stack, not in
 /// the Spec), and the untagged dependents of both.
-fn removals<C>(
+fn removals<C: Cloud>(
     by_id: &BTreeMap<String, Arc<dyn Task<C>>>,
     changes: &BTreeMap<String, Change>,
     observed: &BTreeMap<String, Observed>,
@@ -258,15 +262,4 @@ fn removals<C>(
     let mut seen = BTreeSet::new();
     out.retain(|f| seen.insert(f.physical_id.clone()));
     out
-}
-
-pub(crate) fn outcome_error(id: &str, outcome: Outcome) -> CoreError {
-    match outcome {
-        Outcome::Cancelled => CoreError::Cancelled,
-        Outcome::Failed(e) => CoreError::TasksFailed(vec![TaskFailure {
-            id: id.to_string(),
-            code: e.code,
-            message: e.message,
-        }]),
-    }
 }

@@ -6,8 +6,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::failure::{ErrorClass, TaskError, TaskFailure};
 use crate::progress::{ProgressEvent, ProgressSink};
-use crate::task::{ErrorClass, TaskError};
+use crate::CoreError;
 
 /// How hard to try.
 #[derive(Debug, Clone, Copy)]
@@ -111,6 +112,18 @@ where
             _ = cancel.cancelled() => return Err(Outcome::Cancelled),
             _ = tokio::time::sleep(delay) => {}
         }
+    }
+}
+
+/// The engine's error for a retried step that gave up or was cancelled.
+pub(crate) fn outcome_error(id: &str, outcome: Outcome) -> CoreError {
+    match outcome {
+        Outcome::Cancelled => CoreError::Cancelled,
+        Outcome::Failed(e) => CoreError::TasksFailed(vec![TaskFailure {
+            id: id.to_string(),
+            code: e.code,
+            message: e.message,
+        }]),
     }
 }
 

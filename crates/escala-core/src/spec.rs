@@ -5,8 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::asg::AsgSpec;
 use crate::CoreError;
+
+pub use crate::network::NatMode;
+pub use crate::routes::RouteSpec;
 
 pub const API_VERSION: &str = "escala/v1";
 pub const KIND: &str = "Stack";
@@ -72,30 +74,6 @@ impl Default for Zones {
     }
 }
 
-/// How private subnets reach the internet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub enum NatMode {
-    /// Private subnets have no outbound internet access (cheapest).
-    #[default]
-    None,
-    /// One NAT gateway in the first zone, shared by every private subnet.
-    Single,
-    /// One NAT gateway per zone, so losing a zone doesn't cut the others off.
-    PerZone,
-}
-
-/// How the workload is scaled. Each route adds its variant with its issue (kubernetes and fargate
-/// come later); the YAML names it as the section's one key: `route: {asg: {...}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub enum RouteSpec {
-    /// EC2 instances in an Auto Scaling Group behind an Application Load Balancer.
-    Asg(AsgSpec),
-}
-
 impl Spec {
     /// Reads a Spec from YAML. Syntax and shape errors come back with their line and column.
     pub fn from_yaml(text: &str) -> Result<Spec, CoreError> {
@@ -140,6 +118,8 @@ impl Spec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::routes::asg::AsgSpec;
+    use crate::routes::Section;
 
     #[test]
     fn yaml_round_trip_keeps_everything() {
@@ -183,7 +163,7 @@ mod tests {
     fn the_seed_asg_example_round_trips_with_a_script_and_a_schedule() {
         let mut spec = Spec::from_yaml(include_str!("../../../examples/seed-asg.yaml")).unwrap();
         let Some(RouteSpec::Asg(asg)) = spec.route.as_mut() else {
-            panic!("{spec:?}")
+            unreachable!("the example is the asg route's")
         };
         asg.user_data = Some("#!/bin/bash\nset -eu\necho \"$ID: 50% done\" > /tmp/x\n".into());
         assert_eq!(asg.scaling.scheduled[0].cron, "0 8 * * 1-5");
@@ -205,9 +185,7 @@ mod tests {
     fn the_asg_route_reads_with_its_defaults_and_round_trips() {
         let yaml = "apiVersion: escala/v1\nkind: Stack\nname: web\nregion: eu-west-1\nnetwork:\n  vpcCidr: 10.1.0.0/16\nroute:\n  asg:\n    capacity: {min: 1, desired: 1, max: 2}\n";
         let spec = Spec::from_yaml(yaml).unwrap();
-        let Some(RouteSpec::Asg(asg)) = &spec.route else {
-            panic!("{spec:?}")
-        };
+        let asg = spec.route.as_ref().and_then(AsgSpec::of).unwrap();
         assert_eq!(
             (asg.ami.as_str(), asg.instance_type.as_str()),
             ("latest", "t3.micro")

@@ -8,6 +8,7 @@ use crate::error::ApiError;
 use crate::service::connect;
 use crate::state::AppState;
 use crate::views::{AppInfo, Connection, DeployUser, Profile};
+use escala_stacks::{RouteInfo, Stacks};
 
 #[tauri::command]
 #[specta::specta]
@@ -51,13 +52,22 @@ pub async fn save_keys(
     Ok(connect::save_keys(&state, &profile, &access_key_id, secret).await?)
 }
 
+/// The routes a deploy user can be made for, the network first.
+#[tauri::command]
+#[specta::specta]
+pub fn list_routes() -> Vec<RouteInfo> {
+    Stacks::routes()
+}
+
+/// `routes`: the registered routes the user will deploy (see `list_routes`).
 #[tauri::command]
 #[specta::specta]
 pub async fn create_deploy_user(
     state: State<'_, AppState>,
     user_name: String,
+    routes: Vec<String>,
 ) -> Result<DeployUser, ApiError> {
-    Ok(connect::deploy_user(&state, &user_name).await?)
+    Ok(connect::deploy_user(&state, &user_name, routes).await?)
 }
 
 #[tauri::command]

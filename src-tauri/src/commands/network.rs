@@ -24,5 +24,5 @@ pub fn draft_spec(name: String, region: String, zones: u32) -> Spec {
 #[tauri::command]
 #[specta::specta]
 pub async fn check_spec(state: State<'_, AppState>, spec: Spec) -> Result<SpecCheck, ApiError> {
-    Ok(network::check_spec(&state, &spec).await?)
+    Ok(network::check_spec(&state, spec).await?)
 }

@@ -23,7 +23,7 @@ fn sender(channel: Channel<Vec<ProgressEvent>>) -> impl Fn(Vec<ProgressEvent>) +
 #[tauri::command]
 #[specta::specta]
 pub async fn plan_stack(state: State<'_, AppState>, spec: Spec) -> Result<PlanView, ApiError> {
-    Ok(stacks::plan(&state, &spec).await?)
+    Ok(stacks::plan(&state, spec).await?)
 }
 
 #[tauri::command]
@@ -33,7 +33,7 @@ pub async fn apply_stack(
     spec: Spec,
     on_event: Channel<Vec<ProgressEvent>>,
 ) -> Result<ApplyReport, ApiError> {
-    Ok(stacks::apply(&state, &spec, sender(on_event)).await?)
+    Ok(stacks::apply(&state, spec, sender(on_event)).await?)
 }
 
 /// True when something was running and is now cancelling.

@@ -3,8 +3,7 @@
 
 use escala_aws::connect::{resolve, sdk_config, Choice, CredentialSource, Resolved, Target};
 use escala_aws::credentials::{self, AccessKey};
-use escala_aws::deploy_user::{create_deploy_user, DeployUserRequest};
-use escala_aws::policy::DeployRoute;
+use escala_aws::deploy_user::DeployUserRequest;
 use escala_aws::profiles::aws_profiles;
 use escala_core::sensitive::Sensitive;
 use escala_core::store::Place;
@@ -29,7 +28,7 @@ pub fn app_info(state: &AppState) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
         has_aws_credentials: matches!(
-            resolve(&Choice::default(), &state.keyring),
+            resolve(&Choice::default(), state.keyring()),
             Resolved::Target(_)
         ),
         connection: state.connection(),
@@ -62,9 +61,9 @@ async fn own_emulator(state: &AppState) -> Result<String, AppError> {
 }
 
 fn forget_sandbox_stacks(state: &AppState) -> Result<(), AppError> {
-    for name in state.store.list()? {
-        if state.store.record(&name)?.place == Place::Sandbox {
-            state.store.forget(&name)?;
+    for known in state.stacks.list()? {
+        if known.record.place == Place::Sandbox {
+            state.stacks.forget(&known.name)?;
         }
     }
     Ok(())
@@ -73,7 +72,7 @@ fn forget_sandbox_stacks(state: &AppState) -> Result<(), AppError> {
 /// Profiles of ~/.aws plus the keyring's default profile when Escala saved keys there.
 pub fn list_profiles(state: &AppState) -> Vec<Profile> {
     let default = escala_aws::credentials::DEFAULT_PROFILE;
-    let keyring = state.keyring.contains(default).then(|| Profile {
+    let keyring = state.keyring().contains(default).then(|| Profile {
         name: default.to_string(),
         source: ProfileSource::Keyring,
     });
@@ -99,7 +98,7 @@ pub async fn connect_profile(state: &AppState, name: &str) -> Result<Connection,
         sandbox: false,
         profile: Some(name.to_string()),
     };
-    match resolve(&choice, &state.keyring) {
+    match resolve(&choice, state.keyring()) {
         Resolved::Target(target) => connect(state, target, Place::Account).await,
         Resolved::UseSandbox => connect_sandbox(state).await,
     }
@@ -129,7 +128,7 @@ pub async fn save_keys(
     };
     let endpoint = endpoint();
     credentials::verify(&key, endpoint.as_deref(), STS_REGION).await?;
-    state.keyring.save(profile, &key)?;
+    state.keyring().save(profile, &key)?;
     let target = Target {
         endpoint,
         credentials: CredentialSource::Keyring(profile.to_string()),
@@ -137,9 +136,14 @@ pub async fn save_keys(
     connect(state, target, Place::Account).await
 }
 
-/// From the admin credentials in use: a group with Escala's least-privilege policy, a user in it,
-/// and its key saved straight to the keyring; the app then works as that user.
-pub async fn deploy_user(state: &AppState, user_name: &str) -> Result<DeployUser, AppError> {
+/// From the admin credentials in use: a group with Escala's least-privilege policies for the
+/// chosen routes (the wizard's own route by default), a user in it, and its key saved straight to
+/// the keyring; the app then works as that user.
+pub async fn deploy_user(
+    state: &AppState,
+    user_name: &str,
+    routes: Vec<String>,
+) -> Result<DeployUser, AppError> {
     let admin = state.connected()?;
     let profile = user_name.to_string();
     if admin.target.credentials == CredentialSource::Keyring(profile.clone()) {
@@ -147,13 +151,15 @@ pub async fn deploy_user(state: &AppState, user_name: &str) -> Result<DeployUser
             "the keys in use are saved as '{profile}': pick another user name"
         )));
     }
-    let config = sdk_config(&admin.target, STS_REGION, &state.keyring).await?;
     let request = DeployUserRequest {
         user_name: user_name.to_string(),
-        route: DeployRoute::Network,
+        routes,
         profile: profile.clone(),
     };
-    let made = create_deploy_user(&config, &request, &state.keyring).await?;
+    let made = state
+        .stacks
+        .create_deploy_user(&admin.target, &request)
+        .await?;
     let target = Target {
         endpoint: admin.target.endpoint.clone(),
         credentials: CredentialSource::Keyring(profile),
@@ -172,7 +178,7 @@ pub async fn deploy_user(state: &AppState, user_name: &str) -> Result<DeployUser
 
 /// Asks STS who the target is; only a target that answers becomes the connection.
 async fn connect(state: &AppState, target: Target, mode: Place) -> Result<Connection, AppError> {
-    let config = sdk_config(&target, STS_REGION, &state.keyring).await?;
+    let config = sdk_config(&target, STS_REGION, state.keyring()).await?;
     let source = target.credentials.describe();
     let identity = credentials::who_am_i(&config, &source).await?;
     let view = Connection {

@@ -1,17 +1,17 @@
-//! The asg route's dashboard: its scaling charts drawn by Rust from CloudWatch, the group's size,
+//! A route's dashboard: its scaling charts drawn by Rust from CloudWatch, the group's size,
 //! manual scaling, chart export, and load sent at the load balancer to watch scaling react.
 
 use std::time::Duration;
 
 use escala_aws::metrics::Range;
-use escala_aws::session::GroupState;
+use escala_aws::route::GroupState;
+use escala_aws::session::Session;
 use escala_charts::{Size, Theme};
-use escala_core::spec::{RouteSpec, Spec};
 use escala_core::store::Place;
 use escala_load::{LoadPlan, Report, Snapshot};
 
 use crate::error::AppError;
-use crate::service::stacks::{known_spec, reachable, save_download};
+use crate::service::stacks::{reachable, save_download};
 use crate::state::AppState;
 use crate::views::{ChartFormat, ChartRange, DashboardView, ExportedChart, GroupView};
 
@@ -30,16 +30,15 @@ fn range(r: ChartRange) -> Range {
     }
 }
 
-/// A stack with the asg route, reachable from the current connection.
-fn asg_stack(state: &AppState, name: &str) -> Result<(Spec, Place), AppError> {
-    let spec = known_spec(state, name)?;
-    if !matches!(spec.route, Some(RouteSpec::Asg(_))) {
+/// A stack whose route scales a group, reachable from the current connection.
+fn scaled_stack(state: &AppState, name: &str) -> Result<Place, AppError> {
+    let spec = state.stacks.saved(name)?;
+    if Session::scaling(&spec).is_none() {
         return Err(AppError::Invalid(format!(
-            "stack '{name}' has no Auto Scaling group to chart or scale"
+            "stack '{name}' has no group to chart or scale"
         )));
     }
-    let place = reachable(state, name)?;
-    Ok((spec, place))
+    reachable(state, name)
 }
 
 fn group_view(group: GroupState, place: Place) -> GroupView {
@@ -64,10 +63,12 @@ pub async fn dashboard(
     dark: bool,
     width: u32,
 ) -> Result<DashboardView, AppError> {
-    let (spec, place) = asg_stack(state, name)?;
-    let session = state.session(&spec.region, name).await?;
-    let ((mut charts, calls), group) =
-        tokio::try_join!(session.dashboard(range(r)), session.group_state())?;
+    let place = scaled_stack(state, name)?;
+    let target = state.target()?;
+    let ((mut charts, calls), group) = tokio::try_join!(
+        state.stacks.dashboard(&target, name, range(r)),
+        state.stacks.group(&target, name)
+    )?;
     charts.theme = if dark { Theme::Dark } else { Theme::Light };
     let size = Size {
         width: width.clamp(480, 2400),
@@ -85,13 +86,12 @@ pub async fn dashboard(
 
 /// Sets the group's desired size now; the group then starts or stops instances to get there.
 pub async fn scale(state: &AppState, name: &str, desired: u32) -> Result<GroupView, AppError> {
-    let (spec, place) = asg_stack(state, name)?;
-    let session = state.session(&spec.region, name).await?;
-    session.scale(&spec, desired).await?;
-    let group = session
-        .group_state()
+    let place = scaled_stack(state, name)?;
+    let group = state
+        .stacks
+        .scale(&state.target()?, name, desired)
         .await?
-        .ok_or_else(|| AppError::Invalid(format!("stack '{name}' has no Auto Scaling group")))?;
+        .ok_or_else(|| AppError::Invalid(format!("stack '{name}' has no group")))?;
     Ok(group_view(group, place))
 }
 
@@ -102,9 +102,11 @@ pub async fn export_chart(
     r: ChartRange,
     format: ChartFormat,
 ) -> Result<ExportedChart, AppError> {
-    let (spec, _) = asg_stack(state, name)?;
-    let session = state.session(&spec.region, name).await?;
-    let (charts, _) = session.dashboard(range(r)).await?;
+    scaled_stack(state, name)?;
+    let (charts, _) = state
+        .stacks
+        .dashboard(&state.target()?, name, range(r))
+        .await?;
     let (bytes, extension) = match format {
         ChartFormat::Svg => (
             escala_charts::render_svg(&charts, EXPORT_SIZE).map(String::into_bytes),
@@ -128,16 +130,16 @@ pub async fn load(
     seconds: u32,
     tick: impl Fn(&Snapshot) + Send + Sync,
 ) -> Result<Report, AppError> {
-    let (spec, place) = asg_stack(state, name)?;
+    let place = scaled_stack(state, name)?;
     if place == Place::Sandbox {
         return Err(AppError::Invalid(
             "the sandbox's load balancer serves no traffic: send load at a stack in your AWS account"
                 .into(),
         ));
     }
-    let session = state.session(&spec.region, name).await?;
-    let url = session
-        .group_state()
+    let url = state
+        .stacks
+        .group(&state.target()?, name)
         .await?
         .and_then(|g| group_view(g, place).url)
         .ok_or_else(|| AppError::Invalid(format!("stack '{name}' has no load balancer yet")))?;

@@ -3,7 +3,7 @@
 use escala_aws::regions;
 use escala_core::cost;
 use escala_core::spec::Spec;
-use escala_core::validate::{self, RegionZones};
+use escala_core::validate::{RegionZones, ValidSpec};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -11,7 +11,7 @@ use crate::views::{RegionInfo, SpecCheck};
 
 pub async fn list_regions(state: &AppState) -> Result<Vec<RegionInfo>, AppError> {
     let connected = state.connected()?;
-    let found = regions::list_regions(&connected.target, &state.keyring).await?;
+    let found = regions::list_regions(&connected.target, state.keyring()).await?;
     state.remember_regions(&found);
     Ok(found
         .into_iter()
@@ -25,12 +25,12 @@ pub async fn list_regions(state: &AppState) -> Result<Vec<RegionInfo>, AppError>
 /// Every rule at once, against the region's real zones; the resolved network (with computed
 /// subnets) and its cost come back when the Spec is valid. After the region step this makes no
 /// AWS call, so it can run on every keystroke.
-pub async fn check_spec(state: &AppState, spec: &Spec) -> Result<SpecCheck, AppError> {
-    let region = region_zones(state, spec).await?;
-    Ok(match validate::resolve(spec, &region) {
-        Ok(network) => SpecCheck {
-            cost: Some(cost::estimate(&network, spec.route.as_ref(), &spec.region)),
-            network: Some(network),
+pub async fn check_spec(state: &AppState, spec: Spec) -> Result<SpecCheck, AppError> {
+    let region = region_zones(state, &spec).await?;
+    Ok(match ValidSpec::new(spec, &region) {
+        Ok(valid) => SpecCheck {
+            cost: Some(cost::estimate(&valid)),
+            network: Some(valid.network().clone()),
             errors: Vec::new(),
         },
         Err(errors) => SpecCheck {
@@ -53,7 +53,8 @@ async fn region_zones(state: &AppState, spec: &Spec) -> Result<RegionZones, AppE
         });
     }
     let zones = state
-        .session(&spec.region, &spec.name)
+        .stacks
+        .session(&state.target()?, spec)
         .await?
         .region_zones()
         .await?;

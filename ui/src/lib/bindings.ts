@@ -10,7 +10,10 @@ export const commands = {
 	connectProfile: (name: string) => typedError<Connection, ApiError>(__TAURI_INVOKE("connect_profile", { name })),
 	/**  The secret is wrapped the moment it arrives, so no log or error can print it. */
 	saveKeys: (profile: string, accessKeyId: string, secretAccessKey: string) => typedError<Connection, ApiError>(__TAURI_INVOKE("save_keys", { profile, accessKeyId, secretAccessKey })),
-	createDeployUser: (userName: string) => typedError<DeployUser, ApiError>(__TAURI_INVOKE("create_deploy_user", { userName })),
+	/**  The routes a deploy user can be made for, the network first. */
+	listRoutes: () => __TAURI_INVOKE<RouteInfo[]>("list_routes"),
+	/**  `routes`: the registered routes the user will deploy (see `list_routes`). */
+	createDeployUser: (userName: string, routes: string[]) => typedError<DeployUser, ApiError>(__TAURI_INVOKE("create_deploy_user", { userName, routes })),
 	disconnect: () => __TAURI_INVOKE<void>("disconnect"),
 	listRegions: () => typedError<RegionInfo[], ApiError>(__TAURI_INVOKE("list_regions")),
 	draftSpec: (name: string, region: string, zones: number) => __TAURI_INVOKE<Spec>("draft_spec", { name, region, zones }),
@@ -57,6 +60,9 @@ export type ApplyReport = {
 	/**  The objects of the stack after the apply, by logical id. */
 	resources: { [key in string]: Observed },
 };
+
+/**  The route's rules. Stable: user interfaces key their help and highlighting on them. */
+export type AsgRule = "amiId" | "instanceType" | "capacity" | "loadBalancerZones" | "healthCheckGrace" | "userData" | "keyPair" | "keyFile" | "scalingTarget" | "stepScaling" | "schedule" | "warmPool" | "rollout";
 
 export type AsgSpec = {
 	/**  `latest` (Amazon Linux 2023) or an AMI id of the stack's region. */
@@ -122,23 +128,15 @@ export type CostEstimate = {
 
 /**  One priced line. */
 export type CostLine = {
-	/**  What the line pays for, so a screen can pick lines without reading their English names. */
-	part: CostPart,
+	/**
+	 *  What the line pays for (`natGateway`, `loadBalancer`, `instances`), so a screen can pick
+	 *  lines without reading their English names. Each route names its own parts.
+	 */
+	part: string,
 	item: string,
 	quantity: number,
 	monthlyUsdEach: number,
 };
-
-/**  The part of the stack a cost line belongs to. */
-export type CostPart = 
-/**  A NAT gateway and the public address it holds. */
-"natGateway" | 
-/**  The load balancer and its public addresses. */
-"loadBalancer" | 
-/**  The instances at the desired size, with their volumes and addresses. */
-"instances" | 
-/**  Stopped instances kept ready. */
-"warmPool";
 
 /**  The dashboard: the charts as SVG drawn by Rust, and the group beside them. */
 export type DashboardView = {
@@ -166,7 +164,7 @@ export type DestroyReport = {
 	stack: string,
 	deleted: Found[],
 	failed: TaskFailure[],
-	/**  Everything still tagged for the stack after the last wave. Empty means nothing is left to pay for. */
+	/**  Everything still tagged for the stack afterwards. Empty means nothing is left to pay for. */
 	left: Found[],
 };
 
@@ -206,6 +204,7 @@ export type FieldChange = {
  *  something tagged (a route table association, an internet gateway attachment).
  */
 export type Found = {
+	/**  The name of its [`Kind`], which says how it is deleted and what must be gone first. */
 	kind: string,
 	/**
 	 *  The `escala:id` tag; for an untagged dependent, the id of the task that makes it when that
@@ -215,8 +214,6 @@ export type Found = {
 	physical_id: string,
 	/**  For dependents: the physical id of the tagged object they hang from. */
 	parent: string | null,
-	/**  Deletion order: wave 0 goes first. Objects of one wave are deleted concurrently. */
-	wave: number,
 	/**  Extra ids the deletion needs (the VPC an internet gateway is attached to). */
 	detail: { [key in string]: string },
 };
@@ -274,13 +271,15 @@ export type NetworkSpec = {
 	dnsHostnames?: boolean,
 };
 
-/**  What a task found or made in the cloud. */
+/**
+ *  A resource's state as the engine keeps it: its id, its fields as text for plans and reports,
+ *  and the typed values its own update and its dependents read back.
+ */
 export type Observed = {
-	/**  The cloud's id: `vpc-0abc…`, `rtbassoc-…`. */
 	physical_id: string,
-	/**  The managed properties as the cloud reports them, compared against [`Task::desired`]. */
+	/**  The managed properties as the cloud reports them, compared against the desired ones. */
 	props: { [key in string]: string },
-	/**  Other values dependents need (an allocation id, an ENI). */
+	/**  Other values dependents need (an allocation id, an attachment's VPC). */
 	outputs: { [key in string]: string },
 };
 
@@ -389,19 +388,23 @@ export type Rollout = {
 	warmupSeconds: number,
 };
 
-/**  A route by name, for screens that only need to know which one a stack has. */
-export type RouteKind = "asg";
+/**  A registered route, for the shells' route choices. */
+export type RouteInfo = {
+	name: string,
+	summary: string,
+};
 
 /**
- *  How the workload is scaled. Each route adds its variant with its issue (kubernetes and fargate
- *  come later); the YAML names it as the section's one key: `route: {asg: {...}}`.
+ *  How the workload is scaled: one route's section, named by its one key
+ *  (`route: {asg: {...}}`) in YAML and JSON alike.
  */
-export type RouteSpec = 
-/**  EC2 instances in an Auto Scaling Group behind an Application Load Balancer. */
-{ asg: AsgSpec };
+export type RouteSpec = { asg: AsgSpec };
 
-/**  Which rule was broken. Stable: user interfaces key their help and highlighting on it. */
-export type Rule = "apiVersion" | "kind" | "name" | "region" | "vpcCidr" | "zoneCount" | "zoneName" | "zoneDuplicate" | "zoneNotInRegion" | "tooManyZones" | "subnetCidr" | "subnetCount" | "subnetOutsideVpc" | "subnetOverlap" | "vpcTooSmall" | "noSubnets" | "natWithoutPublicSubnets" | "natWithoutPrivateSubnets" | "amiId" | "instanceType" | "capacity" | "loadBalancerZones" | "healthCheckGrace" | "userData" | "keyPair" | "keyFile" | "scalingTarget" | "stepScaling" | "schedule" | "warmPool" | "rollout";
+/**
+ *  Which rule was broken: the Spec's own, or a route's. Stable: user interfaces key their
+ *  help and highlighting on it, and it is the rule's bare name in JSON (`capacity`).
+ */
+export type Rule = SpecRule | AsgRule;
 
 export type Scaling = {
 	/**
@@ -451,8 +454,8 @@ export type Spec = {
 	region: string,
 	network: NetworkSpec,
 	/**
-	 *  How the workload is scaled; without it a stack is a network only. In YAML the route is a
-	 *  one-key map (`asg: {...}`), not serde_yaml's default `!asg` tag.
+	 *  How the workload is scaled; without it a stack is a network only. In YAML and JSON alike
+	 *  the route is a one-key map (`asg: {...}`), serde's shape for an enum.
 	 */
 	route?: RouteSpec | null,
 };
@@ -466,6 +469,9 @@ export type SpecCheck = {
 	errors: ValidationError[],
 	cost: CostEstimate | null,
 };
+
+/**  The Spec's own rules: its header and its network. Each route has its own (see `routes`). */
+export type SpecRule = "apiVersion" | "kind" | "name" | "region" | "vpcCidr" | "zoneCount" | "zoneName" | "zoneDuplicate" | "zoneNotInRegion" | "tooManyZones" | "subnetCidr" | "subnetCount" | "subnetOutsideVpc" | "subnetOverlap" | "vpcTooSmall" | "noSubnets" | "natWithoutPublicSubnets" | "natWithoutPrivateSubnets";
 
 /**  How a stack stands, computed by the shell so the UI only draws it. */
 export type StackStatus = 
@@ -488,11 +494,10 @@ export type StackSummary = {
 	status: StackStatus,
 	resources: number | null,
 	inSync: boolean | null,
-	/**
-	 *  How the stack scales its workload; none for a network only. The UI offers the dashboard
-	 *  for the routes that have one.
-	 */
-	route: RouteKind | null,
+	/**  The route the stack scales its workload with, by name; none for a network only. */
+	route: string | null,
+	/**  Its route scales a group, so the stack has a scaling dashboard. */
+	dashboard: boolean,
 };
 
 /**  Answers by status class. */

@@ -6,11 +6,10 @@ use serde_json::json;
 
 use escala_aws::connect::{sdk_config, CredentialSource};
 use escala_aws::credentials::{self, AccessKey};
-use escala_aws::deploy_user::{create_deploy_user, DeployUserRequest};
-use escala_aws::policy::DeployRoute;
+use escala_aws::deploy_user::DeployUserRequest;
 use escala_core::sensitive::Sensitive;
 
-use crate::args::{Auth, RouteArg};
+use crate::args::Auth;
 use crate::context::{profile, Ctx};
 use crate::error::CliError;
 
@@ -26,7 +25,7 @@ pub async fn run(ctx: &Ctx, command: Auth) -> Result<(), CliError> {
         Auth::Status => status(ctx).await,
         Auth::Logout => {
             let profile = profile(ctx);
-            let removed = ctx.keyring.delete(&profile)?;
+            let removed = ctx.keyring().delete(&profile)?;
             if ctx.json() {
                 println!("{}", json!({"profile": profile, "removed": removed}));
             } else if removed {
@@ -75,7 +74,7 @@ async fn login(
     let profile = profile(ctx);
     let identity =
         credentials::verify(&key, ctx.global.endpoint_url.as_deref(), STS_REGION).await?;
-    ctx.keyring.save(&profile, &key)?;
+    ctx.keyring().save(&profile, &key)?;
     if ctx.json() {
         println!("{}", json!({"profile": profile, "identity": identity}));
     } else {
@@ -100,7 +99,7 @@ fn prompt(label: &str) -> Result<String, CliError> {
 
 async fn status(ctx: &Ctx) -> Result<(), CliError> {
     let target = ctx.target()?;
-    let config = sdk_config(&target, STS_REGION, &ctx.keyring).await?;
+    let config = sdk_config(&target, STS_REGION, ctx.keyring()).await?;
     let identity = credentials::who_am_i(&config, &target.credentials.describe()).await?;
     if ctx.json() {
         println!(
@@ -121,7 +120,7 @@ async fn status(ctx: &Ctx) -> Result<(), CliError> {
 
 async fn deploy_user(
     ctx: &Ctx,
-    route: RouteArg,
+    routes: Vec<String>,
     user: String,
     save_as: String,
 ) -> Result<(), CliError> {
@@ -131,19 +130,12 @@ async fn deploy_user(
             "the admin keys in use are saved as profile '{save_as}'; save the deploy user's keys under another name with --save-as"
         )));
     }
-    let route = match route {
-        RouteArg::Network => DeployRoute::Network,
-        RouteArg::Asg => DeployRoute::Asg,
-        RouteArg::Kubernetes => DeployRoute::Kubernetes,
-        RouteArg::Fargate => DeployRoute::Fargate,
-    };
-    let admin = sdk_config(&target, STS_REGION, &ctx.keyring).await?;
     let request = DeployUserRequest {
         user_name: user,
-        route,
+        routes,
         profile: save_as,
     };
-    let created = create_deploy_user(&admin, &request, &ctx.keyring).await?;
+    let created = ctx.stacks.create_deploy_user(&target, &request).await?;
     if ctx.json() {
         println!("{}", json!({"deployUser": created}));
     } else {

@@ -1,4 +1,4 @@
-//! `escala scale` and `escala metrics`: the asg route's manual scaling and its dashboard.
+//! `escala scale` and `escala metrics`: a route's group scaled by hand, and its dashboard.
 
 use serde_json::json;
 
@@ -9,25 +9,16 @@ use crate::args::{MetricsArgs, RangeArg, ScaleArgs};
 use crate::context::Ctx;
 use crate::error::CliError;
 
-fn known(ctx: &Ctx, stack: &str) -> Result<escala_core::spec::Spec, CliError> {
-    ctx.store.load_spec(stack)?.ok_or_else(|| {
-        CliError::Invalid(format!(
-            "Escala knows no stack named '{stack}' (see `escala status`)"
-        ))
-    })
-}
-
 pub async fn scale(ctx: &Ctx, args: &ScaleArgs) -> Result<(), CliError> {
-    let spec = known(ctx, &args.stack)?;
+    ctx.stacks.saved(&args.stack)?;
     let target = ctx.target()?;
-    let session = ctx.session(&target, &spec.region, &spec.name).await?;
-    session.scale(&spec, args.desired).await?;
+    ctx.stacks.scale(&target, &args.stack, args.desired).await?;
     if ctx.json() {
-        println!("{}", json!({"stack": spec.name, "desired": args.desired}));
+        println!("{}", json!({"stack": args.stack, "desired": args.desired}));
     } else {
         println!(
             "Stack '{}' now aims for {} instance(s); the group launches or stops instances to get there.",
-            spec.name, args.desired
+            args.stack, args.desired
         );
     }
     Ok(())
@@ -44,16 +35,15 @@ pub async fn metrics(ctx: &Ctx, args: &MetricsArgs) -> Result<(), CliError> {
             )))
         }
     };
-    let spec = known(ctx, &args.stack)?;
+    ctx.stacks.saved(&args.stack)?;
     let target = ctx.target()?;
-    let session = ctx.session(&target, &spec.region, &spec.name).await?;
     let range = match args.range {
         RangeArg::Hour => Range::Hour,
         RangeArg::SixHours => Range::SixHours,
         RangeArg::Day => Range::Day,
         RangeArg::Week => Range::Week,
     };
-    let (dashboard, calls) = session.dashboard(range).await?;
+    let (dashboard, calls) = ctx.stacks.dashboard(&target, &args.stack, range).await?;
     let size = Size {
         width: 1200,
         height: 720,
@@ -68,7 +58,7 @@ pub async fn metrics(ctx: &Ctx, args: &MetricsArgs) -> Result<(), CliError> {
     if ctx.json() {
         println!(
             "{}",
-            json!({"stack": spec.name, "out": args.out, "getMetricDataCalls": calls})
+            json!({"stack": args.stack, "out": args.out, "getMetricDataCalls": calls})
         );
     } else {
         println!(

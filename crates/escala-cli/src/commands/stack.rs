@@ -6,11 +6,8 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use escala_aws::connect::Target;
-use escala_aws::session::{Prepared, Session};
-use escala_core::cost::{self, CostEstimate};
-use escala_core::plan::Plan;
-use escala_core::spec::Spec;
-use escala_core::store::{Operation, Place};
+use escala_core::validate::CheckedSpec;
+use escala_stacks::{Planned, StacksError};
 
 use super::confirm;
 use crate::args::{ApplySpec, DestroyStack, SpecFile, StackRef};
@@ -19,18 +16,11 @@ use crate::error::CliError;
 use crate::output;
 use crate::progress::CliProgress;
 
-fn read_spec(path: &Path) -> Result<Spec, CliError> {
+/// The Spec file, checked: bad input is refused here, before any target is chosen or started.
+fn read_spec(ctx: &Ctx, path: &Path) -> Result<CheckedSpec, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Invalid(format!("cannot read {}: {e}", path.display())))?;
-    Ok(Spec::from_yaml(&text)?)
-}
-
-fn place(target: &Target) -> Place {
-    if target.is_sandbox() {
-        Place::Sandbox
-    } else {
-        Place::Account
-    }
+    Ok(ctx.stacks.read(&text)?)
 }
 
 fn target_label(target: &Target) -> String {
@@ -41,19 +31,11 @@ fn target_label(target: &Target) -> String {
     }
 }
 
-/// Validates and plans; shared by `plan` and `apply`.
-async fn planned(
-    ctx: &Ctx,
-    spec: &Spec,
-) -> Result<(Target, Session, Prepared, Plan, CostEstimate), CliError> {
-    // Shape errors need no connection: report them before choosing (or starting) anything.
-    escala_core::validate::check_offline(spec).map_err(escala_core::CoreError::from)?;
-    ctx.store.check_region(spec)?;
+/// The plan of a checked Spec where calls go; shared by `plan` and `apply`.
+async fn planned(ctx: &Ctx, spec: &CheckedSpec) -> Result<(Target, Planned), CliError> {
     let target = ctx.target()?;
-    let session = ctx.session(&target, &spec.region, &spec.name).await?;
-    let (prepared, plan) = session.plan_spec(spec).await?;
-    let cost = cost::estimate(&prepared.network, spec.route.as_ref(), &spec.region);
-    Ok((target, session, prepared, plan, cost))
+    let planned = ctx.stacks.plan(&target, spec).await?;
+    Ok((target, planned))
 }
 
 /// Cancels the token on the first Ctrl-C; a second one ends the process at once.
@@ -76,53 +58,64 @@ fn cancel_on_ctrl_c(ctx: &Ctx) -> CancellationToken {
 }
 
 pub async fn plan(ctx: &Ctx, args: &SpecFile) -> Result<(), CliError> {
-    let spec = read_spec(&args.file)?;
-    let (target, _, _, plan, cost) = planned(ctx, &spec).await?;
+    let spec = read_spec(ctx, &args.file)?;
+    let (target, p) = planned(ctx, &spec).await?;
     if ctx.json() {
-        println!("{}", json!({"plan": plan, "cost": cost}));
+        println!("{}", json!({"plan": p.plan, "cost": p.cost}));
     } else {
         print!(
             "{}",
-            output::plan(&plan, &spec.region, &target_label(&target), &cost)
+            output::plan(
+                &p.plan,
+                &spec.spec().region,
+                &target_label(&target),
+                &p.cost
+            )
         );
     }
     Ok(())
 }
 
 pub async fn apply(ctx: &Ctx, args: &ApplySpec) -> Result<(), CliError> {
-    let spec = read_spec(&args.spec.file)?;
-    let (target, session, prepared, plan, cost) = planned(ctx, &spec).await?;
+    let spec = read_spec(ctx, &args.spec.file)?;
+    let name = &spec.spec().name;
+    let (target, p) = planned(ctx, &spec).await?;
     if !ctx.json() {
         eprint!(
             "{}",
-            output::plan(&plan, &spec.region, &target_label(&target), &cost)
+            output::plan(
+                &p.plan,
+                &spec.spec().region,
+                &target_label(&target),
+                &p.cost
+            )
         );
     }
-    if plan.is_empty() {
-        ctx.store.save_spec(&spec)?;
+    if p.plan.is_empty() {
+        ctx.stacks.remember(&spec)?;
         ctx.note("Nothing to change: the stack matches its Spec.");
         if ctx.json() {
-            println!("{}", json!({"plan": plan, "cost": cost, "report": null}));
+            println!(
+                "{}",
+                json!({"plan": p.plan, "cost": p.cost, "report": null})
+            );
         }
         return Ok(());
     }
     confirm("Apply these changes?", args.yes)?;
-    // Remembered before anything changes, so a crash mid-apply still leaves the stack destroyable
-    // and listed as interrupted (in the desktop app too).
-    ctx.store.save_spec(&spec)?;
-    let place = place(&target);
-    ctx.store.begin(&spec.name, place, Operation::Apply)?;
     let progress = CliProgress::new(ctx.json());
-    let report = session
-        .apply(&prepared, &plan, &progress, cancel_on_ctrl_c(ctx))
+    let report = ctx
+        .stacks
+        .apply(&target, &p, &progress, cancel_on_ctrl_c(ctx))
         .await?;
-    ctx.store.finish(&spec.name, place)?;
     if ctx.json() {
-        println!("{}", json!({"plan": plan, "cost": cost, "report": report}));
+        println!(
+            "{}",
+            json!({"plan": p.plan, "cost": p.cost, "report": report})
+        );
     } else {
         println!(
-            "Stack '{}' is up to date: {} change(s) applied.",
-            spec.name,
+            "Stack '{name}' is up to date: {} change(s) applied.",
             report.done.len() + report.removed.len()
         );
     }
@@ -131,12 +124,12 @@ pub async fn apply(ctx: &Ctx, args: &ApplySpec) -> Result<(), CliError> {
 
 pub async fn status(ctx: &Ctx, args: &StackRef) -> Result<(), CliError> {
     let Some(name) = &args.stack else {
-        let mut stacks = Vec::new();
-        for name in ctx.store.list()? {
-            if let Some(spec) = ctx.store.load_spec(&name)? {
-                stacks.push(json!({"name": name, "region": spec.region}));
-            }
-        }
+        let stacks: Vec<_> = ctx
+            .stacks
+            .list()?
+            .into_iter()
+            .map(|k| json!({"name": k.name, "region": k.spec.region}))
+            .collect();
         if ctx.json() {
             println!("{}", json!({"stacks": stacks}));
         } else if stacks.is_empty() {
@@ -152,14 +145,9 @@ pub async fn status(ctx: &Ctx, args: &StackRef) -> Result<(), CliError> {
         }
         return Ok(());
     };
-    let spec = ctx.store.load_spec(name)?.ok_or_else(|| {
-        CliError::Invalid(format!(
-            "Escala knows no stack named '{name}' (see `escala status`)"
-        ))
-    })?;
+    let spec = ctx.stacks.saved(name)?;
     let target = ctx.target()?;
-    let session = ctx.session(&target, &spec.region, name).await?;
-    let (found, plan) = session.status(&spec).await?;
+    let (found, plan) = ctx.stacks.status(&target, name).await?;
     let in_sync = plan.is_empty();
     if ctx.json() {
         println!(
@@ -186,14 +174,14 @@ pub async fn status(ctx: &Ctx, args: &StackRef) -> Result<(), CliError> {
 
 pub async fn destroy(ctx: &Ctx, args: &DestroyStack) -> Result<(), CliError> {
     let spec = match (&args.file, &args.stack) {
-        (Some(file), _) => read_spec(file)?,
-        (None, Some(name)) => ctx.store.load_spec(name)?.ok_or_else(|| {
-            CliError::Invalid(format!("Escala knows no stack named '{name}'; pass its Spec with -f to find it by its tags"))
+        (Some(file), _) => read_spec(ctx, file)?.spec().clone(),
+        (None, Some(name)) => ctx.stacks.saved(name).map_err(|e| match e {
+            StacksError::UnknownStack(_) => CliError::Invalid(format!("Escala knows no stack named '{name}'; pass its Spec with -f to find it by its tags")),
+            other => other.into(),
         })?,
         (None, None) => return Err(CliError::Invalid("name the stack with --stack or -f".into())),
     };
     let target = ctx.target()?;
-    let session = ctx.session(&target, &spec.region, &spec.name).await?;
     confirm(
         &format!(
             "Delete everything stack '{}' owns in {} ({})?",
@@ -203,12 +191,12 @@ pub async fn destroy(ctx: &Ctx, args: &DestroyStack) -> Result<(), CliError> {
         ),
         args.yes,
     )?;
-    let place = place(&target);
-    if ctx.store.load_spec(&spec.name)?.is_some() {
-        ctx.store.begin(&spec.name, place, Operation::Destroy)?;
-    }
     let progress = CliProgress::new(ctx.json());
-    let report = session.destroy(&progress, cancel_on_ctrl_c(ctx)).await?;
+    let report = ctx
+        .stacks
+        .destroy(&target, &spec, &progress, cancel_on_ctrl_c(ctx))
+        .await?
+        .report;
     if ctx.json() {
         println!("{}", json!({"report": report}));
     } else {
@@ -231,18 +219,13 @@ pub async fn destroy(ctx: &Ctx, args: &DestroyStack) -> Result<(), CliError> {
         return Err(CliError::LeftBehind(report.left.len()));
     }
     if report.deleted.is_empty() {
-        if ctx.store.load_spec(&spec.name)?.is_some() {
-            ctx.store.finish(&spec.name, place)?;
-        }
-        // Nothing carried the stack's tag here: it may live under other credentials. Keep it
+        // Nothing carried the stack's tag here: it may live under other credentials. It stays
         // listed rather than lose track of resources that may still cost money.
         ctx.note(&format!(
             "Nothing tagged for stack '{}' was found at {}. If it was created with other credentials (--profile, --sandbox), destroy it with those; `escala status` keeps listing it until then.",
             spec.name,
             target_label(&target)
         ));
-        return Ok(());
     }
-    ctx.store.forget(&spec.name)?;
     Ok(())
 }

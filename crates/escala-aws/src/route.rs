@@ -1,0 +1,68 @@
+//! What a route is on AWS: its kinds, what it looks up before planning, its tasks, the permissions
+//! its deploy user needs beyond its kinds', and (for a route that scales something) its group's
+//! size and dashboard. Routes register in `routes/mod.rs`; nothing else names one.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use escala_core::kind::Kind;
+use escala_core::network::ResolvedNetwork;
+use escala_core::spec::Spec;
+use escala_core::task::{Found, Task, TaskError};
+use escala_core::validate::CheckedSpec;
+
+use crate::context::AwsContext;
+use crate::iam::Grant;
+use crate::metrics::Panel;
+use crate::AwsError;
+
+/// The tasks a route makes for the network the Spec resolved to, from what it looked up.
+pub type Build = Box<dyn FnOnce(&ResolvedNetwork) -> Vec<Arc<dyn Task<AwsContext>>> + Send>;
+
+#[async_trait]
+pub trait Route: Send + Sync + std::fmt::Debug + 'static {
+    /// `network`, `asg`: the deploy user's route names, and the Spec section's key for the routes
+    /// that have one.
+    fn name(&self) -> &'static str;
+    /// What its deploy user may provision, for people.
+    fn summary(&self) -> &'static str;
+    /// Every kind of object the route makes.
+    fn kinds(&self) -> &'static [&'static dyn Kind<AwsContext>];
+    /// What the route calls beyond its kinds' own actions: lookups before planning, the dashboard's
+    /// reads, service-linked roles AWS makes on first use.
+    fn permissions(&self) -> &'static [Grant];
+    /// Looks up what the route needs from the region (its image, its instance type: a missing one
+    /// is a validation error at its field), at the same time as discovery and the zones.
+    async fn prepare(&self, ctx: &AwsContext, spec: &CheckedSpec) -> Result<Build, AwsError>;
+    /// The group the route scales, when it has one.
+    fn scaling(&self) -> Option<&'static dyn Scaling> {
+        None
+    }
+}
+
+/// A group's size right now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupState {
+    pub min: u32,
+    pub desired: u32,
+    pub max: u32,
+    pub in_service: u32,
+    /// The load balancer's public name, where the web app answers.
+    pub dns_name: Option<String>,
+}
+
+/// What a route that scales something offers: its size by hand, and its dashboard.
+#[async_trait]
+pub trait Scaling: Send + Sync + std::fmt::Debug + 'static {
+    /// The size the Spec allows, as (min, max).
+    fn bounds(&self, spec: &Spec) -> Option<(u32, u32)>;
+    /// The group as it is now; `None` when it doesn't exist.
+    async fn state(&self, ctx: &AwsContext) -> Result<Option<GroupState>, TaskError>;
+    /// Sets the desired size now, within the bounds (checked by the caller).
+    async fn set_desired(&self, ctx: &AwsContext, desired: u32) -> Result<(), AwsError>;
+    /// The dashboard's panels, for the objects discovery found.
+    fn panels(&self, ctx: &AwsContext, found: &[Found]) -> Vec<Panel>;
+    /// The group's name in scaling activities, for the dashboard's markers.
+    fn group_name(&self, ctx: &AwsContext) -> String;
+}

@@ -1,0 +1,88 @@
+//! The list prices Escala estimates with (USD, on demand, Linux), as AWS listed them in November
+//! 2026 when these tables were written. Regions not listed fall back to the highest listed price,
+//! so an estimate errs on the expensive side.
+
+/// Hours AWS bills in an average month (730 = 8,760 / 12).
+pub const HOURS_PER_MONTH: f64 = 730.0;
+/// Every public IPv4 address, attached or not, since February 2024.
+pub const PUBLIC_IPV4_HOURLY: f64 = 0.005;
+
+/// NAT gateway hourly list prices (USD) of common regions; others use the highest listed here so
+/// the estimate errs on the expensive side. Data processing ($0.045+/GB) depends on traffic and is
+/// named in the note instead.
+pub fn nat_hourly(region: &str) -> (f64, bool) {
+    let known = match region {
+        "us-east-1" | "us-east-2" | "us-west-2" => Some(0.045),
+        "us-west-1" => Some(0.048),
+        "ca-central-1" => Some(0.05),
+        "eu-west-1" => Some(0.048),
+        "eu-west-2" | "eu-west-3" | "eu-south-1" => Some(0.05),
+        "eu-central-1" => Some(0.052),
+        "eu-north-1" => Some(0.046),
+        "ap-south-1" => Some(0.056),
+        "ap-southeast-1" | "ap-southeast-2" => Some(0.059),
+        "ap-northeast-1" => Some(0.062),
+        "ap-northeast-2" => Some(0.059),
+        "sa-east-1" => Some(0.093),
+        _ => None,
+    };
+    match known {
+        Some(p) => (p, true),
+        None => (0.093, false),
+    }
+}
+
+/// Application Load Balancer hourly list prices (USD), with the same fallback as NAT gateways.
+/// Its capacity units (LCUs, $0.008/h each in us-east-1) depend on traffic and are named in the note.
+pub fn alb_hourly(region: &str) -> (f64, bool) {
+    let known = match region {
+        "us-east-1" | "us-east-2" | "us-west-2" => Some(0.0225),
+        "us-west-1" | "ca-central-1" => Some(0.0252),
+        "eu-west-1" | "eu-north-1" => Some(0.0252),
+        "eu-west-2" | "eu-west-3" | "eu-central-1" | "eu-south-1" => Some(0.027),
+        "ap-south-1" => Some(0.0239),
+        "ap-southeast-1" | "ap-southeast-2" | "ap-northeast-1" | "ap-northeast-2" => Some(0.0252),
+        "sa-east-1" => Some(0.034),
+        _ => None,
+    };
+    match known {
+        Some(p) => (p, true),
+        None => (0.034, false),
+    }
+}
+
+/// On-demand hourly list prices (USD, Linux, us-east-1) of the instance types a web tier commonly
+/// uses. Other regions list most of them 0–30% higher, which the note says.
+pub fn instance_hourly(instance_type: &str) -> Option<f64> {
+    Some(match instance_type {
+        "t2.micro" => 0.0116,
+        "t2.small" => 0.023,
+        "t3.nano" => 0.0052,
+        "t3.micro" => 0.0104,
+        "t3.small" => 0.0208,
+        "t3.medium" => 0.0416,
+        "t3.large" => 0.0832,
+        "t3a.micro" => 0.0094,
+        "t3a.small" => 0.0188,
+        "t3a.medium" => 0.0376,
+        "t4g.nano" => 0.0042,
+        "t4g.micro" => 0.0084,
+        "t4g.small" => 0.0168,
+        "t4g.medium" => 0.0336,
+        "t4g.large" => 0.0672,
+        "m5.large" => 0.096,
+        "m6i.large" => 0.096,
+        "m7i.large" => 0.1008,
+        "m6g.large" => 0.077,
+        "m7g.large" => 0.0816,
+        "c5.large" => 0.085,
+        "c6i.large" => 0.085,
+        "c7i.large" => 0.0893,
+        "c6g.large" => 0.068,
+        "c7g.large" => 0.0725,
+        _ => return None,
+    })
+}
+
+/// An instance's 8 GB gp3 root volume ($0.08 per GB-month in us-east-1).
+pub const ROOT_VOLUME_MONTHLY: f64 = 8.0 * 0.08;

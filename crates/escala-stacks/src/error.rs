@@ -1,0 +1,20 @@
+//! The stacks crate's one error type.
+
+use escala_aws::AwsError;
+use escala_core::CoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StacksError {
+    /// The engine or AWS refused or failed (validation included); AWS's codes are kept.
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    /// Escala knows no stack by that name.
+    #[error("Escala knows no stack named '{0}' (see `escala status`)")]
+    UnknownStack(String),
+}
+
+impl From<CoreError> for StacksError {
+    fn from(e: CoreError) -> Self {
+        StacksError::Aws(AwsError::Core(e))
+    }
+}
