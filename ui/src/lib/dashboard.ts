@@ -1,7 +1,7 @@
 // The dashboard's rules as plain functions: its ranges, what a manual scale or a load run may ask
 // for, and the load readout. The screen holds the state; the tests call these directly.
 import type { ChartRange, GroupView, LoadReport, LoadSnapshot } from "./api";
-import type { MessageKey } from "./locales/en";
+import type { MessageKey } from "./i18n";
 
 export const RANGES: readonly ChartRange[] = ["hour", "sixHours", "day", "week"];
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   ERROR_CODES,
-  RULES,
   STORAGE_KEY,
   detectLanguage,
   errorTitle,
@@ -14,9 +13,18 @@ import {
   savePref,
   translate,
 } from "./i18n";
-import { en } from "./locales/en";
-import { es } from "./locales/es";
+import { en as appEn } from "./locales/en";
+import { es as appEs } from "./locales/es";
+import { routeEn, routeEs } from "./routes/messages";
 import type { Rule } from "./api";
+
+// The catalogs as the app uses them: its own words and every route's.
+const en: Record<string, string> = { ...appEn, ...routeEn };
+const es: Record<string, string> = { ...appEs, ...routeEs };
+/** Every rule with a message; the catalogs' types make every rule of the Rust side have one. */
+const RULES = Object.keys(en)
+  .filter((k) => k.startsWith("rule."))
+  .map((k) => k.slice("rule.".length) as Rule);
 
 function memoryStorage(initial: Record<string, string> = {}) {
   const data = new Map(Object.entries(initial));
@@ -197,7 +205,7 @@ describe("error titles and kinds", () => {
     expect(kindName("es", "load-balancer")).toBe("load-balancer");
   });
 
-  it("name every kind the asg route plans (crates/escala-aws/src/asg), in both languages", () => {
+  it("name every kind the asg route plans (crates/escala-aws/src/routes/asg), in both languages", () => {
     const kinds = [
       "SecurityGroup",
       "KeyPair",
@@ -207,7 +215,7 @@ describe("error titles and kinds", () => {
       "Listener",
       "AutoScalingGroup",
       "ScalingPolicy",
-      "StepScaling",
+      "Alarm",
       "ScheduledAction",
       "WarmPool",
     ];

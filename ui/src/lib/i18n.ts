@@ -1,7 +1,11 @@
 // Translation without framework state, so language choice and every message can be unit-tested.
-import type { Rule, ValidationError } from "./api";
-import { en, type MessageKey, type Messages } from "./locales/en";
+import type { ValidationError } from "./api";
+import { en } from "./locales/en";
 import { es } from "./locales/es";
+import { type RouteMessages, routeEn, routeEs } from "./routes/messages";
+
+/** Every message's key: the app's own and the routes'. */
+export type MessageKey = keyof typeof en | keyof RouteMessages;
 
 export type Lang = "en" | "es";
 export type LangPref = "auto" | Lang;
@@ -10,7 +14,10 @@ export type Params = Record<string, string | number>;
 export const LANG_PREFS: readonly LangPref[] = ["auto", "en", "es"];
 export const STORAGE_KEY = "escala.language";
 
-const CATALOGS: Record<Lang, Messages> = { en, es };
+const CATALOGS: Record<Lang, Record<MessageKey, string>> = {
+  en: { ...en, ...routeEn },
+  es: { ...es, ...routeEs },
+};
 
 /** The OS language as the webview reports it: any Spanish variant gets Spanish, the rest English. */
 export function detectLanguage(navigatorLanguage: string | undefined): Lang {
@@ -54,25 +61,23 @@ export function plural(
 }
 
 function isKey(key: string): key is MessageKey {
-  return key in en;
+  return key in CATALOGS.en;
 }
 
-const FIELD = /^network\.(publicSubnets|privateSubnets|zones)\[(\d+)\]$/;
-const SCHEDULED = /^route\.asg\.scaling\.scheduled\[(\d+)\]\.(name|cron|capacity)$/;
+/** A numbered item of a list in the Spec: `network.publicSubnets[1]`, `route.asg.scaling.scheduled[0].cron`. */
+const ITEM = /^(.+)\[(\d+)\](?:\.(\w+))?$/;
 
-/** The label of one numbered item, counting from 1 as people do. */
-function itemLabel(lang: Lang, key: string, index: string): string | undefined {
-  return isKey(key) ? translate(lang, key, { n: Number(index) + 1 }) : undefined;
-}
-
-/** A Spec path (`network.publicSubnets[1]`) as the form names it ("public subnet 2"). */
+/**
+ * A Spec path as the form names it: "public subnet 2" for `network.publicSubnets[1]`, from the
+ * key `field.network.publicSubnets.item`, counting from 1 as people do.
+ */
 export function fieldLabel(lang: Lang, field: string): string {
-  const indexed = FIELD.exec(field);
-  const item = indexed && itemLabel(lang, `field.${indexed[1]}.item`, indexed[2]);
-  if (item) return item;
-  const scheduled = SCHEDULED.exec(field);
-  const action = scheduled && itemLabel(lang, `field.scheduled.${scheduled[2]}`, scheduled[1]);
-  if (action) return action;
+  const item = ITEM.exec(field);
+  if (item) {
+    const [, list, index, leaf] = item;
+    const key = `field.${list}${leaf ? `.${leaf}` : ""}.item`;
+    if (isKey(key)) return translate(lang, key, { n: Number(index) + 1 });
+  }
   const key = `field.${field}`;
   return isKey(key) ? translate(lang, key) : field;
 }
@@ -89,47 +94,17 @@ export function errorTitle(lang: Lang, code: string): string {
   return isKey(key) ? translate(lang, key) : translate(lang, "error.internal");
 }
 
+/** A route as people call it; one this UI doesn't know keeps the engine's own summary. */
+export function routeName(lang: Lang, name: string, summary: string): string {
+  const key = `route.${name}`;
+  return isKey(key) ? translate(lang, key) : summary;
+}
+
 /** The friendly name of a resource kind; unknown kinds keep their raw name. */
 export function kindName(lang: Lang, kind: string): string {
   const key = `kind.${kind}`;
   return isKey(key) ? translate(lang, key) : kind;
 }
-
-// Keyed by the Rule union, so a rule added on the Rust side fails to compile here until it has a message.
-const RULE_SET: Record<Rule, true> = {
-  apiVersion: true,
-  kind: true,
-  name: true,
-  region: true,
-  vpcCidr: true,
-  zoneCount: true,
-  zoneName: true,
-  zoneDuplicate: true,
-  zoneNotInRegion: true,
-  tooManyZones: true,
-  subnetCidr: true,
-  subnetCount: true,
-  subnetOutsideVpc: true,
-  subnetOverlap: true,
-  vpcTooSmall: true,
-  noSubnets: true,
-  natWithoutPublicSubnets: true,
-  natWithoutPrivateSubnets: true,
-  amiId: true,
-  instanceType: true,
-  capacity: true,
-  loadBalancerZones: true,
-  healthCheckGrace: true,
-  userData: true,
-  keyPair: true,
-  keyFile: true,
-  scalingTarget: true,
-  stepScaling: true,
-  schedule: true,
-  warmPool: true,
-  rollout: true,
-};
-export const RULES = Object.keys(RULE_SET) as Rule[];
 
 /**
  * The error codes with a title of their own: the contract's, the shell's "notConnected", and the

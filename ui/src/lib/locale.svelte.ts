@@ -9,7 +9,7 @@ import {
   savePref,
   translate,
 } from "./i18n";
-import type { MessageKey } from "./locales/en";
+import type { MessageKey } from "./i18n";
 
 const state = $state({
   pref: loadPref(globalThis.localStorage),

@@ -8,7 +8,6 @@ const found = (logical: string | null, kind = "Vpc"): Found => ({
   logical_id: logical,
   physical_id: "vpc-1",
   parent: null,
-  wave: 4,
   detail: {},
 });
 

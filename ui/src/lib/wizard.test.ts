@@ -24,13 +24,13 @@ import {
   resetTier,
   setConnection,
   setPlan,
-  setMetric,
   setRegion,
   setZones,
   startApply,
   unreadableErrors,
   zoneChoices,
 } from "./wizard";
+import { setMetric } from "./routes/asg/form";
 
 const sandbox: Connection = {
   mode: "sandbox",
@@ -310,12 +310,12 @@ describe("the scaling step", () => {
 
   it("sends the ASG form as the Spec's route, trimmed, with target tracking off when asked", () => {
     const w = checkedWizard();
-    w.asg.instanceType = " t3.small ";
-    w.asg.subnets = "private";
-    w.asg.min = 2;
-    w.asg.desired = 3;
-    w.asg.max = 6;
-    setMetric(w, "off");
+    w.forms.asg.instanceType = " t3.small ";
+    w.forms.asg.subnets = "private";
+    w.forms.asg.min = 2;
+    w.forms.asg.desired = 3;
+    w.forms.asg.max = 6;
+    setMetric(w.forms.asg, "off");
     expect((buildSpec(w) as Spec).route).toEqual({
       asg: {
         ami: "latest",
@@ -329,22 +329,10 @@ describe("the scaling step", () => {
     });
   });
 
-  it("gives each metric its own default target, and keeps the user's target otherwise", () => {
-    const w = checkedWizard();
-    w.asg.target = 55;
-    setMetric(w, "cpu");
-    expect(w.asg.target).toBe(55);
-    setMetric(w, "requestsPerTarget");
-    expect(w.asg.target).toBe(1000);
-    setMetric(w, "off");
-    setMetric(w, "cpu");
-    expect(w.asg.target).toBe(70);
-  });
-
   it("builds no Spec while a number can't be read, and names each such field", () => {
     const w = checkedWizard();
-    w.asg.max = null;
-    w.asg.graceSeconds = 2.5;
+    w.forms.asg.max = null;
+    w.forms.asg.graceSeconds = 2.5;
     expect(buildSpec(w)).toBeNull();
     expect(unreadableErrors(w).map((e) => [e.rule, e.field])).toEqual([
       ["capacity", "route.asg.capacity.max"],
@@ -352,17 +340,17 @@ describe("the scaling step", () => {
     ]);
     expect(canContinue(w, "scale")).toBe(false);
     // An empty target doesn't matter while target tracking is off.
-    w.asg.max = 4;
-    w.asg.graceSeconds = 300;
-    w.asg.target = null;
-    setMetric(w, "off");
+    w.forms.asg.max = 4;
+    w.forms.asg.graceSeconds = 300;
+    w.forms.asg.target = null;
+    setMetric(w.forms.asg, "off");
     expect(unreadableErrors(w)).toEqual([]);
   });
 
   it("needs a clean check of the whole Spec to continue, and none for a network only", () => {
     const w = checkedWizard();
     expect(canContinue(w, "scale")).toBe(true);
-    w.asg.max = 8;
+    w.forms.asg.max = 8;
     expect(canContinue(w, "scale")).toBe(false); // the check was of the old form
     const bad = buildSpec(w) as Spec;
     applyRouteCheck(w, bad, check(bad, [{ rule: "capacity", field: "route.asg.capacity", message: "bad" }]));
@@ -382,7 +370,7 @@ describe("the scaling step", () => {
     expect(refuseRoute(w, spec, [refusal])).toBe(true);
     expect(currentRouteCheck(w)?.errors).toEqual([refusal]);
     expect(canContinue(w, "scale")).toBe(false);
-    w.asg.instanceType = "t3.small";
+    w.forms.asg.instanceType = "t3.small";
     expect(currentRouteCheck(w)).toBeNull();
   });
 

@@ -1,18 +1,22 @@
 // The wizard's state and rules as plain data and functions: the screens hold it in a $state proxy,
 // the tests hold a plain object. Functions mutate the state they are given.
 import type {
-  AsgTier,
   Connection,
   NatMode,
   PlanView,
   ResolvedNetwork,
   RouteSpec,
-  Rule,
   Spec,
   SpecCheck,
-  TrackedMetric,
   ValidationError,
 } from "./api";
+import {
+  type RouteForms,
+  type RouteName,
+  defaultForms,
+  routeSection,
+  unreadableErrors as routeUnreadable,
+} from "./routes";
 
 export const STEPS = ["connect", "region", "network", "scale", "review", "apply"] as const;
 export type Step = (typeof STEPS)[number];
@@ -37,48 +41,11 @@ export interface ForSpec<T> {
   result: T;
 }
 
-/** How the stack scales its workload: a network only, or the EC2 Auto Scaling route. */
-export type RouteChoice = "none" | "asg";
+/** How the stack scales its workload: a network only, or one of the registered routes. */
+export type RouteChoice = "none" | RouteName;
 
-/**
- * The ASG route's form. Numbers are what number inputs bind (null while empty or unreadable), so
- * the form can say which one to fix before the Spec is built.
- */
-export interface AsgForm {
-  instanceType: string;
-  /** "latest" (Amazon Linux 2023) or an AMI id of the region. */
-  ami: string;
-  subnets: AsgTier;
-  min: number | null;
-  desired: number | null;
-  max: number | null;
-  /** "off" leaves target tracking out: the group then only changes size by hand or schedule. */
-  metric: TrackedMetric | "off";
-  target: number | null;
-  graceSeconds: number | null;
-  minHealthyPercentage: number | null;
-}
-
-/** The engine's defaults (crates/escala-core/src/asg.rs), with the seed's 1..4 instances starting at 2. */
-export function defaultAsgForm(): AsgForm {
-  return {
-    instanceType: "t3.micro",
-    ami: "latest",
-    subnets: "public",
-    min: 1,
-    desired: 2,
-    max: 4,
-    metric: "cpu",
-    target: 70,
-    graceSeconds: 300,
-    minHealthyPercentage: 90,
-  };
-}
-
-/** The target a metric starts with: 70 % CPU, or 1000 requests per instance per minute. */
-export function defaultTarget(metric: TrackedMetric): number {
-  return metric === "cpu" ? 70 : 1000;
-}
+/** The route the wizard starts with: the seed's first case study. */
+export const DEFAULT_ROUTE: RouteChoice = "asg";
 
 export interface Wizard {
   step: Step;
@@ -92,7 +59,8 @@ export interface Wizard {
   publicSubnets: Tier;
   privateSubnets: Tier;
   route: RouteChoice;
-  asg: AsgForm;
+  /** Each route's form, kept while the user switches between routes. */
+  forms: RouteForms;
   /** The network form was filled from draftSpec (done once; later region or zone changes keep the user's edits). */
   drafted: boolean;
   /** The check of the network alone (the Network step). */
@@ -115,8 +83,8 @@ export function initialWizard(): Wizard {
     dnsHostnames: true,
     publicSubnets: { values: [], edited: false },
     privateSubnets: { values: [], edited: false },
-    route: "asg",
-    asg: defaultAsgForm(),
+    route: DEFAULT_ROUTE,
+    forms: defaultForms(),
     drafted: false,
     check: null,
     routeCheck: null,
@@ -163,50 +131,17 @@ export function networkSpec(w: Wizard): Spec | null {
   };
 }
 
-/** A whole number, not negative: what every count and duration of the route is. */
-function isCount(n: number | null): n is number {
-  return n !== null && Number.isInteger(n) && n >= 0;
-}
-
 /**
- * The route's number fields that hold no whole number, as errors of the rule each field answers
- * to, so the form marks them like the engine's own; no Spec can be built until they are fixed.
+ * The route's fields that hold nothing the Spec can take, as errors of the rule each answers to;
+ * no Spec can be built until they are fixed.
  */
 export function unreadableErrors(w: Wizard): ValidationError[] {
-  if (w.route !== "asg") return [];
-  const a = w.asg;
-  const fields: [Rule, string, number | null, boolean][] = [
-    ["capacity", "capacity.min", a.min, true],
-    ["capacity", "capacity.desired", a.desired, true],
-    ["capacity", "capacity.max", a.max, true],
-    ["scalingTarget", "scaling.targetTracking.target", a.target, a.metric !== "off"],
-    ["healthCheckGrace", "healthCheckGraceSeconds", a.graceSeconds, true],
-    ["rollout", "rollout.minHealthyPercentage", a.minHealthyPercentage, true],
-  ];
-  return fields
-    .filter(([, , value, used]) => used && !isCount(value))
-    .map(([rule, field]) => ({ rule, field: `route.asg.${field}`, message: "enter a whole number" }));
+  return w.route === "none" ? [] : routeUnreadable(w.route, w.forms);
 }
 
 /** The route section of the Spec, or null for a network only. Call once `unreadableErrors` is empty. */
 function routeSpec(w: Wizard): RouteSpec | null {
-  if (w.route !== "asg") return null;
-  const a = w.asg;
-  const count = (n: number | null) => n ?? 0;
-  return {
-    asg: {
-      ami: a.ami.trim(),
-      instanceType: a.instanceType.trim(),
-      subnets: a.subnets,
-      capacity: { min: count(a.min), desired: count(a.desired), max: count(a.max) },
-      healthCheckGraceSeconds: count(a.graceSeconds),
-      scaling: {
-        targetTracking: a.metric === "off" ? null : { metric: a.metric, target: count(a.target) },
-      },
-      // The warm-up stays the engine's default; only the share kept healthy is asked for.
-      rollout: { minHealthyPercentage: count(a.minHealthyPercentage), warmupSeconds: 300 },
-    },
-  };
+  return w.route === "none" ? null : routeSection(w.route, w.forms);
 }
 
 /**
@@ -361,12 +296,6 @@ export function refuseRoute(w: Wizard, spec: Spec, errors: ValidationError[]): b
   if (route.length === 0) return false;
   w.routeCheck = { key: specKey(spec), result: { network: null, cost: null, errors: route } };
   return true;
-}
-
-/** Switches the metric target tracking follows; its target takes that metric's default. */
-export function setMetric(w: Wizard, metric: TrackedMetric | "off"): void {
-  if (metric !== "off" && metric !== w.asg.metric) w.asg.target = defaultTarget(metric);
-  w.asg.metric = metric;
 }
 
 /**

@@ -1,9 +1,10 @@
-// English: the reference catalog. Its keys type every other catalog and every t() call.
-// `{name}` is replaced by a parameter; `.one`/`.other` pairs are picked by count.
-import type { Rule } from "../api";
+// English: the reference catalog of everything but the routes' own words (each route keeps its
+// own, see ../routes/messages.ts). Its keys type the Spanish catalog. `{name}` is replaced by a
+// parameter; `.one`/`.other` pairs are picked by count.
+import type { SpecRule } from "../api";
 
-/** Every Rule must have a message: a new one on the Rust side fails to compile here. */
-type Required = Record<`rule.${Rule}`, string> & Record<string, string>;
+/** Every Spec rule must have a message: a new one on the Rust side fails to compile here. */
+type Required = Record<`rule.${SpecRule}`, string> & Record<string, string>;
 
 export const en = {
   "app.name": "Escala",
@@ -87,12 +88,15 @@ export const en = {
   "connect.disconnect": "Disconnect",
   "connect.deploy.title": "Create a least-privilege deploy user",
   "connect.deploy.body":
-    "The walkthrough gives its user four FullAccess policies (EC2, S3, VPC and IAM). Escala can instead create an IAM user whose policy allows only what building this network needs, keep its key in the keyring and connect with it.",
+    "The walkthrough gives its user four FullAccess policies (EC2, S3, VPC and IAM). Escala can instead create an IAM user whose policies allow only what the routes you tick need, keep its key in the keyring and connect with it.",
+  "connect.deploy.routes": "What it may build",
+  "connect.deploy.routesHelp": "The network is part of every route. The route chosen on the Scaling step is ticked.",
+  "route.network": "The network only (VPC, subnets, gateways, routes)",
   "connect.deploy.name": "User name",
   "connect.deploy.create": "Create the deploy user",
   "connect.deploy.creating": "Creating the user…",
   "connect.deploy.done":
-    "User {user} created in group {group}, with only the permissions this network needs. Escala now connects as profile {profile}.",
+    "User {user} created in group {group}, with only the permissions its routes need. Escala now connects as profile {profile}.",
 
   "region.intro":
     "A region is a geographic area; each has several isolated data centres called availability zones. Every zone gets its own subnets.",
@@ -161,31 +165,9 @@ export const en = {
   "field.network.publicSubnets": "the public subnets",
   "field.network.privateSubnets": "the private subnets",
   "field.network.nat": "the NAT gateway",
-  "field.zones.item": "zone {n}",
-  "field.publicSubnets.item": "public subnet {n}",
-  "field.privateSubnets.item": "private subnet {n}",
-  "field.route.asg": "the Auto Scaling group",
-  "field.route.asg.ami": "the AMI",
-  "field.route.asg.instanceType": "the instance type",
-  "field.route.asg.capacity": "the group's capacity",
-  "field.route.asg.subnets": "the group's subnets",
-  "field.route.asg.healthCheckGraceSeconds": "the health check grace period",
-  "field.route.asg.userData": "the user data script",
-  "field.route.asg.keyPair": "the key pair",
-  "field.route.asg.keyPair.name": "the key pair name",
-  "field.route.asg.keyPair.savePrivateKeyTo": "the private key file",
-  "field.route.asg.keyPair.publicKeyFile": "the public key file",
-  "field.route.asg.scaling.targetTracking.target": "the scaling target",
-  "field.route.asg.scaling.step": "step scaling",
-  "field.route.asg.scaling.warmPool.minSize": "the warm pool's minimum size",
-  "field.route.asg.rollout": "the rollout",
-  "field.route.asg.capacity.min": "the minimum size",
-  "field.route.asg.capacity.desired": "the desired size",
-  "field.route.asg.capacity.max": "the maximum size",
-  "field.route.asg.rollout.minHealthyPercentage": "the share kept healthy",
-  "field.scheduled.name": "the name of scheduled action {n}",
-  "field.scheduled.cron": "the cron expression of scheduled action {n}",
-  "field.scheduled.capacity": "the capacity of scheduled action {n}",
+  "field.network.zones.item": "zone {n}",
+  "field.network.publicSubnets.item": "public subnet {n}",
+  "field.network.privateSubnets.item": "private subnet {n}",
 
   "rule.apiVersion": "Set {field} to escala/v1.",
   "rule.kind": "Set {field} to Stack.",
@@ -211,29 +193,6 @@ export const en = {
     "Add public subnets or choose no NAT gateway: a NAT gateway sits in a public subnet.",
   "rule.natWithoutPrivateSubnets":
     "Add private subnets or choose no NAT gateway: a NAT gateway serves private subnets.",
-  "rule.amiId":
-    "Use latest (Amazon Linux 2023) or the id of an AMI in the stack's region, such as ami-0abcd1234ef567890, built for the instance type's architecture (x86_64 or arm64).",
-  "rule.instanceType": "Enter an instance type offered in the stack's region, such as t3.micro.",
-  "rule.capacity":
-    "Set {field} so that min ≤ desired ≤ max, with max from 1 to 100 instances (Escala's cap, so a typo can't run up a bill).",
-  "rule.loadBalancerZones":
-    "Use at least 2 zones with public subnets: the load balancer needs public subnets in 2 or more zones.",
-  "rule.healthCheckGrace": "Set {field} between 0 and 7200 seconds (2 hours).",
-  "rule.userData":
-    "Shorten {field}: AWS accepts at most 12,288 bytes of user data (16 KB once base64-encoded).",
-  "rule.keyPair":
-    "Name the key pair with 1 to 255 printable ASCII characters and no spaces, and set exactly one of savePrivateKeyTo (AWS creates the pair) or publicKeyFile (to import your own public key).",
-  "rule.keyFile":
-    "Choose another file for {field}: a private key is saved to a new file in a folder that exists (Escala never overwrites a key), and a public key must be a readable OpenSSH key starting with ssh-ed25519 or ssh-rsa.",
-  "rule.scalingTarget":
-    "Set {field} to a CPU percentage above 0 and up to 100 or, when scaling on requests, to at least 1 request per instance.",
-  "rule.stepScaling":
-    "For step scaling, use a CPU threshold above 0 and up to 100%, add at least 1 instance each time, and have the CPU stay above the threshold for 1 to 60 minutes.",
-  "rule.schedule":
-    "Correct {field}: each scheduled action needs its own name of 1 to 64 letters, digits, - or _, and a cron expression in UTC with 5 fields (minute hour day-of-month month day-of-week), such as 0 8 * * 1-5.",
-  "rule.warmPool": "Keep {field} at or below the group's maximum capacity.",
-  "rule.rollout":
-    "For the rollout, set the minimum healthy percentage from 0 to 100 and the warm-up to at most 3600 seconds (1 hour).",
 
   "review.planning": "Planning: Escala is reading what already exists…",
   "review.summary": "{create} to create · {update} to update · {replace} to replace · {delete} to delete",
@@ -263,17 +222,6 @@ export const en = {
   "kind.RouteTableAssociation": "Route table associations",
   "kind.ElasticIp": "Elastic IP addresses",
   "kind.NatGateway": "NAT gateways",
-  "kind.SecurityGroup": "Security groups",
-  "kind.KeyPair": "Key pairs",
-  "kind.LaunchTemplate": "Launch templates",
-  "kind.LoadBalancer": "Load balancers",
-  "kind.TargetGroup": "Target groups",
-  "kind.Listener": "Load balancer listeners",
-  "kind.AutoScalingGroup": "Auto Scaling groups",
-  "kind.ScalingPolicy": "Scaling policies",
-  "kind.StepScaling": "Step scaling on an alarm",
-  "kind.ScheduledAction": "Scheduled actions",
-  "kind.WarmPool": "Warm pools",
 
   "apply.status.running": "Applying the plan…",
   "apply.status.done": "Done: the stack is ready.",
@@ -315,55 +263,12 @@ export const en = {
   "scale.intro":
     "Choose how the web app grows and shrinks with its traffic. Everything is checked and priced as you change it.",
   "scale.route": "Route",
-  "scale.route.asg": "EC2 Auto Scaling group",
-  "scale.route.asgHelp":
-    "Instances behind an Application Load Balancer; the group adds and removes them to keep a metric near its target.",
   "scale.route.none": "Network only",
   "scale.route.noneHelp": "Just the VPC and its subnets; choose a route later.",
-  "scale.instances": "Instances",
-  "scale.instanceType": "Instance type",
-  "scale.instanceTypeHelp": "Any type the region offers; it is checked against the region before the plan.",
-  "scale.ami": "Machine image",
-  "scale.amiLatest": "Latest Amazon Linux 2023",
-  "scale.amiCustom": "A specific AMI",
-  "scale.amiId": "AMI id",
-  "scale.amiHelp":
-    "The latest image is looked up for the instance type's architecture; a specific AMI must exist in the stack's region.",
-  "scale.subnets": "Subnets for the instances",
-  "scale.subnets.public": "Public",
-  "scale.subnets.private": "Private",
-  "scale.subnets.publicHelp":
-    "As in the walkthrough: instances get public addresses but only accept traffic from the load balancer.",
-  "scale.subnets.privateHelp":
-    "No public addresses; the instances reach the internet through the NAT gateway, so choose one on the Network step.",
-  "scale.capacity": "How many instances",
-  "scale.capacity.min": "Minimum",
-  "scale.capacity.desired": "Start with",
-  "scale.capacity.max": "Maximum",
-  "scale.capacityHelp": "The group never goes below the minimum nor above the maximum (at most 100).",
-  "scale.policy": "What makes it scale",
-  "scale.metric": "Follow",
-  "scale.metric.cpu": "Average CPU",
-  "scale.metric.requestsPerTarget": "Requests per instance",
-  "scale.metric.off": "Nothing (manual only)",
-  "scale.metric.cpuHelp": "Instances are added when the group's average CPU stays above the target, removed when below.",
-  "scale.metric.requestsPerTargetHelp":
-    "Instances are added when each one serves more load balancer requests per minute than the target.",
-  "scale.metric.offHelp": "The group keeps its size until you change it from the dashboard or the CLI.",
-  "scale.target.cpu": "Target CPU (%)",
-  "scale.target.requestsPerTarget": "Requests per minute",
-  "scale.health": "Health and rolling updates",
-  "scale.grace": "Grace period (s)",
-  "scale.minHealthy": "Kept healthy (%)",
-  "scale.healthHelp":
-    "New instances get the grace period before failed health checks count. When the template changes, instances are replaced while this share stays in service.",
-  "scale.valid.asg": "The scaling settings are valid.",
   "scale.valid.none": "The stack will be a network only.",
   "scale.costTitle": "Estimated cost",
-  "scale.costPending": "The cost appears once the settings are valid.",
   "scale.howTitle": "How it scales",
-  "scale.how":
-    "After the apply, the dashboard charts CPU, capacity and requests from CloudWatch, lets you set the size by hand and sends load at the load balancer to watch the group react.",
+  "scale.costPending": "The cost appears once the settings are valid.",
 
   "dashboard.sandboxMetrics":
     "The sandbox runs no real instances: it records the group's capacity and healthy hosts as AWS does, but no CPU or requests.",
@@ -447,5 +352,4 @@ export const en = {
   "error.internal": "Something went wrong in Escala",
 } as const satisfies Required;
 
-export type MessageKey = keyof typeof en;
-export type Messages = Record<MessageKey, string>;
+export type Messages = Record<keyof typeof en, string>;

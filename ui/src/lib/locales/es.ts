@@ -84,12 +84,15 @@ export const es: Messages = {
   "connect.disconnect": "Desconectar",
   "connect.deploy.title": "Crear un usuario de despliegue con los mínimos permisos",
   "connect.deploy.body":
-    "La guía da a su usuario cuatro políticas FullAccess (EC2, S3, VPC e IAM). En su lugar, Escala puede crear un usuario de IAM cuya política permite solo lo que necesita construir esta red, guardar su clave en el llavero y conectarse con él.",
+    "La guía da a su usuario cuatro políticas FullAccess (EC2, S3, VPC e IAM). En su lugar, Escala puede crear un usuario de IAM cuyas políticas permiten solo lo que necesitan las rutas que marques, guardar su clave en el llavero y conectarse con él.",
+  "connect.deploy.routes": "Qué podrá construir",
+  "connect.deploy.routesHelp": "La red forma parte de todas las rutas. Va marcada la ruta elegida en el paso de escalado.",
+  "route.network": "Solo la red (VPC, subredes, puertas de enlace, rutas)",
   "connect.deploy.name": "Nombre de usuario",
   "connect.deploy.create": "Crear el usuario de despliegue",
   "connect.deploy.creating": "Creando el usuario…",
   "connect.deploy.done":
-    "Se ha creado el usuario {user} en el grupo {group}, solo con los permisos que necesita esta red. Escala se conecta ahora con el perfil {profile}.",
+    "Se ha creado el usuario {user} en el grupo {group}, solo con los permisos que necesitan sus rutas. Escala se conecta ahora con el perfil {profile}.",
 
   "region.intro":
     "Una región es una zona geográfica; cada una tiene varios centros de datos aislados llamados zonas de disponibilidad. Cada zona tiene sus propias subredes.",
@@ -159,31 +162,9 @@ export const es: Messages = {
   "field.network.publicSubnets": "las subredes públicas",
   "field.network.privateSubnets": "las subredes privadas",
   "field.network.nat": "la pasarela NAT",
-  "field.zones.item": "la zona {n}",
-  "field.publicSubnets.item": "la subred pública {n}",
-  "field.privateSubnets.item": "la subred privada {n}",
-  "field.route.asg": "el grupo de Auto Scaling",
-  "field.route.asg.ami": "la AMI",
-  "field.route.asg.instanceType": "el tipo de instancia",
-  "field.route.asg.capacity": "la capacidad del grupo",
-  "field.route.asg.subnets": "las subredes del grupo",
-  "field.route.asg.healthCheckGraceSeconds": "el periodo de gracia de las comprobaciones de estado",
-  "field.route.asg.userData": "el script de datos de usuario",
-  "field.route.asg.keyPair": "el par de claves",
-  "field.route.asg.keyPair.name": "el nombre del par de claves",
-  "field.route.asg.keyPair.savePrivateKeyTo": "el archivo de la clave privada",
-  "field.route.asg.keyPair.publicKeyFile": "el archivo de la clave pública",
-  "field.route.asg.scaling.targetTracking.target": "el objetivo de escalado",
-  "field.route.asg.scaling.step": "el escalado por pasos",
-  "field.route.asg.scaling.warmPool.minSize": "el tamaño mínimo del grupo en caliente",
-  "field.route.asg.rollout": "el despliegue",
-  "field.route.asg.capacity.min": "el tamaño mínimo",
-  "field.route.asg.capacity.desired": "el tamaño deseado",
-  "field.route.asg.capacity.max": "el tamaño máximo",
-  "field.route.asg.rollout.minHealthyPercentage": "la parte que se mantiene sana",
-  "field.scheduled.name": "el nombre de la acción programada {n}",
-  "field.scheduled.cron": "la expresión cron de la acción programada {n}",
-  "field.scheduled.capacity": "la capacidad de la acción programada {n}",
+  "field.network.zones.item": "la zona {n}",
+  "field.network.publicSubnets.item": "la subred pública {n}",
+  "field.network.privateSubnets.item": "la subred privada {n}",
 
   "rule.apiVersion": "Pon {field} a escala/v1.",
   "rule.kind": "Pon {field} a Stack.",
@@ -209,29 +190,6 @@ export const es: Messages = {
     "Añade subredes públicas o elige no usar pasarela NAT: una pasarela NAT se coloca en una subred pública.",
   "rule.natWithoutPrivateSubnets":
     "Añade subredes privadas o elige no usar pasarela NAT: una pasarela NAT da servicio a subredes privadas.",
-  "rule.amiId":
-    "Usa latest (Amazon Linux 2023) o el id de una AMI de la región de la pila, por ejemplo ami-0abcd1234ef567890, creada para la arquitectura del tipo de instancia (x86_64 o arm64).",
-  "rule.instanceType": "Escribe un tipo de instancia disponible en la región de la pila, por ejemplo t3.micro.",
-  "rule.capacity":
-    "Ajusta {field} para que mínimo ≤ deseado ≤ máximo, con un máximo de 1 a 100 instancias (el tope de Escala, para que una errata no dispare la factura).",
-  "rule.loadBalancerZones":
-    "Usa al menos 2 zonas con subredes públicas: el balanceador de carga necesita subredes públicas en 2 zonas o más.",
-  "rule.healthCheckGrace": "Pon {field} entre 0 y 7200 segundos (2 horas).",
-  "rule.userData":
-    "Acorta {field}: AWS admite como máximo 12 288 bytes de datos de usuario (16 KB una vez codificados en base64).",
-  "rule.keyPair":
-    "Da al par de claves un nombre de 1 a 255 caracteres ASCII imprimibles sin espacios, e indica exactamente uno de savePrivateKeyTo (AWS crea el par) o publicKeyFile (para importar tu propia clave pública).",
-  "rule.keyFile":
-    "Elige otro archivo para {field}: la clave privada se guarda en un archivo nuevo dentro de una carpeta que exista (Escala nunca sobrescribe una clave), y la clave pública debe ser una clave OpenSSH legible que empiece por ssh-ed25519 o ssh-rsa.",
-  "rule.scalingTarget":
-    "Pon {field} en un porcentaje de CPU mayor que 0 y de hasta 100 o, si se escala por peticiones, en al menos 1 petición por instancia.",
-  "rule.stepScaling":
-    "Para el escalado por pasos, usa un umbral de CPU mayor que 0 y de hasta el 100 %, añade al menos 1 instancia cada vez y exige que la CPU supere el umbral durante un periodo de 1 a 60 minutos.",
-  "rule.schedule":
-    "Corrige {field}: cada acción programada necesita un nombre propio de 1 a 64 letras, dígitos, - o _, y una expresión cron en UTC de 5 campos (minuto hora día-del-mes mes día-de-la-semana), por ejemplo 0 8 * * 1-5.",
-  "rule.warmPool": "Haz que {field} no supere la capacidad máxima del grupo.",
-  "rule.rollout":
-    "Para el despliegue, pon el porcentaje mínimo de instancias en buen estado entre 0 y 100 y el calentamiento en 3600 segundos (1 hora) como máximo.",
 
   "review.planning": "Planificando: Escala está leyendo lo que ya existe…",
   "review.summary": "{create} por crear · {update} por actualizar · {replace} por sustituir · {delete} por eliminar",
@@ -261,17 +219,6 @@ export const es: Messages = {
   "kind.RouteTableAssociation": "Asociaciones de tablas de enrutamiento",
   "kind.ElasticIp": "Direcciones IP elásticas",
   "kind.NatGateway": "Pasarelas NAT",
-  "kind.SecurityGroup": "Grupos de seguridad",
-  "kind.KeyPair": "Pares de claves",
-  "kind.LaunchTemplate": "Plantillas de lanzamiento",
-  "kind.LoadBalancer": "Balanceadores de carga",
-  "kind.TargetGroup": "Grupos de destino",
-  "kind.Listener": "Agentes de escucha del balanceador",
-  "kind.AutoScalingGroup": "Grupos de Auto Scaling",
-  "kind.ScalingPolicy": "Políticas de escalado",
-  "kind.StepScaling": "Escalado por pasos con una alarma",
-  "kind.ScheduledAction": "Acciones programadas",
-  "kind.WarmPool": "Grupos de instancias preparadas",
 
   "apply.status.running": "Aplicando el plan…",
   "apply.status.done": "Hecho: la pila está lista.",
@@ -314,55 +261,12 @@ export const es: Messages = {
   "scale.intro":
     "Elige cómo crece y se encoge la aplicación web con su tráfico. Todo se comprueba y se valora a medida que lo cambias.",
   "scale.route": "Ruta",
-  "scale.route.asg": "Grupo de Auto Scaling de EC2",
-  "scale.route.asgHelp":
-    "Instancias detrás de un Application Load Balancer; el grupo las añade y las quita para mantener una métrica cerca de su objetivo.",
   "scale.route.none": "Solo la red",
   "scale.route.noneHelp": "Solo la VPC y sus subredes; elige una ruta más adelante.",
-  "scale.instances": "Instancias",
-  "scale.instanceType": "Tipo de instancia",
-  "scale.instanceTypeHelp": "Cualquier tipo que ofrezca la región; se comprueba con la región antes del plan.",
-  "scale.ami": "Imagen de máquina",
-  "scale.amiLatest": "Amazon Linux 2023 más reciente",
-  "scale.amiCustom": "Una AMI concreta",
-  "scale.amiId": "Id de la AMI",
-  "scale.amiHelp":
-    "La imagen más reciente se busca para la arquitectura del tipo de instancia; una AMI concreta debe existir en la región de la pila.",
-  "scale.subnets": "Subredes de las instancias",
-  "scale.subnets.public": "Públicas",
-  "scale.subnets.private": "Privadas",
-  "scale.subnets.publicHelp":
-    "Como en el tutorial: las instancias tienen direcciones públicas pero solo aceptan tráfico del balanceador.",
-  "scale.subnets.privateHelp":
-    "Sin direcciones públicas; las instancias salen a internet por la pasarela NAT, así que elige una en el paso Red.",
-  "scale.capacity": "Cuántas instancias",
-  "scale.capacity.min": "Mínimo",
-  "scale.capacity.desired": "Empezar con",
-  "scale.capacity.max": "Máximo",
-  "scale.capacityHelp": "El grupo nunca baja del mínimo ni pasa del máximo (como mucho 100).",
-  "scale.policy": "Qué lo hace escalar",
-  "scale.metric": "Seguir",
-  "scale.metric.cpu": "CPU media",
-  "scale.metric.requestsPerTarget": "Peticiones por instancia",
-  "scale.metric.off": "Nada (solo a mano)",
-  "scale.metric.cpuHelp": "Se añaden instancias cuando la CPU media del grupo supera el objetivo y se quitan cuando queda por debajo.",
-  "scale.metric.requestsPerTargetHelp":
-    "Se añaden instancias cuando cada una atiende más peticiones por minuto del balanceador que el objetivo.",
-  "scale.metric.offHelp": "El grupo mantiene su tamaño hasta que lo cambies desde el panel o la CLI.",
-  "scale.target.cpu": "CPU objetivo (%)",
-  "scale.target.requestsPerTarget": "Peticiones por minuto",
-  "scale.health": "Salud y actualizaciones graduales",
-  "scale.grace": "Periodo de gracia (s)",
-  "scale.minHealthy": "Sanas durante el cambio (%)",
-  "scale.healthHelp":
-    "Las instancias nuevas tienen el periodo de gracia antes de que cuenten los chequeos fallidos. Cuando cambia la plantilla, las instancias se sustituyen manteniendo esta parte en servicio.",
-  "scale.valid.asg": "La configuración de escalado es válida.",
   "scale.valid.none": "La pila será solo una red.",
   "scale.costTitle": "Coste estimado",
-  "scale.costPending": "El coste aparece cuando la configuración es válida.",
   "scale.howTitle": "Cómo escala",
-  "scale.how":
-    "Tras aplicar, el panel muestra la CPU, la capacidad y las peticiones desde CloudWatch, te deja fijar el tamaño a mano y envía carga al balanceador para ver reaccionar al grupo.",
+  "scale.costPending": "El coste aparece cuando la configuración es válida.",
 
   "dashboard.sandboxMetrics":
     "El sandbox no ejecuta instancias reales: registra la capacidad del grupo y los hosts sanos como AWS, pero no CPU ni peticiones.",

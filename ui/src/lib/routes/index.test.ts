@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { en } from "../locales/en";
+import { ROUTES, ROUTE_NAMES, defaultForms, routeSection, unreadableErrors } from ".";
+import { routeEn, routeEs } from "./messages";
+
+describe("the route registry", () => {
+  it("keys every route by its name, and its defaults build its own Spec section", () => {
+    const forms = defaultForms();
+    for (const name of ROUTE_NAMES) {
+      expect(ROUTES[name].name).toBe(name);
+      expect(unreadableErrors(name, forms)).toEqual([]);
+      expect(Object.keys(routeSection(name, forms))).toEqual([name]);
+    }
+  });
+
+  it("gives every route its words in both languages, apart from the app's own", () => {
+    const catalog: Record<string, string> = routeEn;
+    for (const name of ROUTE_NAMES) {
+      expect(catalog[`route.${name}`], name).toBeTruthy();
+      expect(catalog[`scale.route.${name}`], name).toBeTruthy();
+    }
+    expect(Object.keys(routeEs).sort()).toEqual(Object.keys(routeEn).sort());
+    const shared = Object.keys(routeEn).filter((k) => k in en);
+    expect(shared, "a route's key hides the app's").toEqual([]);
+  });
+});
