@@ -27,10 +27,10 @@ export ESCALA_TEST_ENDPOINT
 say "Unit and integration tests (emulator at $ESCALA_TEST_ENDPOINT)"
 cargo test --workspace
 
-say "OS keyring tests (gnome-keyring under a private D-Bus session)"
+say "OS keyring and IAM-enforced deploy-user tests (gnome-keyring under a private D-Bus session)"
 dbus-run-session -- bash -c '
   echo -n escala-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  cargo test -p escala-cli --test keyring -- --ignored
+  cargo test -p escala-cli --test keyring --test iam -- --ignored
 '
 
 say "The desktop app end to end, in a real window under Xvfb"

@@ -94,7 +94,7 @@ fn aws_code(e: &AwsError) -> ErrorCode {
         AwsError::Core(c) => core_code(c),
         AwsError::NoCredentials(_) | AwsError::BadCredentials { .. } => ErrorCode::Credentials,
         AwsError::Keyring(_) => ErrorCode::Keyring,
-        AwsError::Api { .. } => ErrorCode::Aws,
+        AwsError::Api { .. } | AwsError::Denied { .. } => ErrorCode::Aws,
         AwsError::Invalid(_) => ErrorCode::Invalid,
     }
 }

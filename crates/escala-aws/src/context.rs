@@ -18,11 +18,16 @@ pub struct AwsContext {
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub autoscaling: aws_sdk_autoscaling::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// The permission check before a change asks IAM's policy simulator about the caller.
+    pub iam: aws_sdk_iam::Client,
+    pub sts: aws_sdk_sts::Client,
     pub region: String,
     pub stack: String,
     /// Calls go to an emulator (the sandbox), which lacks instance refresh: rolling updates are
     /// then done by hand, the way the seed does them.
     pub emulator: bool,
+    /// The credentials are a user's, not the sandbox's own keys: the permission check runs.
+    pub checks_permissions: bool,
 }
 
 impl AwsContext {

@@ -134,6 +134,9 @@ async fn steps(
     let key = policy::key(chosen);
     let group = format!("escala-deployers-{key}");
     let account = crate::credentials::who_am_i(admin, "admin").await?.account;
+    for service in chosen.iter().flat_map(|r| r.service_linked_roles()) {
+        service_linked_role(iam, service).await?;
+    }
 
     // The group and policies are shared by every deploy user of these routes: reuse them, with
     // the documents this version of Escala generates.
@@ -242,6 +245,29 @@ async fn steps(
     })
 }
 
+/// The service-linked role of `service`, made now if the account has none yet. Left in place on a
+/// rollback: it belongs to the account, and AWS would make it on first use anyway.
+async fn service_linked_role(iam: &Client, service: &str) -> Result<(), AwsError> {
+    match iam
+        .create_service_linked_role()
+        .aws_service_name(service)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) => match api_error("iam:CreateServiceLinkedRole", e) {
+            // AWS: "Service role name … has been taken in this account".
+            AwsError::Api { code, message, .. }
+                if code == "EntityAlreadyExists"
+                    || (code == "InvalidInput" && message.contains("has been taken")) =>
+            {
+                Ok(())
+            }
+            other => Err(other),
+        },
+    }
+}
+
 /// The policy `arn` with `document` as its default version: created (true), or given a new
 /// version when an older Escala wrote another document.
 async fn ensure_policy(
@@ -336,8 +362,8 @@ async fn ensure_policy(
     Ok(false)
 }
 
-/// IAM returns a version's document URL-encoded.
-fn decode_document(encoded: &str) -> Option<serde_json::Value> {
+/// A policy version's document, which IAM returns URL-encoded.
+pub fn decode_document(encoded: &str) -> Option<serde_json::Value> {
     let mut bytes = Vec::with_capacity(encoded.len());
     let mut it = encoded.bytes();
     while let Some(b) = it.next() {

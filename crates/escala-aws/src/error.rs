@@ -24,6 +24,13 @@ pub enum AwsError {
         code: String,
         message: String,
     },
+    /// The credentials in use may not call these actions, which the change needs; nothing was
+    /// changed.
+    #[error("AccessDenied: {} may not call {}; nothing was changed. Give it these permissions, or make a deploy user for the stack's route (escala auth create-deploy-user --route …)", principal, actions.join(", "))]
+    Denied {
+        principal: String,
+        actions: Vec<String>,
+    },
     /// The request can't be done as asked (bad user name, unknown route).
     #[error("{0}")]
     Invalid(String),

@@ -33,8 +33,12 @@ pub enum Scope {
         key: &'static str,
         creates: &'static [&'static str],
     },
-    /// Service-linked roles only for these services (`iam:AWSServiceName`).
-    ForServices(&'static [&'static str]),
+    /// Only through an object of this kind, named by ARN in the request (`ec2:LaunchTemplate`:
+    /// instances launched from a launch template).
+    Through {
+        key: &'static str,
+        arn: &'static str,
+    },
 }
 
 impl Grant {

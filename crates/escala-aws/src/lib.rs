@@ -12,6 +12,7 @@ pub mod error;
 pub mod iam;
 pub mod metrics;
 pub mod policy;
+mod preflight;
 pub mod profiles;
 pub mod regions;
 pub mod route;

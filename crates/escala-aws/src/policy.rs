@@ -20,7 +20,7 @@ use crate::routes;
 pub const MAX_POLICY_CHARS: usize = 6144;
 
 /// The grants a deploy user of `chosen` needs.
-fn grants(chosen: &[&'static dyn Route]) -> Vec<Grant> {
+pub(crate) fn grants(chosen: &[&'static dyn Route]) -> Vec<Grant> {
     let mut routes: Vec<&dyn Route> = vec![routes::BASE];
     routes.extend(chosen.iter().filter(|r| r.name() != routes::BASE.name()));
     let mut out: Vec<Grant> = Vec::new();
@@ -54,23 +54,35 @@ struct Merged {
 /// same resources can, or each action would be allowed on the other's.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
-    scope: u8,
+    scope: Condition,
     condition_key: &'static str,
     resources: Vec<&'static str>,
 }
 
-fn grouping(grant: &Grant) -> (Key, &'static [&'static str]) {
-    let (scope, condition_key, values): (u8, &str, &[&str]) = match grant.scope {
-        Scope::Reading => (0, "", &[]),
-        Scope::Always => (1, "", &[]),
-        Scope::Creating => (2, "", &[]),
-        Scope::Tagged => (3, "", &[]),
-        Scope::WhileCreating { key, creates } => (4, key, creates),
-        Scope::ForServices(services) => (5, "iam:AWSServiceName", services),
+/// A statement's condition, without its values: grants with the same one can share a statement.
+/// The order is the statements' order in the policy.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Condition {
+    Read,
+    Unscoped,
+    RequestTagged,
+    ResourceTagged,
+    CreateAction,
+    ThroughArn,
+}
+
+fn grouping(grant: &Grant) -> (Key, Vec<&'static str>) {
+    let (scope, condition_key, values): (Condition, &str, Vec<&'static str>) = match grant.scope {
+        Scope::Reading => (Condition::Read, "", vec![]),
+        Scope::Always => (Condition::Unscoped, "", vec![]),
+        Scope::Creating => (Condition::RequestTagged, "", vec![]),
+        Scope::Tagged => (Condition::ResourceTagged, "", vec![]),
+        Scope::WhileCreating { key, creates } => (Condition::CreateAction, key, creates.to_vec()),
+        Scope::Through { key, arn } => (Condition::ThroughArn, key, vec![arn]),
     };
     let mut resources = grant.resources.to_vec();
     resources.sort_unstable();
-    if scope > 1 {
+    if !matches!(scope, Condition::Read | Condition::Unscoped) {
         resources.clear();
     }
     (
@@ -85,23 +97,23 @@ fn grouping(grant: &Grant) -> (Key, &'static [&'static str]) {
 
 fn statement(n: usize, key: &Key, merged: &Merged) -> Value {
     let (sid, condition) = match key.scope {
-        0 => ("Read", Value::Null),
-        1 => ("Unscoped", Value::Null),
-        2 => (
+        Condition::Read => ("Read", Value::Null),
+        Condition::Unscoped => ("Unscoped", Value::Null),
+        Condition::RequestTagged => (
             "CreateOnlyTaggedForAStack",
             json!({"Null": {format!("aws:RequestTag/{STACK_TAG}"): "false"}}),
         ),
-        3 => (
+        Condition::ResourceTagged => (
             "ChangeOnlyWhatEscalaTagged",
             json!({"Null": {format!("aws:ResourceTag/{STACK_TAG}"): "false"}}),
         ),
-        4 => (
+        Condition::CreateAction => (
             "TagOnlyWhileCreating",
             json!({"StringEquals": {key.condition_key: merged.values}}),
         ),
-        _ => (
-            "ServiceLinkedRoles",
-            json!({"StringEquals": {key.condition_key: merged.values}}),
+        Condition::ThroughArn => (
+            "OnlyThrough",
+            json!({"ArnLike": {key.condition_key: merged.values}}),
         ),
     };
     let mut s = json!({
@@ -219,7 +231,7 @@ mod tests {
             .iter()
             .any(|a| a == "autoscaling:CreateAutoScalingGroup"
                 || a == "ec2:CreateSecurityGroup"
-                || a.starts_with("iam:")));
+                || (a.starts_with("iam:") && a != "iam:SimulatePrincipalPolicy")));
     }
 
     #[test]

@@ -30,8 +30,14 @@ pub trait Route: Send + Sync + std::fmt::Debug + 'static {
     /// Every kind of object the route makes.
     fn kinds(&self) -> &'static [&'static dyn Kind<AwsContext>];
     /// What the route calls beyond its kinds' own actions: lookups before planning, the dashboard's
-    /// reads, service-linked roles AWS makes on first use.
+    /// reads.
     fn permissions(&self) -> &'static [Grant];
+    /// The services whose service-linked roles the route's objects need (`autoscaling.amazonaws.com`).
+    /// AWS makes one the first time an account uses its service, which takes a permission a deploy
+    /// user doesn't get: the admin who makes the deploy user makes them instead.
+    fn service_linked_roles(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Looks up what the route needs from the region (its image, its instance type: a missing one
     /// is a validation error at its field), at the same time as discovery and the zones.
     async fn prepare(&self, ctx: &AwsContext, spec: &CheckedSpec) -> Result<Build, AwsError>;

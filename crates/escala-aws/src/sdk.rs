@@ -167,7 +167,7 @@ fn http(status: Option<u16>) -> String {
 }
 
 /// The whole source chain: the SDK's own Display is often just "dispatch failure".
-fn describe(err: &dyn std::error::Error) -> String {
+pub(crate) fn describe(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(s) = source {

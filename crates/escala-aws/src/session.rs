@@ -20,8 +20,9 @@ use escala_core::validate::{CheckedSpec, RegionZones, ValidSpec};
 use crate::connect::{sdk_config, Target};
 use crate::context::AwsContext;
 use crate::credentials::KeyringStore;
+use crate::iam::Scope;
 use crate::route::{Build, GroupState, Scaling};
-use crate::{routes, AwsError};
+use crate::{policy, preflight, routes, AwsError};
 
 /// A connection to one region for one stack.
 #[derive(Debug, Clone)]
@@ -67,9 +68,12 @@ impl Session {
             elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
             autoscaling: aws_sdk_autoscaling::Client::new(&config),
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
+            iam: aws_sdk_iam::Client::new(&config),
+            sts: aws_sdk_sts::Client::new(&config),
             region: region.into(),
             stack: stack.into(),
             emulator: target.endpoint.is_some(),
+            checks_permissions: !target.is_sandbox(),
         };
         Ok(Self {
             ctx: Arc::new(ctx),
@@ -231,6 +235,38 @@ impl Session {
             cancel,
         )
         .await?)
+    }
+
+    /// Before an apply: may the credentials in use do everything the Spec's routes do? A
+    /// `Denied` error names what they may not; nothing has been changed.
+    pub async fn check_apply(&self, prepared: &Prepared) -> Result<(), AwsError> {
+        let routes = routes::for_spec(prepared.valid.spec());
+        preflight::check(&self.ctx, &policy::grants(&routes)).await
+    }
+
+    /// Before a destroy: may the credentials in use find and delete everything the stack has?
+    pub async fn check_destroy(&self) -> Result<(), AwsError> {
+        if !self.ctx.checks_permissions {
+            return Ok(());
+        }
+        preflight::check(&self.ctx, &self.deletes().await?).await
+    }
+
+    /// What deleting everything the stack owns needs: every kind's reads (discovery), and the
+    /// changes of the kinds it has.
+    async fn deletes(&self) -> Result<Vec<crate::iam::Grant>, AwsError> {
+        let found = self.discover().await?;
+        let inventory = routes::inventory();
+        let mut grants = Vec::new();
+        for kind in inventory.kinds() {
+            let present = found.iter().any(|f| f.kind == kind.name());
+            grants.extend(kind.permissions().iter().filter(|g| match g.scope {
+                Scope::Reading => true,
+                Scope::Tagged | Scope::Always => present,
+                _ => false,
+            }));
+        }
+        Ok(grants)
     }
 
     /// The group the Spec's route scales, if it has one.

@@ -168,6 +168,13 @@ pub enum Auth {
     Status,
     /// Remove the saved keys of the profile from the OS keyring.
     Logout,
+    /// Print the least-privilege policies a deploy user of these routes gets, as IAM documents:
+    /// what create-deploy-user attaches, for those who make their users another way.
+    Policy {
+        /// One or more routes, comma-separated (the network is part of every route).
+        #[arg(long, value_delimiter = ',', default_value = "network", value_parser = route_names())]
+        route: Vec<String>,
+    },
     /// From admin credentials, create an IAM group with least-privilege policies for the chosen
     /// routes, a user in it and an access key, saved straight into the OS keyring.
     CreateDeployUser {

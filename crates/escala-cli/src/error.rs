@@ -72,7 +72,9 @@ impl CliError {
             AwsError::NoCredentials(_) | AwsError::BadCredentials { .. } | AwsError::Keyring(_) => {
                 exit::CREDENTIALS
             }
-            AwsError::Api { .. } | AwsError::Core(CoreError::TasksFailed(_)) => exit::AWS,
+            AwsError::Api { .. }
+            | AwsError::Denied { .. }
+            | AwsError::Core(CoreError::TasksFailed(_)) => exit::AWS,
             AwsError::Core(CoreError::Graph(_) | CoreError::Io { .. } | CoreError::State(_)) => {
                 exit::OTHER
             }

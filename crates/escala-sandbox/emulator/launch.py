@@ -28,6 +28,11 @@ moto does the right thing itself.
    resources are ARNs of the action's own service stand for that action, so the emulator checks
    the actions a policy names (what it can check) while the ARNs and conditions are audited
    offline with parliament against AWS's own definitions.
+7. moto has no iam:SimulatePrincipalPolicy, which Escala's permission check calls before an
+   apply or destroy changes anything. The fix answers it from the user's own policies (inline,
+   attached, and its groups'), evaluated the way moto evaluates a real request (actions and
+   resources, conditions aside, the policy variable ${aws:username} standing for the user), so a
+   missing action is reported before anything is made.
 """
 
 import functools
@@ -44,7 +49,15 @@ from moto.core.types import Base64EncodedString
 from moto.ec2.models.launch_templates import LaunchTemplate
 from moto.ec2.utils import parse_user_data
 from moto.elbv2.models import elbv2_backends
-from moto.iam.access_control import IAMPolicyStatement, IAMRequestBase
+from moto.core.responses import ActionResult
+from moto.iam.access_control import (
+    IAMPolicy,
+    IAMPolicyStatement,
+    IAMRequestBase,
+    IAMUserAccessKey,
+    PermissionResult,
+)
+from moto.iam.responses import IamResponse
 from moto.server import main
 
 _create_version = LaunchTemplate.create_version
@@ -93,7 +106,17 @@ IAMRequestBase.check_signature = check_signature
 _check_element_matches = IAMPolicyStatement._check_element_matches
 
 
+# The user a simulation is for: policy variables in resources (`${aws:username}`) stand for them.
+_simulated_user = threading.local()
+
+
 def check_element_matches(self, element, value):
+    user = getattr(_simulated_user, "name", None)
+    if element == "Resource" and user:
+        resources = self._statement["Resource"]
+        resources = resources if isinstance(resources, list) else [resources]
+        if any(self._match(r.replace("${aws:username}", user), value) for r in resources):
+            return True
     if element == "Resource" and value == "*":
         resources = self._statement["Resource"]
         resources = resources if isinstance(resources, list) else [resources]
@@ -114,6 +137,59 @@ def statement_permits(self, action, *args, **kwargs):
 
 IAMPolicyStatement._check_element_matches = check_element_matches
 IAMPolicyStatement.is_action_permitted = statement_permits
+
+
+def user_policies(account_id, partition, user_name):
+    """The policies moto checks a user's requests against (see IAMUserAccessKey)."""
+    holder = object.__new__(IAMUserAccessKey)
+    holder.account_id, holder.partition, holder._owner_user_name = account_id, partition, user_name
+    return holder.collect_policies()
+
+
+def decision(policies, action, resource):
+    allowed = False
+    for policy in policies:
+        result = IAMPolicy(policy).is_action_permitted(action, resource)
+        if result == PermissionResult.DENIED:
+            return "explicitDeny"
+        allowed = allowed or result == PermissionResult.PERMITTED
+    return "allowed" if allowed else "implicitDeny"
+
+
+def simulate_principal_policy(self):
+    source = self._get_param("PolicySourceArn")
+    actions = self._get_param("ActionNames", [])
+    resources = self._get_param("ResourceArns", []) or ["*"]
+    if ":user/" not in source:
+        raise NotImplementedError("the sandbox simulates users' policies only")
+    user_name = source.split(":user/", 1)[1].split("/")[-1]
+    partition = source.split(":")[1]
+    self.backend.get_user(user_name)  # NoSuchEntity for an unknown user
+    policies = user_policies(self.current_account, partition, user_name)
+    results = []
+    _simulated_user.name = user_name
+    try:
+        decisions = {a: [decision(policies, a, r) for r in resources] for a in actions}
+    finally:
+        _simulated_user.name = None
+    for action in actions:
+        per_resource = decisions[action]
+        best = "allowed" if "allowed" in per_resource else per_resource[0]
+        results.append(
+            {
+                "EvalActionName": action,
+                "EvalResourceName": resources[0],
+                "EvalDecision": best,
+                "ResourceSpecificResults": [
+                    {"EvalResourceName": r, "EvalResourceDecision": d}
+                    for r, d in zip(resources, per_resource)
+                ],
+            }
+        )
+    return ActionResult({"EvaluationResults": results, "IsTruncated": False})
+
+
+IamResponse.simulate_principal_policy = simulate_principal_policy
 
 _enable_metrics = FakeAutoScalingGroup.enable_metrics_collection
 

@@ -179,6 +179,8 @@ impl Stacks {
     ) -> Result<ApplyReport, StacksError> {
         let spec = planned.prepared.valid.spec();
         let place = Self::place(target);
+        // Refused here, the stack isn't even recorded: nothing about it changed.
+        planned.session.check_apply(&planned.prepared).await?;
         self.store.save_spec(spec)?;
         self.store.begin(&spec.name, place, Operation::Apply)?;
         let report = planned
@@ -217,6 +219,7 @@ impl Stacks {
         cancel: CancellationToken,
     ) -> Result<Destroyed, StacksError> {
         let session = self.session(target, spec).await?;
+        session.check_destroy().await?;
         let place = Self::place(target);
         let known = self.store.load_spec(&spec.name)?.is_some();
         if known {

@@ -35,6 +35,19 @@ pub async fn run(ctx: &Ctx, command: Auth) -> Result<(), CliError> {
             }
             Ok(())
         }
+        Auth::Policy { route } => {
+            let routes = escala_aws::deploy_user::chosen_routes(&route)?;
+            let documents = escala_aws::policy::documents(&routes);
+            if ctx.json() {
+                println!("{}", json!({"policies": documents}));
+            } else {
+                for (i, d) in documents.iter().enumerate() {
+                    let pretty = serde_json::to_string_pretty(d).expect("a policy serializes");
+                    println!("# policy {} of {}\n{pretty}", i + 1, documents.len());
+                }
+            }
+            Ok(())
+        }
         Auth::CreateDeployUser {
             route,
             user,

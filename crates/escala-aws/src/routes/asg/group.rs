@@ -249,10 +249,25 @@ impl Kind<AwsContext> for AutoScalingGroupKind {
         Discovery::Behind
     }
     fn permissions(&self) -> &'static [Grant] {
+        // The resource types AWS requires for RunInstances...
         const LAUNCHED: &[&str] = &[
+            "arn:aws:ec2:*::image/*",
             "arn:aws:ec2:*:*:instance/*",
-            "arn:aws:ec2:*:*:volume/*",
             "arn:aws:ec2:*:*:network-interface/*",
+            "arn:aws:ec2:*:*:security-group/*",
+            "arn:aws:ec2:*:*:subnet/*",
+            "arn:aws:ec2:*:*:volume/*",
+        ];
+        // ...and those the group's template names besides.
+        const LAUNCHED_TAGGED: &[&str] = &[
+            "arn:aws:ec2:*::image/*",
+            "arn:aws:ec2:*:*:instance/*",
+            "arn:aws:ec2:*:*:network-interface/*",
+            "arn:aws:ec2:*:*:security-group/*",
+            "arn:aws:ec2:*:*:subnet/*",
+            "arn:aws:ec2:*:*:volume/*",
+            "arn:aws:ec2:*:*:launch-template/*",
+            "arn:aws:ec2:*:*:key-pair/*",
         ];
         const GRANTS: &[Grant] = &[
             Grant::reads(&[
@@ -278,32 +293,30 @@ impl Kind<AwsContext> for AutoScalingGroupKind {
                 Scope::Tagged,
             ),
             // AWS checks that whoever makes or changes a group may launch what its template
-            // describes: instances, volumes and interfaces tagged by the template...
-            Grant::new(&["ec2:RunInstances"], LAUNCHED, Scope::Creating),
+            // describes. Instances, their volumes and interfaces only through a launch template...
+            Grant::new(
+                &["ec2:RunInstances"],
+                LAUNCHED,
+                Scope::Through {
+                    key: "ec2:LaunchTemplate",
+                    arn: "arn:aws:ec2:*:*:launch-template/*",
+                },
+            ),
+            // ...that carries a stack's tag, as do the key pair, security group and subnets it
+            // names. (The launched types are listed again, with no effect, because a statement
+            // naming RunInstances must name every resource type AWS requires for it.)
+            Grant::new(&["ec2:RunInstances"], LAUNCHED_TAGGED, Scope::Tagged),
             Grant::new(
                 &["ec2:CreateTags"],
-                LAUNCHED,
+                &[
+                    "arn:aws:ec2:*:*:instance/*",
+                    "arn:aws:ec2:*:*:volume/*",
+                    "arn:aws:ec2:*:*:network-interface/*",
+                ],
                 Scope::WhileCreating {
                     key: "ec2:CreateAction",
                     creates: &["RunInstances"],
                 },
-            ),
-            // ...in the stack's subnets and security group, from its template and key pair...
-            Grant::new(
-                &["ec2:RunInstances"],
-                &[
-                    "arn:aws:ec2:*:*:subnet/*",
-                    "arn:aws:ec2:*:*:security-group/*",
-                    "arn:aws:ec2:*:*:launch-template/*",
-                    "arn:aws:ec2:*:*:key-pair/*",
-                ],
-                Scope::Tagged,
-            ),
-            // ...from an image Amazon publishes (or the user's own), which carries no stack tag.
-            Grant::new(
-                &["ec2:RunInstances"],
-                &["arn:aws:ec2:*::image/*"],
-                Scope::Always,
             ),
         ];
         GRANTS

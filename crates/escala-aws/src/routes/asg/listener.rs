@@ -12,7 +12,11 @@ use crate::context::AwsContext;
 use crate::iam::{Grant, Scope};
 use crate::sdk::{ignore_gone, SdkResultExt};
 
-const LISTENERS: &[&str] = &["arn:aws:elasticloadbalancing:*:*:listener/app/*/*/*"];
+/// AWS names both listener types for these actions, so a statement must name both.
+const LISTENERS: &[&str] = &[
+    "arn:aws:elasticloadbalancing:*:*:listener/app/*/*/*",
+    "arn:aws:elasticloadbalancing:*:*:listener/net/*/*/*",
+];
 
 /// HTTP on port 80.
 #[derive(Debug)]

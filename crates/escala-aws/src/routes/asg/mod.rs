@@ -84,7 +84,7 @@ impl Route for Asg {
             Grant::reads(&["ec2:DescribeInstanceTypes", "ec2:DescribeImages"]),
             Grant::new(
                 &["ssm:GetParameter"],
-                &["arn:aws:ssm:*::parameter/aws/service/ami-amazon-linux-latest/*"],
+                &["arn:aws:ssm:*:*:parameter/aws/service/ami-amazon-linux-latest/*"],
                 Scope::Always,
             ),
             // The dashboard.
@@ -92,20 +92,14 @@ impl Route for Asg {
                 "cloudwatch:GetMetricData",
                 "autoscaling:DescribeScalingActivities",
             ]),
-            // AWS makes these roles the first time an account uses the services.
-            Grant::new(
-                &["iam:CreateServiceLinkedRole"],
-                &[
-                    "arn:aws:iam::*:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
-                    "arn:aws:iam::*:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing",
-                ],
-                Scope::ForServices(&[
-                    "autoscaling.amazonaws.com",
-                    "elasticloadbalancing.amazonaws.com",
-                ]),
-            ),
         ];
         GRANTS
+    }
+    fn service_linked_roles(&self) -> &'static [&'static str] {
+        &[
+            "autoscaling.amazonaws.com",
+            "elasticloadbalancing.amazonaws.com",
+        ]
     }
     async fn prepare(&self, ctx: &AwsContext, spec: &CheckedSpec) -> Result<Build, AwsError> {
         let asg = spec

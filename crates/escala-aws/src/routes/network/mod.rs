@@ -23,7 +23,7 @@ use escala_core::task::Task;
 use escala_core::validate::CheckedSpec;
 
 use crate::context::AwsContext;
-use crate::iam::Grant;
+use crate::iam::{Grant, Scope};
 use crate::route::{Build, Route};
 use crate::AwsError;
 use ids::PUBLIC_RT;
@@ -63,14 +63,21 @@ impl Route for Network {
         ]
     }
     fn permissions(&self) -> &'static [Grant] {
-        // The tag probe, the region's zones, the region list the wizard offers, and who the
-        // keys belong to.
-        const GRANTS: &[Grant] = &[Grant::reads(&[
-            "ec2:DescribeTags",
-            "ec2:DescribeAvailabilityZones",
-            "ec2:DescribeRegions",
-            "sts:GetCallerIdentity",
-        ])];
+        // The tag probe, the region's zones, the region list the wizard offers, who the keys
+        // belong to, and the permission check before a change, on the user's own policies only.
+        const GRANTS: &[Grant] = &[
+            Grant::reads(&[
+                "ec2:DescribeTags",
+                "ec2:DescribeAvailabilityZones",
+                "ec2:DescribeRegions",
+                "sts:GetCallerIdentity",
+            ]),
+            Grant::new(
+                &["iam:SimulatePrincipalPolicy"],
+                &["arn:aws:iam::*:user/escala/${aws:username}"],
+                Scope::Always,
+            ),
+        ];
         GRANTS
     }
     async fn prepare(&self, _: &AwsContext, _: &CheckedSpec) -> Result<Build, AwsError> {
