@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { en } from "../locales/en";
-import { ROUTES, ROUTE_NAMES, defaultForms, routeSection, unreadableErrors } from ".";
+import { ROUTES, ROUTE_NAMES, defaultForms, hasDashboard, routeSection, unreadableErrors } from ".";
 import { routeEn, routeEs } from "./messages";
 
 describe("the route registry", () => {
@@ -11,6 +11,11 @@ describe("the route registry", () => {
       expect(unreadableErrors(name, forms)).toEqual([]);
       expect(Object.keys(routeSection(name, forms))).toEqual([name]);
     }
+  });
+
+  it("offers a dashboard after an apply only for a route that scales a group", () => {
+    expect(hasDashboard("asg")).toBe(true);
+    expect(hasDashboard("none")).toBe(false);
   });
 
   it("gives every route its words in both languages, apart from the app's own", () => {

@@ -33,6 +33,11 @@ export function routeSection(name: RouteName, forms: RouteForms): RouteSpec {
   return erased(name).section(forms[name]);
 }
 
+/** Whether a stack of this route (or of none, `"none"`) has a scaling dashboard. */
+export function hasDashboard(name: RouteName | "none"): boolean {
+  return name !== "none" && ROUTES[name].dashboard;
+}
+
 export function formFields(name: RouteName): RegExp {
   return ROUTES[name].fields;
 }

@@ -22,6 +22,8 @@ export interface RouteModule<F> {
   unreadable: (form: F) => ValidationError[];
   /** The Spec's `route:` section; called once `unreadable` is empty. */
   section: (form: F) => RouteSpec;
+  /** Whether its stacks have a scaling dashboard (a group to chart and scale), offered after an apply. */
+  dashboard: boolean;
   /** The error fields the form shows at their inputs; others are listed apart. */
   fields: RegExp;
   /** The form, drawn on the Scaling step, which binds `form` to the wizard's state. */

@@ -8,6 +8,7 @@ export const asg: RouteModule<AsgForm> = {
   defaults,
   unreadable,
   section,
+  dashboard: true,
   fields: FIELDS,
   Fields: AsgFields,
 };
