@@ -4,7 +4,8 @@
 //! writes and its [`routes`], its validation into a [`validate::ValidSpec`], the [`task::Resource`]
 //! and [`kind::Kind`] abstractions cloud crates implement, the [`plan::Plan`] of changes, and the
 //! [`executor`] that applies a plan concurrently with retries, deadlines, cancellation and progress
-//! events, and deletes in the order the kinds' edges give.
+//! events, and deletes in the order the kinds' edges give. [`scaling`] holds AWS's scaling
+//! algorithms, pure, for the sandbox runtime and the what-if simulator.
 
 pub mod cidr;
 pub mod cost;
@@ -22,6 +23,7 @@ pub mod planner;
 pub mod progress;
 pub mod retry;
 pub mod routes;
+pub mod scaling;
 pub mod sensitive;
 pub mod spec;
 pub mod store;
