@@ -1,8 +1,9 @@
-//! CloudWatch alarm evaluation: of the last N periods (evaluation periods), the alarm goes to
-//! ALARM when M of them (datapoints to alarm) breach the threshold; missing periods count as the
-//! alarm's `TreatMissingData` says.
-//! Docs: "Using Amazon CloudWatch alarms", sections "Evaluating an alarm" and "Configuring how
-//! CloudWatch alarms treat missing data".
+//! CloudWatch metric alarms: each period's samples make one datapoint by the alarm's statistic,
+//! and the alarm is in ALARM when M of its last N datapoints (datapoints to alarm, evaluation
+//! periods) breach the threshold. Periods without data are handled as AWS documents in
+//! "Configuring how CloudWatch alarms treat missing data"
+//! (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html>,
+//! formerly a section of "Using Amazon CloudWatch alarms").
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AlarmState {
@@ -20,6 +21,7 @@ impl AlarmState {
         }
     }
 
+    /// Anything but `OK` and `ALARM` reads as `INSUFFICIENT_DATA`, the state a new alarm is in.
     pub fn from_aws(s: &str) -> Self {
         match s {
             "ALARM" => AlarmState::Alarm,
@@ -29,45 +31,56 @@ impl AlarmState {
     }
 }
 
+/// `ComparisonOperator`, for the four static thresholds (anomaly bands are left out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Comparison {
-    GreaterThan,
-    GreaterThanOrEqual,
-    LessThan,
-    LessThanOrEqual,
+    GreaterThanThreshold,
+    GreaterThanOrEqualToThreshold,
+    LessThanThreshold,
+    LessThanOrEqualToThreshold,
 }
 
 impl Comparison {
     pub fn from_aws(s: &str) -> Option<Self> {
         Some(match s {
-            "GreaterThanThreshold" => Comparison::GreaterThan,
-            "GreaterThanOrEqualToThreshold" => Comparison::GreaterThanOrEqual,
-            "LessThanThreshold" => Comparison::LessThan,
-            "LessThanOrEqualToThreshold" => Comparison::LessThanOrEqual,
+            "GreaterThanThreshold" => Comparison::GreaterThanThreshold,
+            "GreaterThanOrEqualToThreshold" => Comparison::GreaterThanOrEqualToThreshold,
+            "LessThanThreshold" => Comparison::LessThanThreshold,
+            "LessThanOrEqualToThreshold" => Comparison::LessThanOrEqualToThreshold,
             _ => return None,
         })
     }
 
-    pub fn breaches(self, value: f64, threshold: f64) -> bool {
+    pub fn as_aws(self) -> &'static str {
         match self {
-            Comparison::GreaterThan => value > threshold,
-            Comparison::GreaterThanOrEqual => value >= threshold,
-            Comparison::LessThan => value < threshold,
-            Comparison::LessThanOrEqual => value <= threshold,
+            Comparison::GreaterThanThreshold => "GreaterThanThreshold",
+            Comparison::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
+            Comparison::LessThanThreshold => "LessThanThreshold",
+            Comparison::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
         }
     }
 
-    /// How AWS words it in a state reason: "greater than the threshold".
+    pub fn breaches(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::GreaterThanThreshold => value > threshold,
+            Comparison::GreaterThanOrEqualToThreshold => value >= threshold,
+            Comparison::LessThanThreshold => value < threshold,
+            Comparison::LessThanOrEqualToThreshold => value <= threshold,
+        }
+    }
+
+    /// How a state reason words it: "greater than the threshold".
     pub fn words(self) -> &'static str {
         match self {
-            Comparison::GreaterThan => "greater than",
-            Comparison::GreaterThanOrEqual => "greater than or equal to",
-            Comparison::LessThan => "less than",
-            Comparison::LessThanOrEqual => "less than or equal to",
+            Comparison::GreaterThanThreshold => "greater than",
+            Comparison::GreaterThanOrEqualToThreshold => "greater than or equal to",
+            Comparison::LessThanThreshold => "less than",
+            Comparison::LessThanOrEqualToThreshold => "less than or equal to",
         }
     }
 }
 
+/// The statistic that makes a period's datapoint from its samples (percentiles are left out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Statistic {
     Average,
@@ -89,7 +102,7 @@ impl Statistic {
         })
     }
 
-    /// One period's value from its samples; `None` when there are none.
+    /// One period's datapoint from its raw samples; `None` (a missing datapoint) without any.
     pub fn of(self, samples: &[f64]) -> Option<f64> {
         if samples.is_empty() {
             return None;
@@ -105,18 +118,19 @@ impl Statistic {
     }
 }
 
+/// `TreatMissingData`: what a missing datapoint counts as when too few real ones are left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TreatMissing {
-    /// The default: missing periods are neither breaching nor not; all missing is
-    /// INSUFFICIENT_DATA.
+    /// AWS's default: missing data counts as neither; all missing is INSUFFICIENT_DATA.
     Missing,
     NotBreaching,
     Breaching,
-    /// The alarm keeps its state when the present periods can't decide.
+    /// The alarm keeps its state where missing data would have to decide it.
     Ignore,
 }
 
 impl TreatMissing {
+    /// An absent or unknown value is AWS's default, `missing`.
     pub fn from_aws(s: &str) -> Self {
         match s {
             "notBreaching" => TreatMissing::NotBreaching,
@@ -133,130 +147,92 @@ pub struct AlarmRule {
     pub comparison: Comparison,
     pub period_seconds: u32,
     pub evaluation_periods: u32,
+    /// 0 stands for unset, which AWS takes as `evaluation_periods`.
     pub datapoints_to_alarm: u32,
     pub treat_missing: TreatMissing,
 }
 
-/// The alarm's state after its last `evaluation_periods` periods (`datapoints`, oldest first,
-/// `None` where a period has no data), given the state it was in.
+impl AlarmRule {
+    /// How many periods to hand [`evaluate`]: CloudWatch retrieves more than N, so that older
+    /// real datapoints can stand in for missing recent ones. AWS doesn't publish the number (it
+    /// "depends on the length of the alarm period"); its examples retrieve 5 for N = 3, so we
+    /// take N + 2.
+    pub fn evaluation_range(&self) -> usize {
+        self.evaluation_periods as usize + 2
+    }
+
+    fn m_and_n(&self) -> (usize, usize) {
+        let n = self.evaluation_periods.max(1) as usize;
+        let m = match self.datapoints_to_alarm as usize {
+            0 => n,
+            m => m.min(n),
+        };
+        (m, n)
+    }
+}
+
+/// The alarm's state after the periods of its evaluation range: `datapoints` holds one per
+/// period, oldest first, `None` where a period has no data (see [`AlarmRule::evaluation_range`];
+/// exactly `evaluation_periods` of them also works, without the older stand-ins).
+///
+/// As AWS documents: with at least N real datapoints in the range, the N most recent real ones
+/// decide and missing ones are skipped. With fewer, all real ones count and N − real missing
+/// ones are filled as the alarm treats missing data; `missing` and `ignore` fill nothing, and
+/// then an alarm whose real datapoints all breach goes to ALARM only once the oldest breaching
+/// one within the last N periods is at least M periods old ("avoiding premature transitions"),
+/// `ignore` keeping its state instead. When they are too few and too recent for that, AWS says
+/// only that the alarm "does not go immediately into ALARM"; it then keeps its state.
 pub fn evaluate(rule: &AlarmRule, datapoints: &[Option<f64>], previous: AlarmState) -> AlarmState {
-    let n = rule.evaluation_periods as usize;
-    let window = &datapoints[datapoints.len().saturating_sub(n)..];
-    let mut breaching = 0usize;
-    let mut deciding = 0usize;
-    for point in window {
-        match (point, rule.treat_missing) {
-            (Some(v), _) => {
-                deciding += 1;
-                if rule.comparison.breaches(*v, rule.threshold) {
-                    breaching += 1;
+    let (m, n) = rule.m_and_n();
+    let breaching = |v: &f64| rule.comparison.breaches(*v, rule.threshold);
+    let real: Vec<bool> = datapoints.iter().flatten().map(breaching).collect();
+    let alarm_if = |alarm: bool| {
+        if alarm {
+            AlarmState::Alarm
+        } else {
+            AlarmState::Ok
+        }
+    };
+    if real.len() >= n {
+        let recent = real[real.len() - n..].iter().filter(|b| **b).count();
+        return alarm_if(recent >= m);
+    }
+    let breaches = real.iter().filter(|b| **b).count();
+    let filled = n - real.len();
+    let ignore = rule.treat_missing == TreatMissing::Ignore;
+    match rule.treat_missing {
+        TreatMissing::Breaching => alarm_if(breaches + filled >= m),
+        TreatMissing::NotBreaching => alarm_if(breaches >= m),
+        TreatMissing::Missing | TreatMissing::Ignore => {
+            if real.is_empty() {
+                if ignore {
+                    previous
+                } else {
+                    AlarmState::InsufficientData
                 }
+            } else if breaches >= m {
+                AlarmState::Alarm
+            } else if breaches < real.len() {
+                AlarmState::Ok
+            } else if oldest_in_window(datapoints, n) >= m && !ignore {
+                AlarmState::Alarm
+            } else {
+                previous
             }
-            (None, TreatMissing::Breaching) => {
-                deciding += 1;
-                breaching += 1;
-            }
-            (None, TreatMissing::NotBreaching) => deciding += 1,
-            (None, TreatMissing::Missing | TreatMissing::Ignore) => {}
         }
     }
-    if breaching >= rule.datapoints_to_alarm.max(1) as usize {
-        return AlarmState::Alarm;
-    }
-    if deciding == 0 {
-        return match rule.treat_missing {
-            TreatMissing::Ignore => previous,
-            _ => AlarmState::InsufficientData,
-        };
-    }
-    // Fewer breaching than M, but could the missing periods still make M? Then the periods
-    // present don't decide, and an alarm in ALARM stays there (the docs' "0 - X - X" rows).
-    let missing = window.len() - deciding;
-    if previous == AlarmState::Alarm && breaching + missing >= rule.datapoints_to_alarm as usize {
-        return AlarmState::Alarm;
-    }
-    AlarmState::Ok
+}
+
+/// How many periods old (the newest being 1) the oldest real datapoint within the last `n`
+/// periods is; 0 when there is none.
+fn oldest_in_window(datapoints: &[Option<f64>], n: usize) -> usize {
+    let window = &datapoints[datapoints.len().saturating_sub(n)..];
+    window
+        .iter()
+        .position(Option::is_some)
+        .map_or(0, |i| window.len() - i)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rule(m: u32, n: u32, treat: TreatMissing) -> AlarmRule {
-        AlarmRule {
-            threshold: 70.0,
-            comparison: Comparison::GreaterThan,
-            period_seconds: 60,
-            evaluation_periods: n,
-            datapoints_to_alarm: m,
-            treat_missing: treat,
-        }
-    }
-
-    const X: Option<f64> = Some(90.0); // breaching
-    const O: Option<f64> = Some(10.0); // not breaching
-    const MISSING: Option<f64> = None;
-
-    /// The docs' table ("Configuring how CloudWatch alarms treat missing data"), for an alarm of
-    /// 3 datapoints to alarm out of 3 evaluation periods; rows are oldest first.
-    #[test]
-    fn the_docs_missing_data_table_three_of_three() {
-        use AlarmState::*;
-        use TreatMissing::*;
-        let r = |t| rule(3, 3, t);
-        // 0 - 0 - 0: all present, none breaching.
-        for t in [Missing, Ignore, Breaching, NotBreaching] {
-            assert_eq!(evaluate(&r(t), &[O, O, O], Ok), Ok);
-        }
-        // 0 - 0 - X.
-        assert_eq!(evaluate(&r(Missing), &[O, O, X], Ok), Ok);
-        // 0 - - -  (one present, not breaching, two missing).
-        assert_eq!(evaluate(&r(Breaching), &[O, MISSING, MISSING], Ok), Ok);
-        // - - -  all missing.
-        assert_eq!(evaluate(&r(Missing), &[MISSING; 3], Ok), InsufficientData);
-        assert_eq!(
-            evaluate(&r(Ignore), &[MISSING; 3], Ok),
-            Ok,
-            "ignore keeps the state"
-        );
-        assert_eq!(evaluate(&r(Breaching), &[MISSING; 3], Ok), Alarm);
-        assert_eq!(evaluate(&r(NotBreaching), &[MISSING; 3], Alarm), Ok);
-        // X - X - -: two breaching and a missing: breaching makes 3.
-        assert_eq!(evaluate(&r(Breaching), &[X, X, MISSING], Ok), Alarm);
-        assert_eq!(evaluate(&r(NotBreaching), &[X, X, MISSING], Ok), Ok);
-    }
-
-    #[test]
-    fn m_out_of_n() {
-        let r = rule(2, 3, TreatMissing::Missing);
-        assert_eq!(evaluate(&r, &[X, O, X], AlarmState::Ok), AlarmState::Alarm);
-        assert_eq!(evaluate(&r, &[X, O, O], AlarmState::Alarm), AlarmState::Ok);
-        // Only the last N periods count.
-        assert_eq!(
-            evaluate(&r, &[X, X, O, O, O], AlarmState::Ok),
-            AlarmState::Ok
-        );
-    }
-
-    #[test]
-    fn statistics_aggregate_a_periods_samples() {
-        let s = [1.0, 2.0, 6.0];
-        assert_eq!(Statistic::Average.of(&s), Some(3.0));
-        assert_eq!(Statistic::Sum.of(&s), Some(9.0));
-        assert_eq!(Statistic::Minimum.of(&s), Some(1.0));
-        assert_eq!(Statistic::Maximum.of(&s), Some(6.0));
-        assert_eq!(Statistic::SampleCount.of(&s), Some(3.0));
-        assert_eq!(Statistic::Average.of(&[]), None);
-    }
-
-    #[test]
-    fn comparisons_match_their_names() {
-        let c = |s| Comparison::from_aws(s).unwrap();
-        assert!(c("GreaterThanThreshold").breaches(71.0, 70.0));
-        assert!(!c("GreaterThanThreshold").breaches(70.0, 70.0));
-        assert!(c("GreaterThanOrEqualToThreshold").breaches(70.0, 70.0));
-        assert!(c("LessThanThreshold").breaches(62.9, 63.0));
-        assert!(c("LessThanOrEqualToThreshold").breaches(63.0, 63.0));
-        assert!(Comparison::from_aws("Sideways").is_none());
-    }
-}
+#[path = "alarm_tests.rs"]
+mod tests;

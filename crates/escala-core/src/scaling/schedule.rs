@@ -1,266 +1,159 @@
-//! Scheduled actions: a Unix cron (minute hour day-of-month month day-of-week) in an IANA time
-//! zone, as EC2 Auto Scaling's `Recurrence` and `TimeZone` take it.
-//! Docs: "Scheduled scaling for Amazon EC2 Auto Scaling" (recurring schedules, time zones).
+//! Scheduled actions: when one fires (a recurrence in an IANA time zone, bounded by a start and
+//! an end, or a one-off time) and what a firing does to the group's bounds and size.
+//! Docs: "Scheduled scaling for Amazon EC2 Auto Scaling"
+//! (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-scheduled-scaling.html>)
+//! and Application Auto Scaling's "Scheduled scaling" with its examples
+//! (<https://docs.aws.amazon.com/autoscaling/application/userguide/examples-scheduled-actions.html>).
 
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan};
+use jiff::{SignedDuration, Timestamp};
 
-/// A parsed cron: each field the set of values it matches.
+pub use super::cron::Cron;
+
+/// A schedule expression: EC2 Auto Scaling's `Recurrence` (a bare Unix cron), or Application
+/// Auto Scaling's one-off `at(yyyy-mm-ddThh:mm:ss)` (a wall time in the action's time zone) and
+/// recurring `rate(N unit)`. Application Auto Scaling's six-field `cron(...)`, which numbers
+/// weekdays from 1 and has `?`, `L`, `W` and `#`, isn't read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cron {
-    minutes: u64,
-    hours: u64,
-    days: u64,
-    months: u64,
-    weekdays: u64,
-    /// Unix cron: when both day fields are restricted, a day matching either fires.
-    either_day: bool,
+pub enum Schedule {
+    Cron(Cron),
+    At(DateTime),
+    /// Every this long from the action's start time.
+    Rate(SignedDuration),
 }
 
-const MONTHS: [&str; 12] = [
-    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
-];
-const WEEKDAYS: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
-
-fn field(text: &str, lo: u32, hi: u32, names: &[&str], name: &str) -> Result<u64, String> {
-    let value = |s: &str| -> Result<u32, String> {
-        let upper = s.to_ascii_uppercase();
-        if let Some(i) = names.iter().position(|n| *n == upper) {
-            return Ok(i as u32 + lo);
-        }
-        s.parse::<u32>()
-            .map_err(|_| format!("'{s}' is not a {name}"))
-            .and_then(|v| {
-                // Sunday is 0 or 7.
-                let v = if name == "day of the week" && v == 7 {
-                    0
-                } else {
-                    v
-                };
-                (lo..=hi)
-                    .contains(&v)
-                    .then_some(v)
-                    .ok_or_else(|| format!("{v} is not a {name} ({lo}–{hi})"))
-            })
-    };
-    let mut bits = 0u64;
-    for part in text.split(',') {
-        let (range, step) = match part.split_once('/') {
-            Some((r, s)) => (
-                r,
-                s.parse::<u32>()
-                    .ok()
-                    .filter(|s| *s > 0)
-                    .ok_or_else(|| format!("'{s}' is not a step"))?,
-            ),
-            None => (part, 1),
-        };
-        let (start, end) = if range == "*" {
-            (lo, hi)
-        } else if let Some((a, b)) = range.split_once('-') {
-            (value(a)?, value(b)?)
-        } else {
-            let v = value(range)?;
-            (v, if step > 1 { hi } else { v })
-        };
-        if start > end {
-            return Err(format!("'{range}' runs backwards"));
-        }
-        for v in (start..=end).step_by(step as usize) {
-            bits |= 1 << v;
-        }
+impl Schedule {
+    /// The schedule `expr` says, or `None` when it isn't one ([`Schedule::problem`] says why).
+    pub fn parse(expr: &str) -> Option<Self> {
+        Self::read(expr).ok()
     }
-    Ok(bits)
-}
 
-impl Cron {
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let f: Vec<&str> = text.split_whitespace().collect();
-        let [min, hour, dom, month, dow] = f[..] else {
+    /// Why `expr` isn't a schedule, as a sentence quoting it; `None` when it is one.
+    pub fn problem(expr: &str) -> Option<String> {
+        Self::read(expr).err()
+    }
+
+    fn read(expr: &str) -> Result<Self, String> {
+        let expr = expr.trim();
+        let inner = |prefix: &str| expr.strip_prefix(prefix)?.strip_suffix(')');
+        if let Some(time) = inner("at(") {
+            return time.parse::<DateTime>().map(Schedule::At).map_err(|_| {
+                format!("'{expr}' is not a valid schedule: at(...) takes yyyy-mm-ddThh:mm:ss")
+            });
+        }
+        if let Some(rate) = inner("rate(") {
+            return read_rate(rate).map(Schedule::Rate).ok_or_else(|| {
+                format!(
+                    "'{expr}' is not a valid schedule: rate(...) takes a whole number from 1 and minute(s), hour(s) or day(s)"
+                )
+            });
+        }
+        if expr.starts_with("cron(") {
             return Err(format!(
-                "'{text}' has {} fields; a cron has 5 (minute hour day-of-month month day-of-week)",
-                f.len()
+                "'{expr}' is Application Auto Scaling's cron(...), which isn't supported: use a five-field Unix cron, at(...) or rate(...)"
             ));
-        };
-        Ok(Self {
-            minutes: field(min, 0, 59, &[], "minute")?,
-            hours: field(hour, 0, 23, &[], "hour")?,
-            days: field(dom, 1, 31, &[], "day of the month")?,
-            months: field(month, 1, 12, &MONTHS, "month")?,
-            weekdays: field(dow, 0, 6, &WEEKDAYS, "day of the week")?,
-            either_day: dom != "*" && dow != "*",
-        })
-    }
-
-    fn day_matches(&self, dt: DateTime) -> bool {
-        let dom = self.days & (1 << dt.day()) != 0;
-        let dow = self.weekdays & (1 << dt.weekday().to_sunday_zero_offset()) != 0;
-        let month = self.months & (1 << dt.month()) != 0;
-        month
-            && if self.either_day {
-                dom || dow
-            } else {
-                dom && dow
-            }
-    }
-
-    /// The first firing strictly after `after`, in `tz`'s wall clock. A wall time the clocks
-    /// skip (spring forward) fires at the same instant as the time after the gap, as cron
-    /// daemons do; `None` for a cron that never fires (the 31st of February).
-    pub fn next_after(&self, after: Timestamp, tz: &TimeZone) -> Option<Timestamp> {
-        let start = after.to_zoned(tz.clone()).datetime();
-        let mut dt = start
-            .checked_add(1.minute())
-            .ok()?
-            .with()
-            .second(0)
-            .subsec_nanosecond(0)
-            .build()
-            .ok()?;
-        // Eight years bound the search: every valid cron fires within four.
-        let limit = start.checked_add(8.years()).ok()?;
-        while dt < limit {
-            if !self.day_matches(dt) {
-                dt = dt
-                    .date()
-                    .tomorrow()
-                    .ok()?
-                    .to_datetime(jiff::civil::Time::midnight());
-                continue;
-            }
-            if self.hours & (1 << dt.hour()) == 0 {
-                dt = dt
-                    .with()
-                    .minute(0)
-                    .build()
-                    .ok()?
-                    .checked_add(1.hour())
-                    .ok()?;
-                continue;
-            }
-            if self.minutes & (1 << dt.minute()) == 0 {
-                dt = dt.checked_add(1.minute()).ok()?;
-                continue;
-            }
-            let at = tz.to_ambiguous_timestamp(dt).compatible().ok()?;
-            if at > after {
-                return Some(at);
-            }
-            dt = dt.checked_add(1.minute()).ok()?;
         }
-        None
+        Cron::read(expr).map(Schedule::Cron)
     }
 }
 
-/// The time zone of a scheduled action: an IANA name, UTC when none is given.
-pub fn time_zone(name: Option<&str>) -> Result<TimeZone, String> {
+/// `5 hours` → five hours.
+fn read_rate(rate: &str) -> Option<SignedDuration> {
+    let (value, unit) = rate.trim().split_once(char::is_whitespace)?;
+    let value: i64 = value.parse().ok().filter(|v| *v >= 1)?;
+    let unit = match unit.trim() {
+        "minute" | "minutes" => 60,
+        "hour" | "hours" => 3600,
+        "day" | "days" => 86_400,
+        _ => return None,
+    };
+    Some(SignedDuration::from_secs(value.checked_mul(unit)?))
+}
+
+/// The time zone of a scheduled action: an IANA name from the bundled tz database, UTC when none
+/// is given (as AWS defaults); `None` for a name the database doesn't know.
+pub fn time_zone(name: Option<&str>) -> Option<TimeZone> {
     match name {
-        None | Some("") => Ok(TimeZone::UTC),
-        Some(n) => TimeZone::get(n).map_err(|_| format!("'{n}' is not an IANA time zone")),
+        None | Some("") => Some(TimeZone::UTC),
+        Some(name) => TimeZone::get(name).ok(),
     }
 }
 
-/// A firing's new bounds and size: what the action sets, the rest kept, desired brought into
-/// the new bounds.
+/// When a scheduled action fires.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    /// `None` for EC2 Auto Scaling's one-off action, which fires once at `start`.
+    pub schedule: Option<Schedule>,
+    pub time_zone: TimeZone,
+    /// A recurring action fires at its start time, then as its schedule says. A `rate(...)`
+    /// counts from it and fires only with one (AWS counts from the action's creation when none
+    /// is given: pass that).
+    pub start: Option<Timestamp>,
+    /// No firing after this time.
+    pub end: Option<Timestamp>,
+}
+
+impl Timing {
+    /// The first firing strictly after `after`.
+    pub fn next_after(&self, after: Timestamp) -> Option<Timestamp> {
+        let next = match &self.schedule {
+            None => self.start.filter(|start| *start > after),
+            Some(Schedule::At(wall)) => self
+                .time_zone
+                .to_ambiguous_timestamp(*wall)
+                .compatible()
+                .ok()
+                .filter(|at| *at > after),
+            Some(Schedule::Cron(cron)) => {
+                let first = self.start.filter(|start| *start > after);
+                let from = self.start.map_or(after, |start| start.max(after));
+                first
+                    .into_iter()
+                    .chain(cron.next_after(from, &self.time_zone))
+                    .min()
+            }
+            Some(Schedule::Rate(every)) => {
+                let start = self.start?;
+                if start > after {
+                    Some(start)
+                } else {
+                    let every = every.as_secs().max(1);
+                    let periods = after.duration_since(start).as_secs() / every + 1;
+                    start
+                        .checked_add(SignedDuration::from_secs(periods.checked_mul(every)?))
+                        .ok()
+                }
+            }
+        };
+        next.filter(|at| self.end.is_none_or(|end| *at <= end))
+    }
+}
+
+/// A firing's new `(min, desired, max)`: what the action sets, the rest kept, and the desired
+/// capacity brought within the new bounds (a group below a new minimum scales out to it, one
+/// above a new maximum scales in to it). `None` when the new minimum would exceed the new
+/// maximum, which AWS refuses.
 pub fn fire(
     (min, desired, max): (u32, u32, u32),
     set_min: Option<u32>,
     set_desired: Option<u32>,
     set_max: Option<u32>,
-) -> (u32, u32, u32) {
+) -> Option<(u32, u32, u32)> {
     let min = set_min.unwrap_or(min);
-    let max = set_max.unwrap_or(max).max(min);
-    let desired = set_desired.unwrap_or(desired).clamp(min, max);
-    (min, desired, max)
+    let max = set_max.unwrap_or(max);
+    (min <= max).then(|| (min, set_desired.unwrap_or(desired).clamp(min, max), max))
+}
+
+/// The cause EC2 Auto Scaling records for a firing that changed the group to `(min, desired,
+/// max)` from a desired capacity of `from`.
+pub fn cause(at: Timestamp, from: u32, (min, desired, max): (u32, u32, u32)) -> String {
+    format!(
+        "At {} a scheduled action update of AutoScalingGroup constraints to min: {min}, max: {max}, desired: {desired} changing the desired capacity from {from} to {desired}.",
+        super::aws_time(at)
+    )
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(s: &str) -> Timestamp {
-        s.parse().unwrap()
-    }
-
-    /// The docs' example recurrence: "0 8 * * 1-5" — 08:00 on weekdays.
-    #[test]
-    fn business_hours_fire_on_weekdays_at_eight() {
-        let cron = Cron::parse("0 8 * * 1-5").unwrap();
-        // 2026-12-04 is a Friday: next is Friday 08:00, then Monday 08:00.
-        let friday = cron
-            .next_after(at("2026-12-04T07:59:00Z"), &TimeZone::UTC)
-            .unwrap();
-        assert_eq!(friday, at("2026-12-04T08:00:00Z"));
-        let monday = cron.next_after(friday, &TimeZone::UTC).unwrap();
-        assert_eq!(monday, at("2026-12-07T08:00:00Z"));
-    }
-
-    #[test]
-    fn a_time_zone_moves_the_firing() {
-        let cron = Cron::parse("0 8 * * *").unwrap();
-        let tz = time_zone(Some("Europe/Madrid")).unwrap();
-        // 08:00 in Madrid in winter (CET, UTC+1) is 07:00 UTC.
-        assert_eq!(
-            cron.next_after(at("2026-12-02T00:00:00Z"), &tz),
-            Some(at("2026-12-02T07:00:00Z"))
-        );
-        assert!(time_zone(Some("Mars/Olympus"))
-            .unwrap_err()
-            .contains("IANA"));
-    }
-
-    #[test]
-    fn spring_forward_fires_once_after_the_gap() {
-        // America/New_York skips 02:00–03:00 on 2026-03-08: 02:30 fires at 03:30 EDT (07:30Z).
-        let cron = Cron::parse("30 2 * * *").unwrap();
-        let tz = time_zone(Some("America/New_York")).unwrap();
-        let next = cron.next_after(at("2026-03-08T05:00:00Z"), &tz).unwrap();
-        assert_eq!(next, at("2026-03-08T07:30:00Z"));
-    }
-
-    #[test]
-    fn lists_steps_names_and_either_day() {
-        let every_15 = Cron::parse("*/15 * * * *").unwrap();
-        assert_eq!(
-            every_15.next_after(at("2026-12-02T10:16:00Z"), &TimeZone::UTC),
-            Some(at("2026-12-02T10:30:00Z"))
-        );
-        let named = Cron::parse("0 9 * JAN MON").unwrap();
-        assert_eq!(
-            named.next_after(at("2026-12-02T00:00:00Z"), &TimeZone::UTC),
-            Some(at("2027-01-04T09:00:00Z"))
-        );
-        // The 1st of the month or any Sunday (Unix cron's either-day rule).
-        let either = Cron::parse("0 0 1 * 0").unwrap();
-        assert_eq!(
-            either.next_after(at("2026-12-02T00:00:00Z"), &TimeZone::UTC),
-            Some(at("2026-12-06T00:00:00Z"))
-        );
-        assert!(Cron::parse("0 0 31 2 *")
-            .unwrap()
-            .next_after(at("2026-01-01T00:00:00Z"), &TimeZone::UTC)
-            .is_none());
-    }
-
-    #[test]
-    fn bad_crons_say_why() {
-        assert!(Cron::parse("0 8 * *").unwrap_err().contains("4 fields"));
-        assert!(Cron::parse("61 8 * * *")
-            .unwrap_err()
-            .contains("61 is not a minute"));
-        assert!(Cron::parse("0 8 * * FUNDAY")
-            .unwrap_err()
-            .contains("'FUNDAY'"));
-        assert!(Cron::parse("0 9-5 * * *")
-            .unwrap_err()
-            .contains("backwards"));
-    }
-
-    #[test]
-    fn a_firing_sets_its_bounds_and_brings_desired_into_them() {
-        assert_eq!(fire((1, 1, 4), Some(2), Some(2), Some(4)), (2, 2, 4));
-        assert_eq!(fire((1, 3, 4), Some(1), None, Some(2)), (1, 2, 2));
-        assert_eq!(fire((1, 1, 4), Some(3), None, None), (3, 3, 4));
-    }
-}
+#[path = "schedule_tests.rs"]
+mod tests;

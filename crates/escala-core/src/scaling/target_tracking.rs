@@ -1,16 +1,20 @@
-//! Target tracking: AWS keeps a metric near a target by creating two alarms and, when one fires,
-//! setting the capacity in proportion to how far the metric is from the target.
-//! Docs: "Target tracking scaling policies for Amazon EC2 Auto Scaling" (how it works, instance
-//! warm-up, "Considerations"), and Application Auto Scaling's page of the same name.
+//! Target tracking: AWS keeps a metric near a target by creating two alarms and, while one is in
+//! ALARM, setting the capacity in proportion to how far the metric is from the target.
+//! Docs: "Target tracking scaling policies for Amazon EC2 Auto Scaling"
+//! (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html>:
+//! considerations, instance warm-up) and Application Auto Scaling's page of the same name, whose
+//! scale-out and scale-in cooldowns play the part of the warm-up.
 
 use super::alarm::{AlarmRule, Comparison, TreatMissing};
-use super::Group;
+use super::{Group, Service};
 
-/// The scale-out alarm AWS creates: the metric above the target for 3 one-minute periods of 3.
+/// The scale-out alarm AWS creates (`TargetTracking-…-AlarmHigh-…`): the metric's average above
+/// the target for 3 one-minute datapoints of 3. AWS doesn't document the alarms' settings (it
+/// asks that they not be edited); these are what both services' alarms show.
 pub fn alarm_high(target: f64) -> AlarmRule {
     AlarmRule {
         threshold: target,
-        comparison: Comparison::GreaterThan,
+        comparison: Comparison::GreaterThanThreshold,
         period_seconds: 60,
         evaluation_periods: 3,
         datapoints_to_alarm: 3,
@@ -18,12 +22,18 @@ pub fn alarm_high(target: f64) -> AlarmRule {
     }
 }
 
-/// The scale-in alarm: below 90% of the target for 15 periods of 15. The 10% gap keeps a group
-/// at the target from flapping between sizes.
-pub fn alarm_low(target: f64) -> AlarmRule {
+/// The scale-in alarm (`…-AlarmLow-…`): below a share of the target for 15 datapoints of 15, so
+/// a group at the target doesn't flap between sizes. The share isn't documented either:
+/// Application Auto Scaling's alarms show 90 % (ECS targets of 70 and 80 give 63 and 72), EC2
+/// Auto Scaling's recent ones 70 % (targets of 50 and 40 give 35 and 28).
+pub fn alarm_low(target: f64, service: Service) -> AlarmRule {
+    let share = match service {
+        Service::Ec2AutoScaling => 0.7,
+        Service::ApplicationAutoScaling => 0.9,
+    };
     AlarmRule {
-        threshold: target * 0.9,
-        comparison: Comparison::LessThan,
+        threshold: target * share,
+        comparison: Comparison::LessThanThreshold,
         period_seconds: 60,
         evaluation_periods: 15,
         datapoints_to_alarm: 15,
@@ -31,95 +41,37 @@ pub fn alarm_low(target: f64) -> AlarmRule {
     }
 }
 
-/// The capacity target tracking asks for when one of its alarms fires, or `None` to stay.
+/// The desired capacity target tracking asks for while one of its alarms is in ALARM, or `None`
+/// to stay.
 ///
-/// The metric is an average over the instances that count (warming instances are left out of
-/// it by the caller), so the capacity that brings it back to the target is
-/// `ceil(serving × metric / target)`; instances still warming up are already on their way and
-/// are not asked for twice. A scale-in waits until no instance is warming up, never goes below
-/// the group's minimum, and doesn't happen when the policy disables it.
+/// `metric` comes from the capacity that counts, `group.desired − group.warming` (warming
+/// instances are left out of the metric), so the capacity that brings it to the target is
+/// `ceil(counted × metric / target)`. Rounding up adds 2 where 1.5 would do and removes 1 where
+/// 1.5 could go, as AWS does to stay on the side of availability. A scale-out only ever raises
+/// the desired capacity: what is still warming is already counted in it, so a further breach
+/// adds only what goes beyond. A scale-in never goes below the minimum and waits while anything
+/// is warming; `scale_in` is false when the policy disables it (or, for Application Auto
+/// Scaling, while its scale-in cooldown runs).
 pub fn desired(group: Group, metric: f64, target: f64, scale_in: bool) -> Option<u32> {
     if target <= 0.0 || !metric.is_finite() {
         return None;
     }
-    let serving = group.desired.saturating_sub(group.warming).max(1);
-    let wanted = (serving as f64 * metric / target).ceil() as i64;
-    if metric > target {
-        let new = group.clamp(wanted.max(group.desired as i64));
-        return (new > group.desired).then_some(new);
-    }
-    if !scale_in || group.warming > 0 {
+    let counted = group.desired.saturating_sub(group.warming);
+    if counted == 0 {
         return None;
     }
+    // The tolerance keeps 3 × (0.7 / 0.7) from becoming 4 through floating-point error.
+    let wanted = (f64::from(counted) * metric / target - 1e-9).ceil() as i64;
     let new = group.clamp(wanted);
-    (new < group.desired).then_some(new)
+    if metric > target {
+        (new > group.desired).then_some(new)
+    } else if scale_in && group.warming == 0 {
+        (new < group.desired).then_some(new)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn group(min: u32, desired: u32, max: u32, warming: u32) -> Group {
-        Group {
-            min,
-            desired,
-            max,
-            warming,
-        }
-    }
-
-    /// The docs' example: a target of 50% CPU, 10 instances at 70%: the policy asks for
-    /// ceil(10 × 70 / 50) = 14 instances.
-    #[test]
-    fn scale_out_in_proportion_to_the_metric() {
-        assert_eq!(desired(group(1, 10, 20, 0), 70.0, 50.0, true), Some(14));
-    }
-
-    #[test]
-    fn never_above_max_nor_below_min() {
-        assert_eq!(desired(group(1, 3, 4, 0), 100.0, 50.0, true), Some(4));
-        assert_eq!(
-            desired(group(1, 4, 4, 0), 100.0, 50.0, true),
-            None,
-            "already at max"
-        );
-        assert_eq!(desired(group(2, 4, 8, 0), 1.0, 50.0, true), Some(2));
-        assert_eq!(
-            desired(group(2, 2, 8, 0), 1.0, 50.0, true),
-            None,
-            "already at min"
-        );
-    }
-
-    #[test]
-    fn warming_instances_are_not_asked_for_twice() {
-        // 2 serving at 90% with a target of 60 want 3; the group already launched a third.
-        assert_eq!(desired(group(1, 3, 10, 1), 90.0, 60.0, true), None);
-        // Hotter: 2 serving at 120% want 4, one more than the 3 already coming.
-        assert_eq!(desired(group(1, 3, 10, 1), 120.0, 60.0, true), Some(4));
-    }
-
-    #[test]
-    fn scale_in_waits_for_warm_up_and_can_be_disabled() {
-        assert_eq!(desired(group(1, 4, 10, 0), 20.0, 60.0, true), Some(2));
-        assert_eq!(desired(group(1, 4, 10, 1), 20.0, 60.0, true), None);
-        assert_eq!(desired(group(1, 4, 10, 0), 20.0, 60.0, false), None);
-    }
-
-    #[test]
-    fn the_alarms_aws_creates() {
-        let high = alarm_high(70.0);
-        assert_eq!(
-            (
-                high.threshold,
-                high.evaluation_periods,
-                high.datapoints_to_alarm
-            ),
-            (70.0, 3, 3)
-        );
-        let low = alarm_low(70.0);
-        assert!((low.threshold - 63.0).abs() < 1e-9);
-        assert_eq!((low.evaluation_periods, low.datapoints_to_alarm), (15, 15));
-        assert_eq!(low.comparison, Comparison::LessThan);
-    }
-}
+#[path = "target_tracking_tests.rs"]
+mod tests;

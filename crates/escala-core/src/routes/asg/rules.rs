@@ -295,38 +295,7 @@ fn valid_action_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// Five fields, each `*`, a number, a range, a list or a step, within its field's bounds.
+/// What is wrong with a scheduled action's cron, by the same parser the sandbox fires it with.
 fn cron_problem(cron: &str) -> Option<String> {
-    let fields: Vec<&str> = cron.split_whitespace().collect();
-    let bounds = [
-        (0, 59, "minute"),
-        (0, 23, "hour"),
-        (1, 31, "day of month"),
-        (1, 12, "month"),
-        (0, 6, "day of week"),
-    ];
-    if fields.len() != 5 {
-        return Some(format!("'{cron}' has {} field(s): a cron expression has 5 (minute hour day-of-month month day-of-week), e.g. '0 8 * * 1-5'", fields.len()));
-    }
-    for (field, (lo, hi, name)) in fields.iter().zip(bounds) {
-        let valid = field.split(',').all(|part| {
-            let (range, step) = match part.split_once('/') {
-                Some((r, s)) => (r, s.parse::<u32>().ok().filter(|s| *s > 0).map(|_| ())),
-                None => (part, Some(())),
-            };
-            step.is_some()
-                && (range == "*"
-                    || range
-                        .split('-')
-                        .map(|n| n.parse::<u32>().ok().filter(|n| (lo..=hi).contains(n)))
-                        .collect::<Option<Vec<_>>>()
-                        .is_some_and(|ns| (1..=2).contains(&ns.len()) && ns.first() <= ns.last()))
-        });
-        if !valid {
-            return Some(format!(
-                "'{field}' is not a valid {name} ({lo}–{hi}) in '{cron}'"
-            ));
-        }
-    }
-    None
+    crate::scaling::cron::Cron::problem(cron)
 }

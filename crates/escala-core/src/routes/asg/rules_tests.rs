@@ -211,7 +211,7 @@ const TABLE: &[(&str, Edit, AsgRule, &str, &str)] = &[
         },
         AsgRule::Schedule,
         "route.asg.scaling.scheduled[0].cron",
-        "not a valid hour",
+        "25 is not an hour (0–23)",
     ),
     (
         "warm pool larger than the group",
