@@ -16,11 +16,20 @@ pub fn is_up(endpoint: &str) -> bool {
 
 /// POSTs `body` to a control path such as `/moto-api/reset`; returns the response body.
 pub fn post(endpoint: &str, path: &str, body: &str) -> Result<String, SandboxError> {
-    request(endpoint, "POST", path, body).map_err(|reason| SandboxError::Control {
+    request(endpoint, "POST", path, body).map_err(|reason| control(endpoint, path, reason))
+}
+
+/// GETs a control path such as `/moto-api/escala/balancers`; returns the response body.
+pub fn get(endpoint: &str, path: &str) -> Result<String, SandboxError> {
+    request(endpoint, "GET", path, "").map_err(|reason| control(endpoint, path, reason))
+}
+
+fn control(endpoint: &str, path: &str, reason: String) -> SandboxError {
+    SandboxError::Control {
         endpoint: endpoint.into(),
         path: path.into(),
         reason,
-    })
+    }
 }
 
 fn request(endpoint: &str, method: &str, path: &str, body: &str) -> Result<String, String> {

@@ -35,7 +35,20 @@ pub enum SandboxError {
         #[source]
         source: std::io::Error,
     },
+    /// A time factor out of range or not a number.
+    #[error("{0}")]
+    Speed(String),
+    /// The sandbox's process exited before it answered.
+    #[error("the sandbox stopped while starting (log: {log})")]
+    Exited { log: String },
     /// `sandbox.json` is unreadable.
     #[error("{0} is damaged; run `escala sandbox stop` then `escala sandbox start`")]
     State(String),
+}
+
+pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> SandboxError {
+    SandboxError::Io {
+        context: context.into(),
+        source,
+    }
 }
