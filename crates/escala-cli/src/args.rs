@@ -202,13 +202,32 @@ fn route_names() -> clap::builder::PossibleValuesParser {
 #[derive(Debug, Subcommand)]
 pub enum SandboxCommand {
     /// Start the sandbox (or show the running one).
-    Start,
+    Start {
+        /// How many times faster than AWS every period runs (metric periods, alarms, grace
+        /// periods, warm-up, cooldowns, health checks, the scheduled clock): 1 to 100, default 1.
+        #[arg(long, default_value = "1")]
+        speed: escala_sandbox::Speed,
+    },
     /// Stop it; everything in it is gone.
     Stop,
     /// Wipe everything in it, keep it running.
     Reset,
     /// Show whether it runs and where.
     Status,
+    /// The sandbox process itself (what `start` runs in the background).
+    #[command(hide = true)]
+    Serve {
+        #[arg(long)]
+        home: std::path::PathBuf,
+        #[arg(long)]
+        speed: escala_sandbox::Speed,
+    },
+    /// One instance of the demo workload (what the sandbox runs per instance).
+    #[command(hide = true)]
+    Instance {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -57,7 +57,9 @@ impl Ctx {
         match resolve(&choice, self.keyring()) {
             Resolved::Target(t) => Ok(t),
             Resolved::UseSandbox => {
-                let info = self.sandbox().start()?;
+                let info = self
+                    .sandbox()
+                    .start(&crate::commands::sandbox_launch()?, Default::default())?;
                 self.note(&format!("Using the sandbox at {} (no AWS credentials in use; `escala auth login` to use your account).", info.endpoint));
                 Ok(Target::sandbox(&info.endpoint))
             }

@@ -27,6 +27,9 @@ pub enum CliError {
     Stacks(#[from] StacksError),
     #[error(transparent)]
     Sandbox(#[from] escala_sandbox::SandboxError),
+    /// The sandbox runtime (its processes, its listeners) failed.
+    #[error(transparent)]
+    Runtime(#[from] escala_runtime::RuntimeError),
     /// Bad arguments or an unreadable Spec file.
     #[error("{0}")]
     Invalid(String),
@@ -59,7 +62,7 @@ impl CliError {
             }
             CliError::LeftBehind(_) => return exit::LEFT_BEHIND,
             CliError::Declined => return exit::OK,
-            CliError::Sandbox(_) => return exit::OTHER,
+            CliError::Sandbox(_) | CliError::Runtime(_) => return exit::OTHER,
         };
         match aws {
             AwsError::Core(

@@ -6,6 +6,8 @@ mod route;
 mod sandbox;
 mod stack;
 
+pub use sandbox::launch as sandbox_launch;
+
 use crate::args::{Cli, Command};
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -18,7 +20,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Status(a) => stack::status(&ctx, &a).await,
         Command::Destroy(a) => stack::destroy(&ctx, &a).await,
         Command::Auth(a) => auth::run(&ctx, a).await,
-        Command::Sandbox(a) => sandbox::run(&ctx, a),
+        Command::Sandbox(a) => sandbox::run(&ctx, a).await,
         Command::Load(a) => load::run(&ctx, &a).await,
         Command::Scale(a) => route::scale(&ctx, &a).await,
         Command::Metrics(a) => route::metrics(&ctx, &a).await,

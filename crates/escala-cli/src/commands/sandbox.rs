@@ -1,23 +1,72 @@
-//! `escala sandbox start|stop|reset|status`.
+//! `escala sandbox start|stop|reset|status`, and the two hidden commands the sandbox runs itself:
+//! `serve` (the emulator and its runtime) and `instance` (one instance of the demo workload).
+
+use escala_runtime::instances::demo::{self, DemoArgs};
+use escala_runtime::workload::SelfCommand;
+use escala_sandbox::{Launch, SandboxInfo};
 
 use crate::args::SandboxCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
 
-pub fn run(ctx: &Ctx, command: SandboxCommand) -> Result<(), CliError> {
+/// How this binary runs the sandbox process and its instances.
+pub fn launch() -> Result<Launch, CliError> {
+    let program =
+        std::env::current_exe().map_err(|source| escala_runtime::RuntimeError::Spawn {
+            what: "the sandbox (finding the escala binary)".into(),
+            source,
+        })?;
+    Ok(Launch {
+        program,
+        args: vec!["sandbox".into(), "serve".into()],
+    })
+}
+
+fn instance_command() -> Result<SelfCommand, CliError> {
+    let launch = launch()?;
+    Ok(SelfCommand {
+        program: launch.program,
+        args: vec!["sandbox".into(), "instance".into()],
+    })
+}
+
+fn describe(info: &SandboxInfo) -> String {
+    if info.speed == escala_sandbox::Speed::REAL {
+        format!("The sandbox runs at {}.", info.endpoint)
+    } else {
+        format!(
+            "The sandbox runs at {}, with time {} faster than AWS's.",
+            info.endpoint, info.speed
+        )
+    }
+}
+
+pub async fn run(ctx: &Ctx, command: SandboxCommand) -> Result<(), CliError> {
     let sandbox = ctx.sandbox();
     let (running, message) = match command {
-        SandboxCommand::Start => {
-            let info = sandbox.start()?;
-            (
-                Some(info.endpoint.clone()),
-                format!("The sandbox runs at {}.", info.endpoint),
-            )
+        SandboxCommand::Serve { home, speed } => {
+            return Ok(escala_runtime::serve(home, speed, instance_command()?)
+                .await
+                .map(|_| ())?);
+        }
+        SandboxCommand::Instance { args } => {
+            let args = DemoArgs::parse(&args).map_err(CliError::Invalid)?;
+            return demo::serve(args).await.map_err(|source| {
+                CliError::from(escala_runtime::RuntimeError::Spawn {
+                    what: "the instance".into(),
+                    source,
+                })
+            });
+        }
+        SandboxCommand::Start { speed } => {
+            let info = sandbox.start(&launch()?, speed)?;
+            let message = describe(&info);
+            (Some(info), message)
         }
         SandboxCommand::Stop => {
             let stopped = sandbox.stop()?;
             (
-                None,
+                None::<SandboxInfo>,
                 if stopped {
                     "The sandbox is stopped; everything in it is gone.".into()
                 } else {
@@ -29,7 +78,7 @@ pub fn run(ctx: &Ctx, command: SandboxCommand) -> Result<(), CliError> {
             let reset = sandbox.reset()?;
             let info = sandbox.running()?;
             (
-                info.map(|i| i.endpoint),
+                info,
                 if reset {
                     "The sandbox is empty again.".into()
                 } else {
@@ -40,16 +89,20 @@ pub fn run(ctx: &Ctx, command: SandboxCommand) -> Result<(), CliError> {
         SandboxCommand::Status => {
             let info = sandbox.running()?;
             let message = match &info {
-                Some(i) => format!("The sandbox runs at {} (pid {}).", i.endpoint, i.pid),
+                Some(i) => format!("{} (pid {})", describe(i), i.pid),
                 None => "No sandbox is running.".into(),
             };
-            (info.map(|i| i.endpoint), message)
+            (info, message)
         }
     };
     if ctx.json() {
         println!(
             "{}",
-            serde_json::json!({"running": running.is_some(), "endpoint": running})
+            serde_json::json!({
+                "running": running.is_some(),
+                "endpoint": running.as_ref().map(|i| &i.endpoint),
+                "speed": running.as_ref().map(|i| i.speed),
+            })
         );
     } else {
         println!("{message}");

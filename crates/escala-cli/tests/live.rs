@@ -1,0 +1,361 @@
+//! The live sandbox end to end, through the real `escala` binary: a sandbox of its own at a time
+//! factor, seed-asg applied, load sent through the sandbox's load balancer, and the group seen to
+//! scale out on its target-tracking alarm and back in to its minimum; then the faults: a workload
+//! process killed by hand is replaced, and a sandbox killed with `kill -9` leaves no process.
+
+mod support;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// AWS's minute is 2 s: the 3 periods of AlarmHigh take 6 s, AlarmLow's 15 take 30 s.
+const SPEED: &str = "30";
+
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_escala"));
+        c.args(args)
+            .env("ESCALA_HOME", self.dir.path())
+            .env_remove("ESCALA_ENDPOINT_URL")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_PROFILE")
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let out = self.command(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", support::text(&out));
+        out
+    }
+
+    fn start(&self) -> String {
+        let out = self.run(&["sandbox", "start", "--speed", SPEED, "-o", "json"]);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["speed"], 30.0);
+        v["endpoint"].as_str().unwrap().to_string()
+    }
+
+    fn pids(&self) -> PathBuf {
+        self.dir.path().join("sandbox/pids")
+    }
+
+    /// The workload processes the runtime recorded: (pid, instance id).
+    fn workload_processes(&self) -> Vec<(u32, String)> {
+        std::fs::read_dir(self.pids())
+            .map(|d| {
+                d.flatten()
+                    .filter_map(|e| {
+                        let pid = e.file_name().to_str()?.parse().ok()?;
+                        Some((pid, std::fs::read_to_string(e.path()).ok()?))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn spec(&self, stack: &str) -> PathBuf {
+        // seed-asg without its business-hours schedule (the sandbox's clock runs 30× and could
+        // reach 08:00 during the test) and with a 60 s grace period (2 s here).
+        let seed = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../examples/seed-asg.yaml"
+        ))
+        .unwrap();
+        let body: String = seed
+            .lines()
+            .filter(|l| !l.contains("scheduled:") && !l.contains("business-hours"))
+            .map(|l| l.replace("name: seed-asg", &format!("name: {stack}")))
+            .map(|l| {
+                l.replace(
+                    "healthCheckGraceSeconds: 300",
+                    "healthCheckGraceSeconds: 60",
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let path = self.dir.path().join(format!("{stack}.yaml"));
+        std::fs::write(&path, body).unwrap();
+        path
+    }
+}
+
+fn world(endpoint: &str) -> Value {
+    serde_json::from_str(&escala_sandbox::get(endpoint, "/moto-api/escala/world").unwrap()).unwrap()
+}
+
+fn group<'a>(w: &'a Value, name: &str) -> Option<&'a Value> {
+    w["groups"].as_array()?.iter().find(|g| g["name"] == name)
+}
+
+fn in_service(g: &Value) -> Vec<String> {
+    g["instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["lifecycle"] == "InService")
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Polls `f` every 200 ms until it gives something, or fails the test after `within`.
+fn wait<T>(what: &str, within: Duration, mut f: impl FnMut() -> Option<T>) -> T {
+    let started = Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        assert!(started.elapsed() < within, "waited {within:?} for {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn balancer_url(endpoint: &str) -> String {
+    wait(
+        "the load balancer's loopback URL",
+        Duration::from_secs(20),
+        || {
+            let urls: Value = serde_json::from_str(
+                &escala_sandbox::get(endpoint, "/moto-api/escala/balancers").ok()?,
+            )
+            .ok()?;
+            urls.as_object()?
+                .values()
+                .next()?
+                .as_str()
+                .map(String::from)
+        },
+    )
+}
+
+/// The group's average CPU datapoints in the emulator's CloudWatch, as `escala metrics` reads.
+async fn cpu_points(endpoint: &str, group: &str) -> Vec<f64> {
+    use aws_sdk_cloudwatch::types::{Dimension, Statistic};
+    let config = escala_aws::connect::sdk_config(
+        &escala_aws::connect::Target::sandbox(endpoint),
+        "us-east-1",
+        &escala_aws::credentials::KeyringStore::new("escala-test-live"),
+    )
+    .await
+    .unwrap();
+    let now = std::time::SystemTime::now();
+    let out = aws_sdk_cloudwatch::Client::new(&config)
+        .get_metric_statistics()
+        .namespace("AWS/EC2")
+        .metric_name("CPUUtilization")
+        .dimensions(
+            Dimension::builder()
+                .name("AutoScalingGroupName")
+                .value(group)
+                .build(),
+        )
+        .start_time((now - Duration::from_secs(600)).into())
+        .end_time((now + Duration::from_secs(60)).into())
+        .period(60)
+        .statistics(Statistic::Maximum)
+        .send()
+        .await
+        .unwrap();
+    out.datapoints()
+        .iter()
+        .filter_map(|d| d.maximum())
+        .collect()
+}
+
+fn alive(pid: u32) -> bool {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|c| String::from_utf8_lossy(&c).contains("--instance-id"))
+        .unwrap_or(false)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn load_scales_the_group_out_and_back_in_to_min() {
+    let home = Home::new();
+    let endpoint = home.start();
+    let spec = home.spec("live-asg");
+    home.run(&["apply", "-f", spec.to_str().unwrap(), "--yes"]);
+    let name = "live-asg-web";
+    wait(
+        "the first instance InService",
+        Duration::from_secs(30),
+        || {
+            group(&world(&endpoint), name)
+                .filter(|g| in_service(g).len() == 1)
+                .map(|_| ())
+        },
+    );
+    let url = balancer_url(&endpoint);
+    // 90 requests a second of 20 ms each on one t3.micro (2 vCPUs): 90% CPU, above the 70% target.
+    let load = home
+        .command(&[
+            "load",
+            "--url",
+            &url,
+            "--rps",
+            "90",
+            "--duration",
+            "25s",
+            "-o",
+            "json",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut seen_processes: HashSet<u32> = HashSet::new();
+    wait("the scale-out", Duration::from_secs(25), || {
+        seen_processes.extend(home.workload_processes().into_iter().map(|(p, _)| p));
+        let w = world(&endpoint);
+        let g = group(&w, name)?;
+        let desired = g["desired"].as_u64()?;
+        assert!(desired <= 4, "the policy's bounds: max 4, got {desired}");
+        (desired >= 2 && in_service(g).len() >= 2).then_some(())
+    });
+    // The alarm may be back to OK by now (the new instance halves the CPU): its ALARM is in the
+    // activity it caused, as AWS records it.
+    let activities = escala_activities(&endpoint, name).await;
+    assert!(
+        activities.iter().any(|c| c.contains("AlarmHigh")
+            && c.contains("in state ALARM")
+            && c.contains("changing the desired capacity from 1 to")),
+        "the scale-out is a scaling activity caused by the alarm: {activities:?}"
+    );
+    let report = load.wait_with_output().unwrap();
+    let last = String::from_utf8_lossy(&report.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_string();
+    let report: Value = serde_json::from_str(&last).unwrap();
+    let distinct = report["distinctBodyCount"]
+        .as_u64()
+        .or(report["distinct_body_count"].as_u64())
+        .unwrap();
+    assert!(
+        distinct >= 2,
+        "the new instance served through the load balancer: {report}"
+    );
+    assert!(
+        cpu_points(&endpoint, name).await.iter().any(|v| *v > 70.0),
+        "CPU rose above the target in CloudWatch"
+    );
+    // After the load, AlarmLow's 15 periods (30 s here) bring the group back to its minimum.
+    wait("the scale-in to min", Duration::from_secs(60), || {
+        seen_processes.extend(home.workload_processes().into_iter().map(|(p, _)| p));
+        let g = group(&world(&endpoint), name)?.clone();
+        (g["desired"] == 1 && g["instances"].as_array()?.len() == 1).then_some(())
+    });
+    let out = home.run(&["destroy", "--stack", "live-asg", "--yes"]);
+    assert!(
+        support::text(&out).contains("0 resources left."),
+        "{}",
+        support::text(&out)
+    );
+    seen_processes.extend(home.workload_processes().into_iter().map(|(p, _)| p));
+    home.run(&["sandbox", "stop"]);
+    assert!(seen_processes.len() >= 2);
+    for pid in seen_processes {
+        assert!(!alive(pid), "workload process {pid} outlived the sandbox");
+    }
+}
+
+async fn escala_activities(endpoint: &str, group: &str) -> Vec<String> {
+    let config = escala_aws::connect::sdk_config(
+        &escala_aws::connect::Target::sandbox(endpoint),
+        "us-east-1",
+        &escala_aws::credentials::KeyringStore::new("escala-test-live"),
+    )
+    .await
+    .unwrap();
+    let out = aws_sdk_autoscaling::Client::new(&config)
+        .describe_scaling_activities()
+        .auto_scaling_group_name(group)
+        .send()
+        .await
+        .unwrap();
+    out.activities()
+        .iter()
+        .filter_map(|a| a.cause().map(String::from))
+        .collect()
+}
+
+#[test]
+fn a_killed_instance_is_replaced_and_a_killed_sandbox_leaves_no_process() {
+    let home = Home::new();
+    let endpoint = home.start();
+    let spec = home.spec("fault-asg");
+    home.run(&["apply", "-f", spec.to_str().unwrap(), "--yes"]);
+    let name = "fault-asg-web";
+    let first = wait(
+        "the first instance InService",
+        Duration::from_secs(30),
+        || group(&world(&endpoint), name).and_then(|g| in_service(g).into_iter().next()),
+    );
+    let (pid, _) = wait("its process", Duration::from_secs(5), || {
+        home.workload_processes()
+            .into_iter()
+            .find(|(_, id)| *id == first)
+    });
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    let second = wait("a replacement InService", Duration::from_secs(40), || {
+        let g = group(&world(&endpoint), name)?.clone();
+        let ids: Vec<String> = g["instances"]
+            .as_array()?
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect();
+        let serving = in_service(&g);
+        (!ids.contains(&first) && serving.len() == 1).then(|| serving[0].clone())
+    });
+    assert_ne!(first, second);
+    // Now the sandbox itself, killed with no chance to clean up.
+    let info: Value = serde_json::from_str(
+        &std::fs::read_to_string(home.dir.path().join("sandbox.json")).unwrap(),
+    )
+    .unwrap();
+    let sandbox_pid = info["pid"].as_u64().unwrap() as i32;
+    let before: Vec<u32> = home
+        .workload_processes()
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    assert!(!before.is_empty());
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(sandbox_pid),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    wait(
+        "the emulator and the instances gone",
+        Duration::from_secs(10),
+        || (!escala_sandbox::is_up(&endpoint) && before.iter().all(|p| !alive(*p))).then_some(()),
+    );
+    // The next start finds a consistent, empty sandbox with no leftovers.
+    let again = home.start();
+    assert_ne!(again, endpoint);
+    assert_eq!(group(&world(&again), name).map(|_| ()), None);
+    let status = home.run(&["sandbox", "status", "-o", "json"]);
+    assert!(String::from_utf8_lossy(&status.stdout).contains("\"running\":true"));
+    assert!(
+        home.workload_processes().is_empty(),
+        "no pid records are left from the killed sandbox"
+    );
+    home.run(&["sandbox", "stop"]);
+}

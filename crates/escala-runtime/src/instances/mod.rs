@@ -1,0 +1,223 @@
+//! The groups' instances as local processes of a workload, through AWS's lifecycle: Pending while
+//! the process starts and the group's health-check grace period runs, then InService; replaced
+//! when the process dies (EC2's status check) or, for a group with ELB health checks, when its
+//! target fails; and on termination drained for the target group's deregistration delay.
+
+pub mod demo;
+mod process;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use escala_sandbox::Speed;
+
+pub use process::{end_orphans, Process, Usage};
+
+use crate::emulator::Emulator;
+use crate::workload::{Unit, Workload};
+use crate::world::{Group, Place, World};
+
+/// At most this many workload processes per sandbox: each is a real process on this machine.
+pub const MAX_PROCESSES: usize = 20;
+
+/// One instance the fleet runs.
+#[derive(Debug)]
+pub struct Running {
+    pub process: Process,
+    pub place: Place,
+    pub group: String,
+    pub vcpus: u32,
+    /// When the process started serving (wall time).
+    pub started: Instant,
+    pub in_service: bool,
+}
+
+#[derive(Debug)]
+pub struct Fleet {
+    workload: Arc<dyn Workload>,
+    pids: PathBuf,
+    pub running: HashMap<String, Running>,
+    /// Terminated instances still finishing their requests, until the deadline.
+    draining: Vec<(Running, Instant)>,
+    /// Instances that could not start (the cap, or a failed start), so it is said once.
+    refused: std::collections::HashSet<String>,
+}
+
+/// What the fleet wants the emulator told, worked out from a round.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// (place, group, instance): the grace period is over.
+    pub in_service: Vec<(Place, String, String)>,
+    /// (place, group, instance, why): to be replaced.
+    pub unhealthy: Vec<(Place, String, String, String)>,
+}
+
+impl Fleet {
+    pub fn new(workload: Arc<dyn Workload>, pids: PathBuf) -> Self {
+        Self {
+            workload,
+            pids,
+            running: HashMap::new(),
+            draining: Vec::new(),
+            refused: Default::default(),
+        }
+    }
+
+    /// The loopback port instance `id` serves on, while it runs.
+    pub fn port(&self, id: &str) -> Option<u16> {
+        self.running.get(id).map(|r| r.process.port)
+    }
+
+    pub fn process_count(&self) -> usize {
+        self.running.len() + self.draining.len()
+    }
+
+    /// Starts, promotes, drains and ends processes to match the groups' instances.
+    pub async fn reconcile(
+        &mut self,
+        world: &World,
+        speed: Speed,
+        drain_for: impl Fn(&Group) -> Duration,
+    ) -> Changes {
+        let now = Instant::now();
+        let mut changes = Changes::default();
+        let mut wanted = std::collections::HashSet::new();
+        for group in &world.groups {
+            let grace = speed.wall(Duration::from_secs(group.grace_seconds.into()));
+            for instance in &group.instances {
+                if !matches!(instance.lifecycle.as_str(), "Pending" | "InService") {
+                    continue;
+                }
+                wanted.insert(instance.id.clone());
+                if !self.running.contains_key(&instance.id) {
+                    self.start(group, &instance.id, instance.vcpus, now).await;
+                }
+                let Some(r) = self.running.get_mut(&instance.id) else {
+                    continue;
+                };
+                r.in_service = instance.lifecycle == "InService";
+                let alive = r.process.running();
+                if instance.lifecycle == "Pending"
+                    && alive
+                    && now.duration_since(r.started) >= grace
+                {
+                    changes.in_service.push((
+                        group.place.clone(),
+                        group.name.clone(),
+                        instance.id.clone(),
+                    ));
+                }
+                // EC2's status check: an instance whose process is gone is impaired. The grace
+                // period holds back health checks, as in AWS.
+                if !alive && now.duration_since(r.started) >= grace && instance.health == "Healthy"
+                {
+                    changes.unhealthy.push((
+                        group.place.clone(),
+                        group.name.clone(),
+                        instance.id.clone(),
+                        "an EC2 health check indicating it has been terminated or stopped".into(),
+                    ));
+                }
+            }
+        }
+        let gone: Vec<String> = self
+            .running
+            .keys()
+            .filter(|id| !wanted.contains(*id))
+            .cloned()
+            .collect();
+        for id in gone {
+            let r = self.running.remove(&id).expect("listed");
+            let delay = world
+                .groups
+                .iter()
+                .find(|g| g.name == r.group && g.place == r.place)
+                .map(&drain_for)
+                .unwrap_or_default();
+            self.draining.push((r, now + speed.wall(delay)));
+        }
+        self.draining.retain(|(_, until)| *until > now);
+        self.refused.retain(|id| wanted.contains(id));
+        changes
+    }
+
+    async fn start(&mut self, group: &Group, id: &str, vcpus: u32, now: Instant) {
+        if self.process_count() >= MAX_PROCESSES {
+            if self.refused.insert(id.to_string()) {
+                tracing::warn!(instance = id, "the sandbox runs at most {MAX_PROCESSES} instances; this one stays without a process");
+            }
+            return;
+        }
+        let unit = Unit {
+            id: id.to_string(),
+            vcpus,
+        };
+        match Process::start(self.workload.as_ref(), &unit, &self.pids).await {
+            Ok(process) => {
+                self.running.insert(
+                    id.to_string(),
+                    Running {
+                        process,
+                        place: group.place.clone(),
+                        group: group.name.clone(),
+                        vcpus,
+                        started: now,
+                        in_service: false,
+                    },
+                );
+            }
+            Err(e) => {
+                if self.refused.insert(id.to_string()) {
+                    tracing::warn!(instance = id, error = %e, "could not start the instance's process");
+                }
+            }
+        }
+    }
+
+    /// Ends every process (the sandbox is stopping).
+    pub fn end_all(&mut self) {
+        self.running.clear();
+        self.draining.clear();
+    }
+}
+
+/// Says what the fleet found: InService after the grace period, replacement of the impaired
+/// (through AWS's own calls: SetInstanceHealth, then TerminateInstanceInAutoScalingGroup without
+/// decrementing, which launches a replacement, with the cause AWS gives).
+pub async fn apply(emulator: &Emulator, changes: Changes) {
+    for (place, group, instance) in changes.in_service {
+        if let Err(e) = emulator
+            .set_lifecycle(&place, &group, &instance, "InService")
+            .await
+        {
+            tracing::debug!(error = %e, "lifecycle");
+        }
+    }
+    for (place, group, instance, why) in changes.unhealthy {
+        let Ok(clients) = emulator.clients(&place).await else {
+            continue;
+        };
+        let at = crate::clock::iso_now();
+        let cause = format!("At {at} an instance was taken out of service in response to {why}.");
+        let _ = emulator.set_cause(&place, &group, &cause).await;
+        let _ = clients
+            .autoscaling
+            .set_instance_health()
+            .instance_id(&instance)
+            .health_status("Unhealthy")
+            .send()
+            .await;
+        if let Err(e) = clients
+            .autoscaling
+            .terminate_instance_in_auto_scaling_group()
+            .instance_id(&instance)
+            .should_decrement_desired_capacity(false)
+            .send()
+            .await
+        {
+            tracing::debug!(error = %e, "replacing an impaired instance");
+        }
+    }
+}
