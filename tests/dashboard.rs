@@ -31,7 +31,9 @@ async fn an_asg_stack_is_charted_scaled_exported_and_torn_down() {
     let (state, home) = app();
     let ec2 = ec2(emulator());
     let stack = unique_stack("dash");
-    connect::connect_sandbox(&state).await.unwrap();
+    connect::connect_sandbox(&state, Default::default())
+        .await
+        .unwrap();
 
     let yaml = format!(
         "{}route:\n  asg:\n    capacity: {{min: 1, desired: 1, max: 3}}\n",
@@ -121,7 +123,9 @@ async fn an_asg_stack_is_charted_scaled_exported_and_torn_down() {
 async fn a_network_only_stack_has_no_dashboard() {
     let (state, _home) = app();
     let stack = unique_stack("nodash");
-    connect::connect_sandbox(&state).await.unwrap();
+    connect::connect_sandbox(&state, Default::default())
+        .await
+        .unwrap();
     let spec = Spec::draft(&stack, "us-east-1", 2);
     stacks::plan(&state, spec.clone()).await.unwrap();
     state.store().save_spec(&spec).unwrap();

@@ -47,7 +47,9 @@ async fn the_wizard_path_applies_lists_exports_and_tears_down_to_zero() {
     let ec2 = ec2(emulator());
     let stack = unique_stack("wizard");
 
-    let connection = connect::connect_sandbox(&state).await.unwrap();
+    let connection = connect::connect_sandbox(&state, Default::default())
+        .await
+        .unwrap();
     assert_eq!(connection.account, "123456789012");
     assert_eq!(connection.endpoint.as_deref(), Some(emulator()));
 
@@ -142,7 +144,9 @@ async fn an_interrupted_apply_is_listed_as_such_and_resumes_without_duplicates()
     let state = Arc::new(state);
     let ec2 = ec2(emulator());
     let stack = unique_stack("resume");
-    connect::connect_sandbox(&state).await.unwrap();
+    connect::connect_sandbox(&state, Default::default())
+        .await
+        .unwrap();
     let spec = Spec::draft(&stack, "us-east-1", 2);
 
     // Cancel as soon as the first task is done, as the Cancel button or closing the app would.
@@ -201,7 +205,9 @@ async fn bad_input_is_refused_before_anything_is_created_or_remembered() {
     let err = stacks::plan(&state, spec.clone()).await.unwrap_err();
     assert!(matches!(err, AppError::NotConnected), "{err:?}");
 
-    connect::connect_sandbox(&state).await.unwrap();
+    connect::connect_sandbox(&state, Default::default())
+        .await
+        .unwrap();
     spec.network.public_subnets = Some(vec!["10.0.1.0/24".into(), "10.1.0.0/24".into()]);
     let (events, send) = recorder();
     let err = stacks::apply(&state, spec.clone(), send).await.unwrap_err();

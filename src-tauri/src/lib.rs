@@ -15,6 +15,29 @@ use tauri::{Manager, RunEvent};
 
 use state::AppState;
 
+pub use service::connect::INSTANCE_FLAG;
+
+/// One instance of the sandbox's demo workload (the app's own sandbox runs each as this binary),
+/// served until the sandbox goes; returns the exit code.
+pub fn serve_instance(args: &[String]) -> i32 {
+    use escala_runtime::instances::demo::{serve, DemoArgs};
+    let args = match DemoArgs::parse(args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    match runtime.block_on(serve(args)) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    }
+}
+
 /// Starts the app and blocks until its window closes.
 pub fn run() {
     tracing_subscriber::fmt()

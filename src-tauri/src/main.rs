@@ -19,6 +19,11 @@ const ENGINE_SETTINGS: [(&str, &str); 4] = [
 ];
 
 fn main() {
+    // The sandbox runs each instance of its demo workload as this binary with this flag.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(escala_desktop::INSTANCE_FLAG) {
+        std::process::exit(escala_desktop::serve_instance(&args[1..]));
+    }
     #[cfg(target_os = "linux")]
     for (name, value) in ENGINE_SETTINGS {
         if std::env::var_os(name).is_none() {

@@ -12,7 +12,8 @@ use escala_aws::credentials::KeyringStore;
 use escala_core::options::Options;
 use escala_core::store::{Place, Store};
 use escala_core::validate::RegionZones;
-use escala_sandbox::{Emulator, Sandbox};
+use escala_runtime::Live;
+use escala_sandbox::Sandbox;
 use escala_stacks::Stacks;
 
 use crate::error::AppError;
@@ -37,10 +38,10 @@ pub struct AppState {
     pub stacks: Stacks,
     /// The sandbox the CLI may have started (`escala sandbox start`); the app uses it when it runs.
     pub shared_sandbox: Sandbox,
-    /// The emulator the app started itself. It never outlives the app: dropped on quit, and its
-    /// watchdog ends it if the app is killed.
-    /// Held across a start, so two quick clicks can't start two emulators.
-    pub emulator: tokio::sync::Mutex<Option<Emulator>>,
+    /// The sandbox the app started itself (the emulator and its runtime). It never outlives the
+    /// app: dropped on quit, and if the app is killed the emulator's watchdog and the instances'
+    /// parent-death signal end them. Held across a start, so two quick clicks can't start two.
+    pub emulator: tokio::sync::Mutex<Option<Live>>,
     pub started: Instant,
     pub ui_ready: Once,
     connected: Mutex<Option<Connected>>,

@@ -28,6 +28,8 @@ pub struct Connection {
     pub source: String,
     /// The emulator's address in sandbox mode.
     pub endpoint: Option<String>,
+    /// The sandbox's time factor: every period runs this many times faster than on AWS.
+    pub speed: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -189,7 +191,7 @@ pub struct GroupView {
     pub desired: u32,
     pub max: u32,
     pub in_service: u32,
-    /// Where the web app answers; none in the sandbox, whose load balancer serves nothing.
+    /// Where the web app answers from this machine (in the sandbox, a loopback address).
     pub url: Option<String>,
 }
 

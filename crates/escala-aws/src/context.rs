@@ -26,6 +26,8 @@ pub struct AwsContext {
     /// Calls go to an emulator (the sandbox), which lacks instance refresh: rolling updates are
     /// then done by hand, the way the seed does them.
     pub emulator: bool,
+    /// The sandbox's endpoint, when calls go to it: its runtime says where load balancers answer.
+    pub sandbox: Option<String>,
     /// The credentials are a user's, not the sandbox's own keys: the permission check runs.
     pub checks_permissions: bool,
 }

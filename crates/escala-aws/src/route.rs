@@ -56,6 +56,9 @@ pub struct GroupState {
     pub in_service: u32,
     /// The load balancer's public name, where the web app answers.
     pub dns_name: Option<String>,
+    /// Where the web app answers from this machine: the DNS name on AWS; in the sandbox, the
+    /// loopback address its runtime serves that load balancer on.
+    pub url: Option<String>,
 }
 
 /// What a route that scales something offers: its size by hand, and its dashboard.

@@ -73,6 +73,10 @@ impl Session {
             region: region.into(),
             stack: stack.into(),
             emulator: target.endpoint.is_some(),
+            sandbox: target
+                .is_sandbox()
+                .then(|| target.endpoint.clone())
+                .flatten(),
             checks_permissions: !target.is_sandbox(),
         };
         Ok(Self {
@@ -302,10 +306,36 @@ impl Session {
         let Some(scaling) = Self::scaling(spec) else {
             return Ok(None);
         };
-        scaling
+        let state = scaling
             .state(&self.ctx)
             .await
-            .map_err(|e| AwsError::api("describing the group", e))
+            .map_err(|e| AwsError::api("describing the group", e))?;
+        Ok(match state {
+            Some(mut s) => {
+                s.url = match &s.dns_name {
+                    Some(dns) => self.url_of(dns).await,
+                    None => None,
+                };
+                Some(s)
+            }
+            None => None,
+        })
+    }
+
+    /// Where a load balancer's DNS name answers from this machine: itself on AWS; in the sandbox,
+    /// the loopback address the sandbox runtime serves it on (the name resolves nowhere here).
+    pub async fn url_of(&self, dns_name: &str) -> Option<String> {
+        let Some(endpoint) = self.ctx.sandbox.clone() else {
+            return Some(format!("http://{dns_name}/"));
+        };
+        let text = tokio::task::spawn_blocking(move || {
+            escala_sandbox::get(&endpoint, "/moto-api/escala/balancers")
+        })
+        .await
+        .ok()?
+        .ok()?;
+        let urls: std::collections::HashMap<String, String> = serde_json::from_str(&text).ok()?;
+        urls.get(dns_name).map(|u| format!("{u}/"))
     }
 
     /// The scaling dashboard over `range` ending now, and how many GetMetricData calls it took.

@@ -20,8 +20,14 @@ pub fn app_info(window: WebviewWindow, state: State<'_, AppState>) -> AppInfo {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn connect_sandbox(state: State<'_, AppState>) -> Result<Connection, ApiError> {
-    Ok(connect::connect_sandbox(&state).await?)
+/// `speed`: the sandbox's time factor when the app starts it (1 is AWS's pace; at most 100).
+pub async fn connect_sandbox(
+    state: State<'_, AppState>,
+    speed: f64,
+) -> Result<Connection, ApiError> {
+    let speed = escala_sandbox::Speed::new(speed)
+        .map_err(|e| crate::error::AppError::Invalid(e.to_string()))?;
+    Ok(connect::connect_sandbox(&state, speed).await?)
 }
 
 #[tauri::command]

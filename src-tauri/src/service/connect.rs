@@ -7,7 +7,9 @@ use escala_aws::deploy_user::DeployUserRequest;
 use escala_aws::profiles::aws_profiles;
 use escala_core::sensitive::Sensitive;
 use escala_core::store::Place;
-use escala_sandbox::Emulator;
+use escala_runtime::workload::SelfCommand;
+use escala_runtime::Live;
+use escala_sandbox::Speed;
 
 use crate::error::AppError;
 use crate::state::{AppState, Connected};
@@ -37,27 +39,44 @@ pub fn app_info(state: &AppState) -> AppInfo {
 
 /// Connects to the sandbox: the one the CLI started when it runs, else the app's own emulator,
 /// started on first use and kept until the app quits.
-pub async fn connect_sandbox(state: &AppState) -> Result<Connection, AppError> {
-    let endpoint = match state.shared_sandbox.running()? {
-        Some(info) => info.endpoint,
-        None => own_emulator(state).await?,
+pub async fn connect_sandbox(state: &AppState, speed: Speed) -> Result<Connection, AppError> {
+    let (endpoint, speed) = match state.shared_sandbox.running()? {
+        Some(info) => (info.endpoint, info.speed),
+        None => own_emulator(state, speed).await?,
     };
-    connect(state, Target::sandbox(&endpoint), Place::Sandbox).await
+    connect(
+        state,
+        Target::sandbox(&endpoint),
+        Place::Sandbox,
+        Some(speed),
+    )
+    .await
 }
 
-async fn own_emulator(state: &AppState) -> Result<String, AppError> {
+/// The flag that makes this binary an instance of the sandbox's demo workload (see main.rs).
+pub const INSTANCE_FLAG: &str = "--sandbox-instance";
+
+/// The app's own sandbox, started at `speed` unless it runs already (then at its own speed).
+async fn own_emulator(state: &AppState, speed: Speed) -> Result<(String, Speed), AppError> {
     let mut owned = state.emulator.lock().await;
     if let Some(running) = owned.as_ref() {
-        return Ok(running.endpoint().to_string());
+        return Ok((running.endpoint().to_string(), running.speed()));
     }
-    let emulator = tokio::task::spawn_blocking(Emulator::start)
+    let program = std::env::current_exe()
+        .map_err(|e| AppError::Invalid(format!("starting the sandbox: {e}")))?;
+    let instance = SelfCommand {
+        program,
+        args: vec![INSTANCE_FLAG.into()],
+    };
+    let dir = state.stacks.store().root().join("app-sandbox");
+    let emulator = Live::start(dir, speed, instance)
         .await
-        .map_err(|e| AppError::Invalid(format!("starting the sandbox: {e}")))??;
+        .map_err(|e| AppError::Invalid(format!("starting the sandbox: {e}")))?;
     let endpoint = emulator.endpoint().to_string();
     // A fresh emulator holds nothing, so stacks remembered from an earlier sandbox are gone with it.
     forget_sandbox_stacks(state)?;
     *owned = Some(emulator);
-    Ok(endpoint)
+    Ok((endpoint, speed))
 }
 
 fn forget_sandbox_stacks(state: &AppState) -> Result<(), AppError> {
@@ -99,8 +118,8 @@ pub async fn connect_profile(state: &AppState, name: &str) -> Result<Connection,
         profile: Some(name.to_string()),
     };
     match resolve(&choice, state.keyring()) {
-        Resolved::Target(target) => connect(state, target, Place::Account).await,
-        Resolved::UseSandbox => connect_sandbox(state).await,
+        Resolved::Target(target) => connect(state, target, Place::Account, None).await,
+        Resolved::UseSandbox => connect_sandbox(state, Speed::default()).await,
     }
 }
 
@@ -133,7 +152,7 @@ pub async fn save_keys(
         endpoint,
         credentials: CredentialSource::Keyring(profile.to_string()),
     };
-    connect(state, target, Place::Account).await
+    connect(state, target, Place::Account, None).await
 }
 
 /// From the admin credentials in use: a group with Escala's least-privilege policies for the
@@ -164,7 +183,8 @@ pub async fn deploy_user(
         endpoint: admin.target.endpoint.clone(),
         credentials: CredentialSource::Keyring(profile),
     };
-    let connection = connect(state, target, admin.place()).await?;
+    let speed = admin.view.speed.and_then(|f| Speed::new(f).ok());
+    let connection = connect(state, target, admin.place(), speed).await?;
     Ok(DeployUser {
         user_name: made.user_name,
         user_arn: made.user_arn,
@@ -177,7 +197,12 @@ pub async fn deploy_user(
 }
 
 /// Asks STS who the target is; only a target that answers becomes the connection.
-async fn connect(state: &AppState, target: Target, mode: Place) -> Result<Connection, AppError> {
+async fn connect(
+    state: &AppState,
+    target: Target,
+    mode: Place,
+    speed: Option<Speed>,
+) -> Result<Connection, AppError> {
     let config = sdk_config(&target, STS_REGION, state.keyring()).await?;
     let source = target.credentials.describe();
     let identity = credentials::who_am_i(&config, &source).await?;
@@ -187,6 +212,7 @@ async fn connect(state: &AppState, target: Target, mode: Place) -> Result<Connec
         arn: identity.arn,
         source,
         endpoint: target.endpoint.clone(),
+        speed: speed.map(Speed::factor),
     };
     state.set_connected(Some(Connected {
         target,

@@ -41,17 +41,13 @@ fn scaled_stack(state: &AppState, name: &str) -> Result<Place, AppError> {
     reachable(state, name)
 }
 
-fn group_view(group: GroupState, place: Place) -> GroupView {
+fn group_view(group: GroupState) -> GroupView {
     GroupView {
         min: group.min,
         desired: group.desired,
         max: group.max,
         in_service: group.in_service,
-        // The emulator's load balancer has a name but serves no traffic.
-        url: group
-            .dns_name
-            .filter(|_| place == Place::Account)
-            .map(|d| format!("http://{d}/")),
+        url: group.url,
     }
 }
 
@@ -79,20 +75,20 @@ pub async fn dashboard(
     Ok(DashboardView {
         svg,
         get_metric_data_calls: calls as u32,
-        group: group.map(|g| group_view(g, place)),
+        group: group.map(group_view),
         sandbox: place == Place::Sandbox,
     })
 }
 
 /// Sets the group's desired size now; the group then starts or stops instances to get there.
 pub async fn scale(state: &AppState, name: &str, desired: u32) -> Result<GroupView, AppError> {
-    let place = scaled_stack(state, name)?;
+    scaled_stack(state, name)?;
     let group = state
         .stacks
         .scale(&state.target()?, name, desired)
         .await?
         .ok_or_else(|| AppError::Invalid(format!("stack '{name}' has no group")))?;
-    Ok(group_view(group, place))
+    Ok(group_view(group))
 }
 
 /// Writes the charts over `r` to the downloads folder as SVG or PNG, light themed for documents.
@@ -122,7 +118,7 @@ pub async fn export_chart(
 }
 
 /// Sends `rps` requests a second at the stack's load balancer for `seconds`, reporting every
-/// second, until done or stopped. Only in an account: the emulator's load balancer serves nothing.
+/// second, until done or stopped. In the sandbox, its runtime serves the load balancer on loopback.
 pub async fn load(
     state: &AppState,
     name: &str,
@@ -130,18 +126,12 @@ pub async fn load(
     seconds: u32,
     tick: impl Fn(&Snapshot) + Send + Sync,
 ) -> Result<Report, AppError> {
-    let place = scaled_stack(state, name)?;
-    if place == Place::Sandbox {
-        return Err(AppError::Invalid(
-            "the sandbox's load balancer serves no traffic: send load at a stack in your AWS account"
-                .into(),
-        ));
-    }
+    scaled_stack(state, name)?;
     let url = state
         .stacks
         .group(&state.target()?, name)
         .await?
-        .and_then(|g| group_view(g, place).url)
+        .and_then(|g| g.url)
         .ok_or_else(|| AppError::Invalid(format!("stack '{name}' has no load balancer yet")))?;
     let plan = LoadPlan::new(&url, rps, Duration::from_secs(u64::from(seconds)))
         .map_err(|e| AppError::Invalid(e.to_string()))?;

@@ -5,7 +5,8 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
-	connectSandbox: () => typedError<Connection, ApiError>(__TAURI_INVOKE("connect_sandbox")),
+	/**  `speed`: the sandbox's time factor when the app starts it (1 is AWS's pace; at most 100). */
+	connectSandbox: (speed: number | null) => typedError<Connection, ApiError>(__TAURI_INVOKE("connect_sandbox", { speed })),
 	listProfiles: () => __TAURI_INVOKE<Profile[]>("list_profiles"),
 	connectProfile: (name: string) => typedError<Connection, ApiError>(__TAURI_INVOKE("connect_profile", { name })),
 	/**  The secret is wrapped the moment it arrives, so no log or error can print it. */
@@ -117,6 +118,8 @@ export type Connection = {
 	source: string,
 	/**  The emulator's address in sandbox mode. */
 	endpoint: string | null,
+	/**  The sandbox's time factor: every period runs this many times faster than on AWS. */
+	speed: number | null,
 };
 
 /**  The estimate: fixed monthly costs, and what they leave out. */
@@ -224,7 +227,7 @@ export type GroupView = {
 	desired: number,
 	max: number,
 	inService: number,
-	/**  Where the web app answers; none in the sandbox, whose load balancer serves nothing. */
+	/**  Where the web app answers from this machine (in the sandbox, a loopback address). */
 	url: string | null,
 };
 

@@ -38,6 +38,7 @@ const sandbox: Connection = {
   arn: "arn:aws:iam::123456789012:root",
   source: "sandbox",
   endpoint: "http://127.0.0.1:5000",
+  speed: 1,
 };
 
 function check(spec: Spec, errors: ValidationError[] = []): SpecCheck {

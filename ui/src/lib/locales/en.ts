@@ -271,7 +271,7 @@ export const en = {
   "scale.costPending": "The cost appears once the settings are valid.",
 
   "dashboard.sandboxMetrics":
-    "The sandbox runs no real instances: it records the group's capacity and healthy hosts as AWS does, but no CPU or requests.",
+    "The sandbox runs each instance as a process on this machine: CPU is the work its requests really cost, the load balancer serves on loopback, and the alarms and policies act as AWS's do.",
   "dashboard.back": "Stacks",
   "dashboard.range": "Time range",
   "dashboard.range.hour": "1 h",
@@ -294,7 +294,11 @@ export const en = {
   "dashboard.noGroup": "The Auto Scaling group wasn't found: apply the stack again to recreate it.",
   "dashboard.load": "Load generator",
   "dashboard.loadSandbox":
-    "The sandbox's load balancer serves no traffic, so load can only be sent at a stack in your AWS account.",
+    "Load goes to the sandbox's load balancer on this machine; each request costs an instance 20 ms of one vCPU, so a t3.micro is saturated at 100 requests a second.",
+  "dashboard.sandboxSpeed": "Time runs {speed}× faster than on AWS: a minute of AWS's periods, alarms and cooldowns passes in {seconds} s.",
+  "connect.sandbox.speed": "Time factor",
+  "connect.sandbox.speedHelp": "1 is AWS's own pace; at 30, AWS's minute passes in 2 s, so a scale-out is watched in seconds. At most 100.",
+  "connect.sandbox.speedInvalid": "The time factor is a number above 0 and at most 100.",
   "dashboard.rps": "Requests per second",
   "dashboard.seconds": "Duration (s)",
   "dashboard.rpsRange": "Choose 1 to {max} requests per second.",

@@ -269,7 +269,7 @@ export const es: Messages = {
   "scale.costPending": "El coste aparece cuando la configuración es válida.",
 
   "dashboard.sandboxMetrics":
-    "El sandbox no ejecuta instancias reales: registra la capacidad del grupo y los hosts sanos como AWS, pero no CPU ni peticiones.",
+    "El sandbox ejecuta cada instancia como un proceso en este equipo: la CPU es el trabajo que cuestan de verdad sus peticiones, el balanceador sirve en loopback, y las alarmas y políticas actúan como las de AWS.",
   "dashboard.back": "Pilas",
   "dashboard.range": "Intervalo",
   "dashboard.range.hour": "1 h",
@@ -292,7 +292,11 @@ export const es: Messages = {
   "dashboard.noGroup": "No se ha encontrado el grupo de Auto Scaling: aplica la pila de nuevo para recrearlo.",
   "dashboard.load": "Generador de carga",
   "dashboard.loadSandbox":
-    "El balanceador del sandbox no sirve tráfico, así que solo se puede enviar carga a una pila de tu cuenta de AWS.",
+    "La carga va al balanceador del sandbox en este equipo; cada petición cuesta a una instancia 20 ms de una vCPU, así que una t3.micro se satura a 100 peticiones por segundo.",
+  "dashboard.sandboxSpeed": "El tiempo corre {speed}× más rápido que en AWS: un minuto de periodos, alarmas y cooldowns de AWS pasa en {seconds} s.",
+  "connect.sandbox.speed": "Factor de tiempo",
+  "connect.sandbox.speedHelp": "1 es el ritmo de AWS; a 30, el minuto de AWS pasa en 2 s, así que un escalado se ve en segundos. Como mucho 100.",
+  "connect.sandbox.speedInvalid": "El factor de tiempo es un número mayor que 0 y como mucho 100.",
   "dashboard.rps": "Peticiones por segundo",
   "dashboard.seconds": "Duración (s)",
   "dashboard.rpsRange": "Elige de 1 a {max} peticiones por segundo.",

@@ -47,6 +47,7 @@ impl Scaling for GroupScaling {
             max: g.max_size().unwrap_or_default() as u32,
             in_service: lookup::in_service(&g),
             dns_name: lb?.map(|lb| lb.outputs.dns_name).filter(|d| !d.is_empty()),
+            url: None,
         }))
     }
 
