@@ -4,6 +4,7 @@
 #   ./scripts/bench.sh desktop   the app's start to an interactive Connect screen, and its idle memory
 #   ./scripts/bench.sh charts    the 7-day scaling dashboard (4 series x 10,080 points) rendered to SVG
 #   ./scripts/bench.sh chat      the Rust chat vs the Node reference (workload/scripts/bench.sh)
+#   ./scripts/bench.sh balancer  the sandbox load balancer's added latency at 1,000 requests/s
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh"
@@ -33,8 +34,12 @@ case "${1:-network}" in
   chat)
     "$ROOT/workload/scripts/bench.sh"
     ;;
+  balancer)
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-cli -p escala-bench --bin escala --bin bench-balancer
+    "$CARGO_TARGET_DIR/release/bench-balancer" --rps 1000 --seconds 10 --rounds 3
+    ;;
   *)
-    echo "usage: $0 [network|desktop|charts|chat]" >&2
+    echo "usage: $0 [network|desktop|charts|chat|balancer]" >&2
     exit 2
     ;;
 esac

@@ -67,6 +67,11 @@ impl Emulator {
         Ok(())
     }
 
+    /// From now on the emulator starts instances Pending, for this runtime to run (launcher fix 9).
+    pub async fn attach(&self) -> Result<(), RuntimeError> {
+        self.control("/moto-api/escala/attach", json!({})).await
+    }
+
     /// Pending → InService, InService → Terminating (launcher fix 9).
     pub async fn set_lifecycle(
         &self,

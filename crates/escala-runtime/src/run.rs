@@ -96,12 +96,16 @@ async fn run(settings: Settings, pids: PathBuf, stop: CancellationToken) {
     let mut replaced = HashSet::new();
     let period = speed.wall(Duration::from_secs(PERIOD_SECONDS));
     let mut next_period = Instant::now() + period;
+    let mut attached = false;
     let mut tick = tokio::time::interval(round(speed));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = stop.cancelled() => break,
             _ = tick.tick() => {}
+        }
+        if !attached {
+            attached = emulator.attach().await.is_ok();
         }
         let world = match World::read(&emulator.endpoint).await {
             Ok(w) => w,

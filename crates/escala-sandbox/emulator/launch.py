@@ -42,8 +42,10 @@ emulator's state in one call and acts through AWS's own API; these fixes give it
    DescribePolicies; moto creates none. The fix creates them with the policy and deletes them
    with it or with its group, named as AWS names them.
 9. moto puts a new instance InService at once. AWS starts it Pending and puts it InService once it
-   runs; the runtime says when (`/moto-api/escala/lifecycle`). Pending instances count toward the
-   group's capacity, as in AWS, so moto doesn't launch more while they start.
+   runs (its process serves); the runtime says when (`/moto-api/escala/lifecycle`). Pending
+   instances count toward the group's capacity, as in AWS, so moto doesn't launch more while they
+   start. Only once a runtime has attached (`/moto-api/escala/attach`): an emulator without one
+   (a test's) keeps moto's InService at once, since nothing would ever start its instances.
 10. moto's DescribeScalingActivities is always empty. The fix records an activity for every
    instance a group launches or terminates, with AWS's description and the cause the runtime gave
    for the change (an alarm and its policy, a scheduled action), or a user request.
@@ -338,6 +340,8 @@ AutoScalingBackend.delete_auto_scaling_group = delete_auto_scaling_group
 # --- 9. Pending, then InService --------------------------------------------------------------
 
 STARTING = ("Pending", "InService")
+# Whether a runtime runs this emulator's instances (it says so when it starts).
+runtime = {"attached": False}
 
 
 def active_instances(self):
@@ -400,7 +404,7 @@ def set_desired_capacity(self, new_capacity):
     cause = take_cause(self)
     _set_desired(self, new_capacity)
     for s in self.instance_states:
-        if s.instance.id not in before_ids and s.lifecycle_state == "InService":
+        if runtime["attached"] and s.instance.id not in before_ids and s.lifecycle_state == "InService":
             s.lifecycle_state = "Pending"
     after_ids = {s.instance.id for s in self.instance_states}
     after = len(self.active_instances())
@@ -652,7 +656,13 @@ def set_balancers(body):
     return {}
 
 
+def attach(body):
+    runtime["attached"] = True
+    return {}
+
+
 ROUTES = {
+    ("POST", "/moto-api/escala/attach"): attach,
     ("GET", "/moto-api/escala/world"): lambda body: world(),
     ("GET", "/moto-api/escala/balancers"): lambda body: dict(balancer_urls),
     ("POST", "/moto-api/escala/balancers"): set_balancers,

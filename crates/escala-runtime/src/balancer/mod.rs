@@ -3,7 +3,7 @@
 //! and counters of what was served for its CloudWatch metrics.
 
 pub mod health;
-mod proxy;
+pub mod proxy;
 pub mod table;
 
 use std::collections::HashMap;

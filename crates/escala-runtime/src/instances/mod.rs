@@ -1,7 +1,8 @@
 //! The groups' instances as local processes of a workload, through AWS's lifecycle: Pending while
-//! the process starts and the group's health-check grace period runs, then InService; replaced
-//! when the process dies (EC2's status check) or, for a group with ELB health checks, when its
-//! target fails; and on termination drained for the target group's deregistration delay.
+//! the process starts, InService once it serves (as on AWS, where an instance is InService once it
+//! has booted; the health-check grace period only holds back the health checks that could replace
+//! it); replaced when the process dies (EC2's status check) or, for a group with ELB health
+//! checks, when its target fails; and on termination drained for the deregistration delay.
 
 pub mod demo;
 mod process;
@@ -48,7 +49,7 @@ pub struct Fleet {
 /// What the fleet wants the emulator told, worked out from a round.
 #[derive(Debug, Default)]
 pub struct Changes {
-    /// (place, group, instance): the grace period is over.
+    /// (place, group, instance): its process serves.
     pub in_service: Vec<(Place, String, String)>,
     /// (place, group, instance, why): to be replaced.
     pub unhealthy: Vec<(Place, String, String, String)>,
@@ -99,10 +100,7 @@ impl Fleet {
                 };
                 r.in_service = instance.lifecycle == "InService";
                 let alive = r.process.running();
-                if instance.lifecycle == "Pending"
-                    && alive
-                    && now.duration_since(r.started) >= grace
-                {
+                if instance.lifecycle == "Pending" && alive {
                     changes.in_service.push((
                         group.place.clone(),
                         group.name.clone(),
@@ -183,7 +181,7 @@ impl Fleet {
     }
 }
 
-/// Says what the fleet found: InService after the grace period, replacement of the impaired
+/// Says what the fleet found: InService once serving, replacement of the impaired
 /// (through AWS's own calls: SetInstanceHealth, then TerminateInstanceInAutoScalingGroup without
 /// decrementing, which launches a replacement, with the cause AWS gives).
 pub async fn apply(emulator: &Emulator, changes: Changes) {
