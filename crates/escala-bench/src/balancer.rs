@@ -128,4 +128,5 @@ async fn main() {
     );
     stop.cancel();
     let _ = instance.kill();
+    let _ = instance.wait();
 }
