@@ -59,7 +59,7 @@ impl Ctx {
             Resolved::UseSandbox => {
                 let info = self
                     .sandbox()
-                    .start(&crate::commands::sandbox_launch()?, Default::default())?;
+                    .start(&crate::launch::launch()?, Default::default())?;
                 self.note(&format!("Using the sandbox at {} (no AWS credentials in use; `escala auth login` to use your account).", info.endpoint));
                 Ok(Target::sandbox(&info.endpoint))
             }

@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
-use crate::SandboxError;
+use crate::error::SandboxError;
 
 /// True when the emulator answers at `endpoint` (`http://127.0.0.1:PORT`). Its dashboard page
 /// answers in milliseconds; `data.json` would serialise every resource it holds (seconds, and

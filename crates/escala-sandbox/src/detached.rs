@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::control::{is_up, post};
 use crate::error::io;
-use crate::{SandboxError, Speed};
+use crate::error::SandboxError;
+use crate::speed::Speed;
 
 /// How long the sandbox may take to answer after starting: moto imports a lot of Python on a
 /// cold cache.

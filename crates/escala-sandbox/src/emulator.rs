@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use crate::control::{is_up, post};
 use crate::error::io;
+use crate::error::SandboxError;
 use crate::interpreter::{find_moto_server, interpreter, Interpreter};
-use crate::SandboxError;
 
 /// How long moto may take to answer after starting (it imports a lot of Python on a cold cache).
 const READY_TIMEOUT: Duration = Duration::from_secs(60);

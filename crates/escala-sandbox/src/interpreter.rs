@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::error::io;
-use crate::SandboxError;
+use crate::error::SandboxError;
 
 /// Where moto_server is: `$ESCALA_MOTO_SERVER`, the setup script's venv, then `PATH`.
 pub fn find_moto_server() -> Result<PathBuf, SandboxError> {
@@ -132,8 +132,12 @@ fn on_path(name: &str, path_var: &OsStr) -> Option<PathBuf> {
 
 #[cfg(all(test, unix))]
 mod tests {
-    use super::*;
+    use std::ffi::OsStr;
     use std::os::unix::fs::PermissionsExt;
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+
+    use crate::interpreter::{on_path, resolve};
 
     /// A folder with executable scripts in it, removed after the test.
     struct Dir(PathBuf);

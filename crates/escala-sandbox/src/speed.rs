@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::SandboxError;
+use crate::error::SandboxError;
 
 /// `escala sandbox start --speed N`: metric periods, alarm evaluation, grace periods, warm-up,
 /// cooldowns, health-check intervals and the scheduled clock all run N times faster, so a

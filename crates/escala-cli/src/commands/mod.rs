@@ -6,8 +6,6 @@ mod route;
 mod sandbox;
 mod stack;
 
-pub use sandbox::launch as sandbox_launch;
-
 use crate::args::{Cli, Command};
 use crate::context::Ctx;
 use crate::error::CliError;

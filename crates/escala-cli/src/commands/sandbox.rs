@@ -2,33 +2,12 @@
 //! `serve` (the emulator and its runtime) and `instance` (one instance of the demo workload).
 
 use escala_runtime::instances::demo::{self, DemoArgs};
-use escala_runtime::workload::SelfCommand;
-use escala_sandbox::{Launch, SandboxInfo};
+use escala_sandbox::SandboxInfo;
 
 use crate::args::SandboxCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
-
-/// How this binary runs the sandbox process and its instances.
-pub fn launch() -> Result<Launch, CliError> {
-    let program =
-        std::env::current_exe().map_err(|source| escala_runtime::RuntimeError::Spawn {
-            what: "the sandbox (finding the escala binary)".into(),
-            source,
-        })?;
-    Ok(Launch {
-        program,
-        args: vec!["sandbox".into(), "serve".into()],
-    })
-}
-
-fn instance_command() -> Result<SelfCommand, CliError> {
-    let launch = launch()?;
-    Ok(SelfCommand {
-        program: launch.program,
-        args: vec!["sandbox".into(), "instance".into()],
-    })
-}
+use crate::launch::{instance_command, launch};
 
 fn describe(info: &SandboxInfo) -> String {
     if info.speed == escala_sandbox::Speed::REAL {
