@@ -378,10 +378,11 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
         .await
         .expect("the chart is an inline SVG");
     assert!(svg.attr("width").await.unwrap().is_some());
-    assert!(
-        ui.flag("load-start", "disabled").await,
-        "no load at the sandbox's load balancer"
-    );
+    ui.until(
+        "load to be offered at the sandbox's load balancer",
+        || async { !ui.flag("load-start", "disabled").await },
+    )
+    .await;
     ui.el("load-sandbox").await;
     screenshot("11-dashboard").await;
     ui.type_into("desired-input", "9").await;
