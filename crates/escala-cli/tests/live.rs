@@ -142,16 +142,21 @@ fn balancer_url(endpoint: &str) -> String {
     )
 }
 
-/// The group's average CPU datapoints in the emulator's CloudWatch, as `escala metrics` reads.
-async fn cpu_points(endpoint: &str, group: &str) -> Vec<f64> {
-    use aws_sdk_cloudwatch::types::{Dimension, Statistic};
-    let config = escala_aws::connect::sdk_config(
+/// The SDK configuration for the sandbox's own keys at `endpoint`.
+async fn sandbox_config(endpoint: &str) -> aws_config::SdkConfig {
+    escala_aws::connect::sdk_config(
         &escala_aws::connect::Target::sandbox(endpoint),
         "us-east-1",
         &escala_aws::credentials::KeyringStore::new("escala-test-live"),
     )
     .await
-    .unwrap();
+    .unwrap()
+}
+
+/// The group's average CPU datapoints in the emulator's CloudWatch, as `escala metrics` reads.
+async fn cpu_points(endpoint: &str, group: &str) -> Vec<f64> {
+    use aws_sdk_cloudwatch::types::{Dimension, Statistic};
+    let config = sandbox_config(endpoint).await;
     let now = std::time::SystemTime::now();
     let out = aws_sdk_cloudwatch::Client::new(&config)
         .get_metric_statistics()
@@ -272,14 +277,9 @@ async fn load_scales_the_group_out_and_back_in_to_min() {
     }
 }
 
+/// The causes of the group's scaling activities, newest first.
 async fn escala_activities(endpoint: &str, group: &str) -> Vec<String> {
-    let config = escala_aws::connect::sdk_config(
-        &escala_aws::connect::Target::sandbox(endpoint),
-        "us-east-1",
-        &escala_aws::credentials::KeyringStore::new("escala-test-live"),
-    )
-    .await
-    .unwrap();
+    let config = sandbox_config(endpoint).await;
     let out = aws_sdk_autoscaling::Client::new(&config)
         .describe_scaling_activities()
         .auto_scaling_group_name(group)
