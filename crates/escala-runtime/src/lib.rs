@@ -12,7 +12,6 @@
 //! all at a time factor ([`escala_sandbox::Speed`]).
 
 pub mod balancer;
-mod clock;
 mod emulator;
 mod error;
 pub mod instances;

@@ -90,7 +90,7 @@ impl Trigger<'_> {
 }
 
 /// An instant as AWS writes it in a cause: whole seconds, UTC, `2020-02-11T18:34:10Z`.
-fn aws_time(at: Timestamp) -> String {
+pub fn aws_time(at: Timestamp) -> String {
     at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 

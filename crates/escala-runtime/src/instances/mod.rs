@@ -197,7 +197,7 @@ pub async fn apply(emulator: &Emulator, changes: Changes) {
         let Ok(clients) = emulator.clients(&place).await else {
             continue;
         };
-        let at = crate::clock::iso_now();
+        let at = escala_core::scaling::aws_time(jiff::Timestamp::now());
         let cause = format!("At {at} an instance was taken out of service in response to {why}.");
         let _ = emulator.set_cause(&place, &group, &cause).await;
         let _ = clients
