@@ -1,7 +1,8 @@
 //! The live sandbox end to end, through the real `escala` binary: a sandbox of its own at a time
 //! factor, seed-asg applied, load sent through the sandbox's load balancer, and the group seen to
-//! scale out on its target-tracking alarm and back in to its minimum; then the faults: a workload
-//! process killed by hand is replaced, and a sandbox killed with `kill -9` leaves no process.
+//! scale out on its target-tracking alarm and back in to its minimum; a warm pool whose prepared
+//! instances a scale-out takes first; then the faults: a workload process killed by hand is
+//! replaced, and a sandbox killed with `kill -9` leaves no process.
 
 mod support;
 
@@ -290,6 +291,114 @@ async fn escala_activities(endpoint: &str, group: &str) -> Vec<String> {
         .iter()
         .filter_map(|a| a.cause().map(String::from))
         .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_warm_pool_holds_stopped_instances_that_a_scale_out_takes_first() {
+    use aws_sdk_autoscaling::types::LifecycleState;
+    use aws_sdk_ec2::types::InstanceStateName;
+    let home = Home::new();
+    let endpoint = home.start();
+    let spec = home.spec("warm-asg");
+    let text = std::fs::read_to_string(&spec).unwrap().replace(
+        "    scaling:\n",
+        "    scaling:\n      warmPool: {minSize: 1}\n",
+    );
+    std::fs::write(&spec, text).unwrap();
+    home.run(&["apply", "-f", spec.to_str().unwrap(), "--yes"]);
+    let name = "warm-asg-web";
+    // Desired 1 of at most 4: the pool holds the other 3, prepared and then stopped.
+    let pooled: Vec<String> = wait("the warm pool prepared", Duration::from_secs(30), || {
+        let g = group(&world(&endpoint), name)?.clone();
+        let pool = g["warmPool"]["instances"].as_array()?.clone();
+        (pool.len() == 3 && pool.iter().all(|i| i["lifecycle"] == "Warmed:Stopped")).then(|| {
+            pool.iter()
+                .map(|i| i["id"].as_str().unwrap().to_string())
+                .collect()
+        })
+    });
+    let config = sandbox_config(&endpoint).await;
+    let asg = aws_sdk_autoscaling::Client::new(&config);
+    let ec2 = aws_sdk_ec2::Client::new(&config);
+    let described = asg
+        .describe_warm_pool()
+        .auto_scaling_group_name(name)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(described.instances().len(), 3, "{described:?}");
+    assert!(described
+        .instances()
+        .iter()
+        .all(|i| i.lifecycle_state() == Some(&LifecycleState::WarmedStopped)));
+    let states = |ids: Vec<String>| {
+        let ec2 = ec2.clone();
+        async move {
+            ec2.describe_instances()
+                .set_instance_ids(Some(ids))
+                .send()
+                .await
+                .unwrap()
+                .reservations()
+                .iter()
+                .flat_map(|r| r.instances())
+                .filter_map(|i| i.state()?.name().cloned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(states(pooled.clone())
+        .await
+        .iter()
+        .all(|s| *s == InstanceStateName::Stopped));
+    // A stopped instance runs no process: the runtime ends it on its next round.
+    wait("the pool's processes ended", Duration::from_secs(5), || {
+        home.workload_processes()
+            .iter()
+            .all(|(_, id)| !pooled.contains(id))
+            .then_some(())
+    });
+    asg.set_desired_capacity()
+        .auto_scaling_group_name(name)
+        .desired_capacity(2)
+        .send()
+        .await
+        .unwrap();
+    let (joined, refill) = wait(
+        "a pool instance InService, and the pool at its new size",
+        Duration::from_secs(30),
+        || {
+            let g = group(&world(&endpoint), name)?.clone();
+            let joined = in_service(&g).into_iter().find(|id| pooled.contains(id))?;
+            let pool = g["warmPool"]["instances"].as_array()?.len();
+            // Desired 2 of 4: the pool keeps 2.
+            (pool == 2).then_some((joined, pool))
+        },
+    );
+    assert_eq!(refill, 2);
+    let activities = asg
+        .describe_scaling_activities()
+        .auto_scaling_group_name(name)
+        .send()
+        .await
+        .unwrap();
+    let launched = format!("Launching a new EC2 instance from warm pool: {joined}");
+    assert!(
+        activities
+            .activities()
+            .iter()
+            .any(|a| a.description() == Some(launched.as_str())),
+        "{activities:?}"
+    );
+    let out = home.run(&["destroy", "--stack", "warm-asg", "--yes"]);
+    assert!(support::text(&out).contains("0 resources left."));
+    assert!(
+        states(pooled)
+            .await
+            .iter()
+            .all(|s| *s == InstanceStateName::Terminated),
+        "the pool's instances go with the group"
+    );
+    home.run(&["sandbox", "stop"]);
 }
 
 #[test]

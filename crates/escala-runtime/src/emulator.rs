@@ -72,7 +72,7 @@ impl Emulator {
         self.control("/moto-api/escala/attach", json!({})).await
     }
 
-    /// Pending → InService, InService → Terminating (launcher fix 9).
+    /// Pending → InService (launcher fix 9); a warm pool's Warmed:Pending → its pool state (fix 13).
     pub async fn set_lifecycle(
         &self,
         place: &Place,
@@ -117,5 +117,19 @@ impl Emulator {
     pub async fn set_balancers(&self, urls: &HashMap<String, String>) -> Result<(), RuntimeError> {
         self.control("/moto-api/escala/balancers", json!(urls))
             .await
+    }
+
+    /// How many instances `group`'s warm pool holds (launcher fix 13).
+    pub async fn set_warm_pool(
+        &self,
+        place: &Place,
+        group: &str,
+        size: u32,
+    ) -> Result<(), RuntimeError> {
+        self.control(
+            "/moto-api/escala/warm-pool",
+            json!({"account": place.account, "region": place.region, "group": group, "size": size}),
+        )
+        .await
     }
 }

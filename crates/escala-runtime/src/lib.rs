@@ -8,6 +8,7 @@
 //!   ([`metrics`]);
 //! - evaluates the alarms and runs the scaling policies with AWS's algorithms
 //!   (`escala_core::scaling`), through AWS's own API on the emulator ([`scaler`]);
+//! - keeps each warm pool at its size ([`warm_pool`]);
 //!
 //! all at a time factor ([`escala_sandbox::Speed`]).
 
@@ -19,6 +20,7 @@ mod metrics;
 mod run;
 mod scaler;
 mod serve;
+mod warm_pool;
 pub mod workload;
 pub mod world;
 

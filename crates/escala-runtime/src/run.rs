@@ -17,6 +17,7 @@ use crate::emulator::Emulator;
 use crate::instances::{self, end_orphans, Changes, Fleet};
 use crate::metrics::{Publisher, PERIOD_SECONDS};
 use crate::scaler::Scaler;
+use crate::warm_pool;
 use crate::workload::Workload;
 use crate::world::{Group, World};
 use crate::RuntimeError;
@@ -162,6 +163,7 @@ async fn run(settings: Settings, pids: PathBuf, stop: CancellationToken) {
             scaler.evaluate(&world, &publisher.series, &emulator).await;
         }
         scaler.schedule(&world, &emulator).await;
+        warm_pool::keep(&world, &emulator).await;
     }
     fleet.end_all();
     balancers.close();

@@ -37,6 +37,7 @@ pub struct Group {
     pub collects_metrics: bool,
     pub target_groups: Vec<String>,
     pub instances: Vec<Instance>,
+    pub warm_pool: Option<WarmPool>,
     pub scheduled: Vec<Scheduled>,
     pub policies: Vec<Policy>,
 }
@@ -50,6 +51,17 @@ pub struct Instance {
     pub vcpus: u32,
     pub lifecycle: String,
     pub health: String,
+}
+
+/// A group's warm pool (launcher fix 13): its settings, and the instances it holds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WarmPool {
+    pub min_size: u32,
+    pub max_prepared_capacity: Option<i64>,
+    /// Where its prepared instances wait: Stopped, Running or Hibernated.
+    pub state: String,
+    pub instances: Vec<Instance>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -56,6 +56,13 @@ emulator's state in one call and acts through AWS's own API; these fixes give it
    instances, target groups and their targets, load balancers and their listeners, alarms. And
    `/moto-api/escala/balancers`, where the runtime says at which loopback URL each load balancer's
    DNS name answers, for every client to show.
+13. moto stores a warm pool's settings but keeps no instances in it, so DescribeWarmPool lists
+   none and a scale-out always starts cold. The fix keeps the pool's instances: the runtime says
+   how many it holds (`/moto-api/escala/warm-pool`, sized by the core's warm pool rule), they start
+   in Warmed:Pending, are prepared (their process runs once) and then wait in the pool's state
+   (Warmed:Stopped stops the EC2 instance). A scale-out takes them before launching new ones,
+   those done preparing first, and says so in its activity ("from warm pool"), as AWS does.
+   Deleting the pool or its group terminates them.
 """
 
 import functools
@@ -324,6 +331,9 @@ _delete_group = AutoScalingBackend.delete_auto_scaling_group
 
 
 def delete_auto_scaling_group(self, group_name):
+    group = self.autoscaling_groups.get(group_name)
+    if group is not None:
+        empty_warm_pool(group)
     _delete_group(self, group_name)
     # AWS deletes a group's policies with it, and target tracking's alarms with them.
     for name, policy in list(self.policies.items()):
@@ -402,6 +412,8 @@ def set_desired_capacity(self, new_capacity):
     before_ids = {s.instance.id for s in self.instance_states}
     before = len(self.active_instances())
     cause = take_cause(self)
+    wanted = self.min_size if new_capacity is None else new_capacity
+    warm = draw_warm(self, wanted - before)
     _set_desired(self, new_capacity)
     for s in self.instance_states:
         if runtime["attached"] and s.instance.id not in before_ids and s.lifecycle_state == "InService":
@@ -411,7 +423,8 @@ def set_desired_capacity(self, new_capacity):
     if before_ids == after_ids:
         return
     for instance_id in sorted(after_ids - before_ids):
-        record(self, f"Launching a new EC2 instance: {instance_id}", cause, before, after)
+        source = " from warm pool" if instance_id in warm else ""
+        record(self, f"Launching a new EC2 instance{source}: {instance_id}", cause, before, after)
     for instance_id in sorted(before_ids - after_ids):
         record(self, f"Terminating EC2 instance: {instance_id}", cause, before, after)
 
@@ -477,19 +490,16 @@ def group_view(account_id, region, group, backend):
         "defaultInstanceWarmup": getattr(group, "default_instance_warmup", None),
         "collectsMetrics": bool(getattr(group, "collecting", False)),
         "targetGroups": list(group.target_group_arns or []),
-        "warmPool": None if pool is None else {"minSize": pool.min_size, "maxPreparedCapacity": pool.max_group_prepared_capacity, "state": pool.pool_state},
-        "instances": [
-            {
-                "id": s.instance.id,
-                "type": s.instance.instance_type,
-                # What the instance's CPU is measured against (EC2's DescribeInstanceTypes).
-                "vcpus": INSTANCE_TYPES.get(s.instance.instance_type, {}).get("VCpuInfo", {}).get("DefaultVCpus", 2),
-                "lifecycle": s.lifecycle_state,
-                "health": s.health_status,
-                "launchedAt": iso(s.instance.launch_time) if not isinstance(s.instance.launch_time, str) else s.instance.launch_time,
-            }
-            for s in group.instance_states
-        ],
+        "warmPool": None
+        if pool is None
+        else {
+            # moto keeps PutWarmPool's numbers as the strings the request carried.
+            "minSize": int(pool.min_size or 0),
+            "maxPreparedCapacity": None if pool.max_group_prepared_capacity is None else int(pool.max_group_prepared_capacity),
+            "state": pool.pool_state,
+            "instances": [instance_view(s) for s in warm_states(group)],
+        },
+        "instances": [instance_view(s) for s in group.instance_states],
         "scheduled": [
             {
                 "name": a.scheduled_action_name,
@@ -504,6 +514,18 @@ def group_view(account_id, region, group, backend):
             if a.auto_scaling_group_name == group.name
         ],
         "policies": [policy_view(p) for p in backend.policies.values() if p.auto_scaling_group_name == group.name],
+    }
+
+
+def instance_view(s):
+    return {
+        "id": s.instance.id,
+        "type": s.instance.instance_type,
+        # What the instance's CPU is measured against (EC2's DescribeInstanceTypes).
+        "vcpus": INSTANCE_TYPES.get(s.instance.instance_type, {}).get("VCpuInfo", {}).get("DefaultVCpus", 2),
+        "lifecycle": s.lifecycle_state,
+        "health": s.health_status,
+        "launchedAt": iso(s.instance.launch_time) if not isinstance(s.instance.launch_time, str) else s.instance.launch_time,
     }
 
 
@@ -627,9 +649,18 @@ def find_group(account_id, region, name):
 
 def set_lifecycle(body):
     group = find_group(body["account"], body["region"], body["group"])
-    for s in group.instance_states:
+    for s in group.instance_states + warm_states(group):
         if s.instance.id == body["instance"]:
             s.lifecycle_state = body["state"]
+            if body["state"] in ("Warmed:Stopped", "Warmed:Hibernated"):
+                group.autoscaling_backend.ec2_backend.stop_instances([s.instance.id])
+    return {}
+
+
+def set_warm_pool(body):
+    group = find_group(body["account"], body["region"], body["group"])
+    if group.get_warm_pool() is not None:
+        size_warm_pool(group, int(body["size"]))
     return {}
 
 
@@ -669,6 +700,7 @@ ROUTES = {
     ("POST", "/moto-api/escala/lifecycle"): set_lifecycle,
     ("POST", "/moto-api/escala/cause"): set_cause,
     ("POST", "/moto-api/escala/target-health"): set_target_health,
+    ("POST", "/moto-api/escala/warm-pool"): set_warm_pool,
 }
 
 _dispatch = DomainDispatcherApplication.__call__
@@ -690,5 +722,91 @@ def dispatch(self, environ, start_response):
 
 
 DomainDispatcherApplication.__call__ = dispatch
+
+# --- 13. The warm pool's instances ---------------------------------------------------------------
+
+# Done preparing: what a scale-out takes first.
+WARM_READY = ("Warmed:Stopped", "Warmed:Running", "Warmed:Hibernated")
+
+
+def warm_states(group):
+    """The pool's instances, oldest first (moto's group has no such list)."""
+    if not hasattr(group, "warm_states"):
+        group.warm_states = []
+    return group.warm_states
+
+
+def size_warm_pool(group, size):
+    pool = warm_states(group)
+    if len(pool) < size:
+        # moto launches a group's instances into its own list; these go to the pool instead.
+        kept = group.instance_states
+        group.instance_states = []
+        try:
+            group.replace_autoscaling_group_instances(size - len(pool), group.get_propagated_tags())
+            fresh = group.instance_states
+        finally:
+            group.instance_states = kept
+        for s in fresh:
+            s.lifecycle_state = "Warmed:Pending"
+        pool.extend(fresh)
+    elif len(pool) > size:
+        surplus = pool[size:]
+        del pool[size:]
+        group.autoscaling_backend.ec2_backend.terminate_instances([s.instance.id for s in surplus])
+
+
+def draw_warm(group, count):
+    """Moves up to `count` pool instances into the group as Pending (started again if stopped);
+    their ids. AWS takes the pool's instances before launching cold ones."""
+    pool = warm_states(group)
+    if count <= 0 or not pool:
+        return set()
+    ordered = [s for s in pool if s.lifecycle_state in WARM_READY] + [s for s in pool if s.lifecycle_state not in WARM_READY]
+    taken = ordered[:count]
+    stopped = [s.instance.id for s in taken if s.instance.state == "stopped"]
+    if stopped:
+        group.autoscaling_backend.ec2_backend.start_instances(stopped)
+    for s in taken:
+        pool.remove(s)
+        s.lifecycle_state = "Pending"
+        group.instance_states.append(s)
+    return {s.instance.id for s in taken}
+
+
+def empty_warm_pool(group):
+    size_warm_pool(group, 0)
+
+
+_delete_warm_pool = AutoScalingBackend.delete_warm_pool
+
+
+def delete_warm_pool(self, group_name):
+    empty_warm_pool(self.autoscaling_groups[group_name])
+    _delete_warm_pool(self, group_name)
+
+
+AutoScalingBackend.delete_warm_pool = delete_warm_pool
+
+
+def describe_warm_pool(self):
+    group_name = self._get_param("AutoScalingGroupName")
+    pool = self.autoscaling_backend.describe_warm_pool(group_name=group_name)
+    group = self.autoscaling_backend.autoscaling_groups[group_name]
+    instances = [
+        {
+            "InstanceId": s.instance.id,
+            "InstanceType": s.instance.instance_type,
+            "AvailabilityZone": s.availability_zone,
+            "LifecycleState": s.lifecycle_state,
+            "HealthStatus": s.health_status,
+            "LaunchTemplate": s.launch_template,
+        }
+        for s in (warm_states(group) if pool is not None else [])
+    ]
+    return ActionResult({"WarmPoolConfiguration": pool, "Instances": instances})
+
+
+AutoScalingResponse.describe_warm_pool = describe_warm_pool
 
 sys.exit(main(sys.argv[1:]))

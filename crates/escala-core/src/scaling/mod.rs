@@ -10,7 +10,7 @@
 //! - [`cooldown`]: warm-up and cooldown windows, and which setting gives their length;
 //! - [`cron`] and [`schedule`]: scheduled actions' Unix cron, `at(...)` and `rate(...)` in an
 //!   IANA time zone, and what a firing does to a group;
-//! - [`warm_pool`]: how many instances the warm pool keeps, and which a scale-out takes.
+//! - [`warm_pool`]: how many instances the warm pool keeps.
 //!
 //! A policy's answer is a new desired capacity; [`Trigger::decision`] words it as the scaling
 //! activity's cause, as AWS records it.

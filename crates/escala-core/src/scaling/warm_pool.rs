@@ -1,5 +1,7 @@
 //! The warm pool: instances kept prepared (stopped, hibernated or running) beside the group, so
-//! that a scale-out takes instances already initialised instead of launching new ones.
+//! that a scale-out takes instances already initialised instead of launching new ones. Which
+//! instances a scale-out takes is the emulator's to say (the sandbox launcher's fix 13), since
+//! every client's scale-out draws on the pool.
 //! Docs: "Warm pools for Amazon EC2 Auto Scaling"
 //! (<https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html>:
 //! core concepts, limitations) and `PutWarmPool`
@@ -14,21 +16,6 @@ pub fn size(desired: u32, group_max: u32, max_prepared: Option<i64>, min_size: u
         _ => group_max,
     };
     prepared.saturating_sub(desired).max(min_size)
-}
-
-/// Which pool instances a scale-out of `wanted` takes, and how many it launches cold because the
-/// pool ran short. AWS documents the cold start but not an order within the pool: instances
-/// done preparing (`ready`: in `Warmed:Stopped`, `Warmed:Hibernated` or `Warmed:Running`) go
-/// before those still in `Warmed:Pending`, each in the order given (oldest first, say).
-pub fn draw<T>(pool: &[T], wanted: u32, ready: impl Fn(&T) -> bool) -> (Vec<&T>, u32) {
-    let (done, preparing): (Vec<&T>, Vec<&T>) = pool.iter().partition(|i| ready(i));
-    let taken: Vec<&T> = done
-        .into_iter()
-        .chain(preparing)
-        .take(wanted as usize)
-        .collect();
-    let cold = wanted - taken.len() as u32;
-    (taken, cold)
 }
 
 #[cfg(test)]
@@ -52,22 +39,5 @@ mod tests {
             4,
             "MinSize is a floor, not an addition"
         );
-    }
-
-    // https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html
-    // (Limitations: "If your warm pool is depleted when there is a scale-out event, instances
-    // will launch directly into the Auto Scaling group (a cold start)").
-    #[test]
-    fn a_scale_out_takes_ready_instances_first_then_launches_cold() {
-        type Instance = (&'static str, bool);
-        let pool: [Instance; 4] = [("i-1", false), ("i-2", true), ("i-3", true), ("i-4", false)];
-        let ready = |i: &Instance| i.1;
-        let ids = |taken: Vec<&Instance>| taken.iter().map(|i| i.0).collect::<Vec<_>>();
-        let (taken, cold) = draw(&pool, 2, ready);
-        assert_eq!((ids(taken), cold), (vec!["i-2", "i-3"], 0));
-        let (taken, cold) = draw(&pool, 6, ready);
-        assert_eq!((ids(taken), cold), (vec!["i-2", "i-3", "i-1", "i-4"], 2));
-        let (taken, cold) = draw(&[] as &[Instance], 1, ready);
-        assert_eq!((ids(taken), cold), (vec![], 1));
     }
 }

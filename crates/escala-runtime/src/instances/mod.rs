@@ -2,7 +2,9 @@
 //! the process starts, InService once it serves (as on AWS, where an instance is InService once it
 //! has booted; the health-check grace period only holds back the health checks that could replace
 //! it); replaced when the process dies (EC2's status check) or, for a group with ELB health
-//! checks, when its target fails; and on termination drained for the deregistration delay.
+//! checks, when its target fails; and on termination drained for the deregistration delay. A
+//! warm pool's instance runs while it is prepared (Warmed:Pending, until its process serves), and
+//! then only if its pool keeps instances running.
 
 pub mod demo;
 mod process;
@@ -49,8 +51,8 @@ pub struct Fleet {
 /// What the fleet wants the emulator told, worked out from a round.
 #[derive(Debug, Default)]
 pub struct Changes {
-    /// (place, group, instance): its process serves.
-    pub in_service: Vec<(Place, String, String)>,
+    /// (place, group, instance, lifecycle state): its process serves, so it moves on.
+    pub serving: Vec<(Place, String, String, String)>,
     /// (place, group, instance, why): to be replaced.
     pub unhealthy: Vec<(Place, String, String, String)>,
 }
@@ -87,10 +89,16 @@ impl Fleet {
         let mut wanted = std::collections::HashSet::new();
         for group in &world.groups {
             let grace = speed.wall(Duration::from_secs(group.grace_seconds.into()));
-            for instance in &group.instances {
-                if !matches!(instance.lifecycle.as_str(), "Pending" | "InService") {
-                    continue;
-                }
+            let pool = group.warm_pool.as_ref();
+            let warmed = pool.map(|p| format!("Warmed:{}", p.state));
+            let pooled = pool.into_iter().flat_map(|p| &p.instances);
+            for instance in group.instances.iter().chain(pooled) {
+                let next = match instance.lifecycle.as_str() {
+                    "Pending" => Some("InService"),
+                    "Warmed:Pending" => warmed.as_deref(),
+                    "InService" | "Warmed:Running" => None,
+                    _ => continue,
+                };
                 wanted.insert(instance.id.clone());
                 if !self.running.contains_key(&instance.id) {
                     self.start(group, &instance.id, instance.vcpus, now).await;
@@ -100,12 +108,20 @@ impl Fleet {
                 };
                 r.in_service = instance.lifecycle == "InService";
                 let alive = r.process.running();
-                if instance.lifecycle == "Pending" && alive {
-                    changes.in_service.push((
+                if let Some(next) = next.filter(|_| alive) {
+                    changes.serving.push((
                         group.place.clone(),
                         group.name.clone(),
                         instance.id.clone(),
+                        next.to_string(),
                     ));
+                }
+                if instance.lifecycle.starts_with("Warmed:") {
+                    if !alive {
+                        // Its preparation failed: it starts again next round.
+                        self.running.remove(&instance.id);
+                    }
+                    continue;
                 }
                 // EC2's status check: an instance whose process is gone is impaired. The grace
                 // period holds back health checks, as in AWS.
@@ -128,6 +144,11 @@ impl Fleet {
             .collect();
         for id in gone {
             let r = self.running.remove(&id).expect("listed");
+            if !r.in_service {
+                // It never took traffic (still starting, or prepared for the warm pool): no
+                // requests to finish, so it ends now.
+                continue;
+            }
             let delay = world
                 .groups
                 .iter()
@@ -181,13 +202,13 @@ impl Fleet {
     }
 }
 
-/// Says what the fleet found: InService once serving, replacement of the impaired
+/// Says what the fleet found: the next lifecycle state once serving, replacement of the impaired
 /// (through AWS's own calls: SetInstanceHealth, then TerminateInstanceInAutoScalingGroup without
 /// decrementing, which launches a replacement, with the cause AWS gives).
 pub async fn apply(emulator: &Emulator, changes: Changes) {
-    for (place, group, instance) in changes.in_service {
+    for (place, group, instance, state) in changes.serving {
         if let Err(e) = emulator
-            .set_lifecycle(&place, &group, &instance, "InService")
+            .set_lifecycle(&place, &group, &instance, &state)
             .await
         {
             tracing::debug!(error = %e, "lifecycle");
