@@ -5,6 +5,8 @@
 #   ./scripts/bench.sh charts    the 7-day scaling dashboard (4 series x 10,080 points) rendered to SVG
 #   ./scripts/bench.sh chat      the Rust chat vs the Node reference (workload/scripts/bench.sh)
 #   ./scripts/bench.sh balancer  the sandbox load balancer's added latency at 1,000 requests/s
+#   ./scripts/bench.sh timeline  the sandbox's scale-out timeline at speed 1 and 10
+#   ./scripts/bench.sh idle      the sandbox's own CPU and memory with 20 idle instances
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh"
@@ -38,8 +40,17 @@ case "${1:-network}" in
     cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-cli -p escala-bench --bin escala --bin bench-balancer
     "$CARGO_TARGET_DIR/release/bench-balancer" --rps 1000 --seconds 10 --rounds 3
     ;;
+  timeline)
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-cli -p escala-bench --bin escala --bin bench-timeline
+    "$CARGO_TARGET_DIR/release/bench-timeline" --speed 10
+    "$CARGO_TARGET_DIR/release/bench-timeline" --speed 1
+    ;;
+  idle)
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-cli -p escala-bench --bin escala --bin bench-idle
+    "$CARGO_TARGET_DIR/release/bench-idle" --speed 1 --seconds 60
+    ;;
   *)
-    echo "usage: $0 [network|desktop|charts|chat|balancer]" >&2
+    echo "usage: $0 [network|desktop|charts|chat|balancer|timeline|idle]" >&2
     exit 2
     ;;
 esac

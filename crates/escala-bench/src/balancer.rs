@@ -7,8 +7,6 @@
 //!
 //! usage: bench-balancer [--rps N] [--seconds S] [--rounds R]
 
-mod flags;
-
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -38,7 +36,7 @@ fn percentiles(r: &Report) -> (f64, f64) {
 
 #[tokio::main]
 async fn main() {
-    let mut flags = flags::Flags::from_env(USAGE);
+    let mut flags = escala_bench::flags::Flags::from_env(USAGE);
     let (mut rps, mut seconds, mut rounds) = (1000u32, 10u64, 3u32);
     while let Some(flag) = flags.next_flag() {
         match flag.as_str() {

@@ -19,8 +19,6 @@ const MINUTES: i64 = 7 * 24 * 60;
 /// 2026-11-16 00:00 UTC, a Monday.
 const FROM: i64 = 1_794_787_200;
 
-mod flags;
-
 /// The command line, as `--help` prints it.
 const USAGE: &str = "bench-charts [--runs 20] [--svg PATH (writes the rendered dashboard there)]";
 
@@ -34,7 +32,7 @@ fn args() -> Args {
         runs: 20,
         svg: None,
     };
-    let mut flags = flags::Flags::from_env(USAGE);
+    let mut flags = escala_bench::flags::Flags::from_env(USAGE);
     while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
             "--runs" => a.runs = flags.value(&flag, "a count"),

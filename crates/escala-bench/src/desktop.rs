@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-mod flags;
+use escala_bench::procfs::{process_tree, pss_kb, status_kb};
 
 /// The command line, as `--help` prints it.
 const USAGE: &str = "bench-desktop [--app PATH] [--runs 5] [--idle-secs 5]";
@@ -36,7 +36,7 @@ fn args() -> Args {
         runs: 5,
         idle: Duration::from_secs(5),
     };
-    let mut flags = flags::Flags::from_env(USAGE);
+    let mut flags = escala_bench::flags::Flags::from_env(USAGE);
     while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
             "--app" => a.app = flags.value::<String>(&flag, "a path").into(),
@@ -141,49 +141,4 @@ fn run_once(args: &Args) -> Run {
         pss_mb: pss_kb as f64 / 1024.0,
         processes: tree.len(),
     }
-}
-
-/// The process and all its descendants, from each process's parent in /proc.
-fn process_tree(root: u32) -> Vec<u32> {
-    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
-        .expect("/proc")
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(|pid| Some((pid, status_kb(pid, "PPid:").try_into().ok()?)))
-        .collect();
-    let mut tree = vec![root];
-    let mut i = 0;
-    while i < tree.len() {
-        let parent = tree[i];
-        tree.extend(
-            parents
-                .iter()
-                .filter(|(_, pp)| *pp == parent)
-                .map(|(p, _)| *p),
-        );
-        i += 1;
-    }
-    tree
-}
-
-/// A numeric field of /proc/PID/status (kB for memory fields); 0 when the process is gone.
-fn status_kb(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-fn pss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Pss:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
 }

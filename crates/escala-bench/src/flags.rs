@@ -4,6 +4,7 @@
 
 use std::str::FromStr;
 
+#[derive(Debug)]
 pub struct Flags {
     usage: &'static str,
     args: std::vec::IntoIter<String>,

@@ -15,8 +15,6 @@ use escala_core::validate::CheckedSpec;
 use escala_sandbox::Emulator;
 use escala_testkit::{FaultProxy, Faults};
 
-mod flags;
-
 /// The command line, as `--help` prints it.
 const USAGE: &str =
     "bench-network [--latency-ms 50] [--runs 3] [--escala PATH] [--aws PATH] [--trace]";
@@ -48,7 +46,7 @@ fn args() -> Args {
         aws: cache.join("venv/bin/aws"),
         trace: false,
     };
-    let mut flags = flags::Flags::from_env(USAGE);
+    let mut flags = escala_bench::flags::Flags::from_env(USAGE);
     while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
             "--trace" => a.trace = true,
