@@ -34,7 +34,7 @@ dbus-run-session -- bash -c '
 '
 
 say "The desktop app end to end, in a real window under Xvfb"
-xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p escala-desktop --test e2e -- --ignored
+xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p escala-desktop --test e2e --test scale_out -- --ignored
 say "Screenshots: $ROOT/artifacts/e2e"
 
 if [ -x "$ROOT/workload/scripts/test.sh" ]; then

@@ -8,207 +8,24 @@
 //! Needs a display, `tauri-driver` and `WebKitWebDriver`, so it is ignored by default:
 //! `scripts/test.sh` runs it with `xvfb-run … cargo test --test e2e -- --ignored`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod window;
+
 use std::time::{Duration, Instant};
 
-use fantoccini::elements::Element;
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
+use fantoccini::Locator;
 
 use escala_testkit::cloud::{counts, ec2, running};
 use escala_testkit::unique_stack;
+use window::screenshot;
 
 const SEED: [usize; 6] = [1, 4, 1, 2, 1, 1];
-
-/// tauri-driver for the length of the test; killed on drop, which also ends the app.
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn tauri_driver() -> PathBuf {
-    let home = PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
-    let cargo_bin = home.join(".cargo/bin/tauri-driver");
-    if cargo_bin.exists() {
-        cargo_bin
-    } else {
-        PathBuf::from("tauri-driver")
-    }
-}
-
-/// Where screenshots go: `$ESCALA_ARTIFACTS/e2e`, else `artifacts/e2e` in the repository.
-fn artifacts() -> PathBuf {
-    let root = std::env::var_os("ESCALA_ARTIFACTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts"));
-    let dir = root.join("e2e");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// The whole X display, window frame included, as the user would see it. WebKit paints a moment
-/// after the page changes, so the capture waits for the frame the assertions just checked.
-async fn screenshot(name: &str) {
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let path = artifacts().join(format!("{name}.png"));
-    let status = Command::new("/usr/bin/import")
-        .args(["-window", "root"])
-        .arg(&path)
-        .status()
-        .expect("ImageMagick's import is installed (scripts/setup.sh)");
-    assert!(status.success(), "screenshot {name} failed");
-}
-
-struct Ui {
-    client: Client,
-}
-
-impl Ui {
-    fn css(testid: &str) -> String {
-        format!("[data-testid=\"{testid}\"]")
-    }
-
-    async fn el(&self, testid: &str) -> Element {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(30))
-            .for_element(Locator::Css(&Self::css(testid)))
-            .await
-            .unwrap_or_else(|e| panic!("no [data-testid={testid}] on the page: {e}"))
-    }
-
-    async fn click(&self, testid: &str) {
-        let el = self.el(testid).await;
-        self.until(&format!("{testid} enabled"), || async {
-            !self.flag(testid, "disabled").await
-        })
-        .await;
-        el.click().await.unwrap();
-    }
-
-    /// Whether a boolean property (`disabled`, `checked`) of the element is set.
-    async fn flag(&self, testid: &str, prop: &str) -> bool {
-        let el = self.el(testid).await;
-        el.prop(prop).await.ok().flatten().as_deref() == Some("true")
-    }
-
-    /// How many validation errors the form shows for one Spec field.
-    async fn errors_at(&self, field: &str) -> usize {
-        let css = format!("[data-testid=\"field-error\"][data-field=\"{field}\"]");
-        self.count(&css).await
-    }
-
-    async fn type_into(&self, testid: &str, text: &str) {
-        let el = self.el(testid).await;
-        el.clear().await.unwrap();
-        el.send_keys(text).await.unwrap();
-    }
-
-    async fn select(&self, testid: &str, value: &str) {
-        let el = self.el(testid).await;
-        el.select_by_value(value).await.unwrap();
-    }
-
-    /// Presses Escape where the focus is, as a user closing a dialog would.
-    async fn escape(&self) {
-        let focused = self.client.active_element().await.unwrap();
-        focused.send_keys("\u{E00C}").await.unwrap();
-    }
-
-    async fn attr_of(&self, css: &str, attr: &str) -> Option<String> {
-        let el = self.client.find(Locator::Css(css)).await.ok()?;
-        el.attr(attr).await.ok().flatten()
-    }
-
-    async fn count(&self, css: &str) -> usize {
-        self.client
-            .find_all(Locator::Css(css))
-            .await
-            .map(|v| v.len())
-            .unwrap_or(0)
-    }
-
-    /// Polls until `cond` holds, failing with `what` after two minutes (an apply of the whole
-    /// route on the emulator takes the longest).
-    async fn until<F, Fut>(&self, what: &str, cond: F)
-    where
-        F: Fn() -> Fut,
-        Fut: std::future::Future<Output = bool>,
-    {
-        let start = Instant::now();
-        while !cond().await {
-            assert!(
-                start.elapsed() < Duration::from_secs(120),
-                "timed out waiting for {what}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    async fn on_step(&self, step: &str) {
-        let css = format!("{}[data-step=\"{step}\"]", Self::css("step-title"));
-        self.until(&format!("the {step} screen"), || async {
-            self.count(&css).await == 1
-        })
-        .await;
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a display, tauri-driver and WebKitWebDriver: run by scripts/test.sh under xvfb-run"]
 async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
     let home = tempfile::tempdir().unwrap();
     let downloads = home.path().join("downloads");
-    let (port, native) = (free_port(), free_port());
-    let _driver = Driver(
-        Command::new(tauri_driver())
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("ESCALA_HOME", home.path())
-            .env("XDG_DOWNLOAD_DIR", &downloads)
-            .env("LANG", "en_US.UTF-8")
-            .env_remove("AWS_ACCESS_KEY_ID")
-            .env_remove("AWS_PROFILE")
-            .env_remove("ESCALA_ENDPOINT_URL")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("tauri-driver is installed (scripts/setup.sh)"),
-    );
-    let caps = json!({"tauri:options": {"application": env!("CARGO_BIN_EXE_escala-desktop")}});
-    let mut client = None;
-    for _ in 0..50 {
-        match ClientBuilder::native()
-            .capabilities(caps.as_object().unwrap().clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
-    }
-    let ui = Ui {
-        client: client.expect("tauri-driver accepts a session"),
-    };
+    let (_driver, ui) = window::open(home.path(), &downloads).await;
     let stack = unique_stack("e2e");
 
     // 1. Connect: the app starts its own emulator. First, the language override in Settings: the
@@ -364,7 +181,7 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
     ui.click("to-dashboard").await;
 
     // 7. The dashboard: charts drawn by Rust, the group's size, a manual scale that EC2 follows,
-    // an exported chart, and no load in the sandbox.
+    // an exported chart, and load offered at the sandbox's load balancer (scale_out.rs sends it).
     ui.on_step("dashboard").await;
     ui.el("dashboard-chart").await;
     let size = "[data-testid=\"group-size\"]";
@@ -400,8 +217,8 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
         ui.attr_of(size, "data-desired").await.as_deref() == Some("3")
     })
     .await;
-    // The sandbox records the group's capacity and healthy hosts as AWS does (CPU and requests stay
-    // empty: nothing runs), so after a refresh only the CPU panel is left without data.
+    // The sandbox publishes the group's capacity, healthy hosts and CPU as AWS does; no load is
+    // sent here, so after a refresh only the requests panel is left without data.
     let start = Instant::now();
     loop {
         ui.click("dashboard-refresh").await;

@@ -1,0 +1,193 @@
+//! The real app in a real window for the GUI tests: tauri-driver and WebKitWebDriver under the
+//! display the test command gives (Xvfb), a WebDriver session on it, and screenshots of the
+//! whole display into the artifacts folder.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// tauri-driver for the length of the test; killed on drop, which also ends the app.
+pub struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn tauri_driver() -> PathBuf {
+    let home = PathBuf::from(std::env::var_os("HOME").unwrap_or_default());
+    let cargo_bin = home.join(".cargo/bin/tauri-driver");
+    if cargo_bin.exists() {
+        cargo_bin
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+/// Where screenshots go: `$ESCALA_ARTIFACTS/e2e`, else `artifacts/e2e` in the repository.
+fn artifacts() -> PathBuf {
+    let root = std::env::var_os("ESCALA_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts"));
+    let dir = root.join("e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The whole X display, window frame included, as the user would see it. WebKit paints a moment
+/// after the page changes, so the capture waits for the frame the assertions just checked.
+pub async fn screenshot(name: &str) {
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let path = artifacts().join(format!("{name}.png"));
+    let status = Command::new("/usr/bin/import")
+        .args(["-window", "root"])
+        .arg(&path)
+        .status()
+        .expect("ImageMagick's import is installed (scripts/setup.sh)");
+    assert!(status.success(), "screenshot {name} failed");
+}
+
+pub struct Ui {
+    pub client: Client,
+}
+
+impl Ui {
+    fn css(testid: &str) -> String {
+        format!("[data-testid=\"{testid}\"]")
+    }
+
+    pub async fn el(&self, testid: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css(&Self::css(testid)))
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={testid}] on the page: {e}"))
+    }
+
+    pub async fn click(&self, testid: &str) {
+        let el = self.el(testid).await;
+        self.until(&format!("{testid} enabled"), || async {
+            !self.flag(testid, "disabled").await
+        })
+        .await;
+        el.click().await.unwrap();
+    }
+
+    /// Whether a boolean property (`disabled`, `checked`) of the element is set.
+    pub async fn flag(&self, testid: &str, prop: &str) -> bool {
+        let el = self.el(testid).await;
+        el.prop(prop).await.ok().flatten().as_deref() == Some("true")
+    }
+
+    /// How many validation errors the form shows for one Spec field.
+    pub async fn errors_at(&self, field: &str) -> usize {
+        let css = format!("[data-testid=\"field-error\"][data-field=\"{field}\"]");
+        self.count(&css).await
+    }
+
+    pub async fn type_into(&self, testid: &str, text: &str) {
+        let el = self.el(testid).await;
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    pub async fn select(&self, testid: &str, value: &str) {
+        let el = self.el(testid).await;
+        el.select_by_value(value).await.unwrap();
+    }
+
+    /// Presses Escape where the focus is, as a user closing a dialog would.
+    pub async fn escape(&self) {
+        let focused = self.client.active_element().await.unwrap();
+        focused.send_keys("\u{E00C}").await.unwrap();
+    }
+
+    pub async fn attr_of(&self, css: &str, attr: &str) -> Option<String> {
+        let el = self.client.find(Locator::Css(css)).await.ok()?;
+        el.attr(attr).await.ok().flatten()
+    }
+
+    pub async fn count(&self, css: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0)
+    }
+
+    /// Polls until `cond` holds, failing with `what` after two minutes (an apply of the whole
+    /// route on the emulator takes the longest).
+    pub async fn until<F, Fut>(&self, what: &str, cond: F)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let start = Instant::now();
+        while !cond().await {
+            assert!(
+                start.elapsed() < Duration::from_secs(120),
+                "timed out waiting for {what}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn on_step(&self, step: &str) {
+        let css = format!("{}[data-step=\"{step}\"]", Self::css("step-title"));
+        self.until(&format!("the {step} screen"), || async {
+            self.count(&css).await == 1
+        })
+        .await;
+    }
+}
+
+/// Starts tauri-driver on the app with its home in `home` (downloads in `downloads`), in English,
+/// with no AWS credentials in sight, and opens a session on its window.
+pub async fn open(home: &Path, downloads: &Path) -> (Driver, Ui) {
+    let (port, native) = (free_port(), free_port());
+    let driver = Driver(
+        Command::new(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("ESCALA_HOME", home)
+            .env("XDG_DOWNLOAD_DIR", downloads)
+            .env("LANG", "en_US.UTF-8")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_PROFILE")
+            .env_remove("ESCALA_ENDPOINT_URL")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("tauri-driver is installed (scripts/setup.sh)"),
+    );
+    let caps = json!({"tauri:options": {"application": env!("CARGO_BIN_EXE_escala-desktop")}});
+    for _ in 0..50 {
+        match ClientBuilder::native()
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return (driver, Ui { client }),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+    panic!("tauri-driver accepted no session");
+}
