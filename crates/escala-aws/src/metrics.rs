@@ -22,6 +22,14 @@ pub enum Range {
     Week,
 }
 
+/// What the charts span, in wall-clock seconds, and the bucket each point averages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub from: i64,
+    pub to: i64,
+    pub period: i32,
+}
+
 impl Range {
     pub fn seconds(self) -> i64 {
         match self {
@@ -32,11 +40,27 @@ impl Range {
         }
     }
 
-    /// From `now`, aligned down to the minute: CloudWatch's one-minute buckets start on the
-    /// minute, and the emulator only answers correctly for a minute-aligned start.
-    pub fn window(self, now: i64) -> (i64, i64) {
-        let to = now - now.rem_euclid(60);
-        (to - self.seconds(), to)
+    /// The range of a clock that runs `speed` times AWS's (1 on AWS; a sandbox's time factor)
+    /// ending `now`. A sandbox publishes a minute's points every 60/`speed` wall seconds with
+    /// wall-clock timestamps, so an hour of its clock is drawn at that bucket over that much
+    /// less wall time: the same number of points as on AWS, not a peak squeezed into one. The
+    /// bucket is rounded up to a whole second, so no bucket falls between two points. The end is
+    /// aligned down to the bucket: CloudWatch's buckets start on it, and the emulator only
+    /// answers correctly for an aligned start.
+    pub fn window(self, now: i64, speed: f64) -> Window {
+        let speed = if speed.is_finite() && speed > 0.0 {
+            speed
+        } else {
+            1.0
+        };
+        let period = (f64::from(PERIOD) / speed).ceil().max(1.0) as i32;
+        let to = now - now.rem_euclid(i64::from(period));
+        let points = self.seconds() / i64::from(PERIOD);
+        Window {
+            from: to - points * i64::from(period),
+            to,
+            period,
+        }
     }
 }
 
@@ -68,7 +92,12 @@ pub fn arn_dimension(arn: &str, marker: &str) -> Option<String> {
     arn.split_once(marker).map(|(_, s)| s.to_string())
 }
 
-fn query(index: usize, m: &Metric, dims: &[(&'static str, String)]) -> MetricDataQuery {
+fn query(
+    index: usize,
+    m: &Metric,
+    dims: &[(&'static str, String)],
+    period: i32,
+) -> MetricDataQuery {
     let dimensions = dims
         .iter()
         .map(|(k, v)| Dimension::builder().name(*k).value(v).build())
@@ -85,7 +114,7 @@ fn query(index: usize, m: &Metric, dims: &[(&'static str, String)]) -> MetricDat
                         .set_dimensions(Some(dimensions))
                         .build(),
                 )
-                .period(PERIOD)
+                .period(period)
                 .stat(m.stat)
                 .build(),
         )
@@ -93,20 +122,19 @@ fn query(index: usize, m: &Metric, dims: &[(&'static str, String)]) -> MetricDat
         .build()
 }
 
-/// The panels' series over `[from, to)`, and how many GetMetricData calls they took. One call
+/// The panels' series over the window, and how many GetMetricData calls they took. One call
 /// carries up to 100,800 datapoints, so a week of five one-minute series (50,400) is a single
 /// call; pages are followed when AWS splits the answer.
 pub async fn fetch(
     ctx: &AwsContext,
     panels: &[Panel],
-    from: i64,
-    to: i64,
+    window: Window,
 ) -> Result<(Vec<escala_charts::Panel>, usize), AwsError> {
     let metrics: Vec<&Metric> = panels.iter().flat_map(|p| &p.series).collect();
     let queries: Vec<MetricDataQuery> = metrics
         .iter()
         .enumerate()
-        .filter_map(|(i, m)| m.dimensions.as_ref().map(|d| query(i, m, d)))
+        .filter_map(|(i, m)| m.dimensions.as_ref().map(|d| query(i, m, d, window.period)))
         .collect();
     let mut points: Vec<Vec<Point>> = vec![Vec::new(); metrics.len()];
     let mut next: Option<String> = None;
@@ -117,8 +145,8 @@ pub async fn fetch(
             .cloudwatch
             .get_metric_data()
             .set_metric_data_queries(Some(queries.clone()))
-            .start_time(DateTime::from_secs(from))
-            .end_time(DateTime::from_secs(to))
+            .start_time(DateTime::from_secs(window.from))
+            .end_time(DateTime::from_secs(window.to))
             .scan_by(ScanBy::TimestampAscending)
             .set_next_token(next.take())
             .send()
@@ -165,19 +193,17 @@ pub async fn fetch(
     Ok((drawn, calls))
 }
 
-/// The dashboard of `panels` over `[from, to)` with `group`'s scaling activities, and how many
+/// The dashboard of `panels` over the window with `group`'s scaling activities, and how many
 /// GetMetricData calls it took.
 pub async fn dashboard(
     ctx: &AwsContext,
     panels: &[Panel],
     group: &str,
-    from: i64,
-    to: i64,
+    window: Window,
 ) -> Result<(Dashboard, usize), AwsError> {
-    let ((panels, calls), markers) = tokio::try_join!(
-        fetch(ctx, panels, from, to),
-        activities(ctx, group, from, to)
-    )?;
+    let Window { from, to, .. } = window;
+    let ((panels, calls), markers) =
+        tokio::try_join!(fetch(ctx, panels, window), activities(ctx, group, from, to))?;
     Ok((
         Dashboard {
             title: ctx.stack.clone(),
@@ -236,13 +262,28 @@ mod tests {
 
     #[test]
     fn windows_end_on_the_minute_and_span_the_range() {
-        assert_eq!(Range::Hour.window(7_205), (3_600, 7_200));
-        assert_eq!(Range::Week.window(1_000_000_030).1 % 60, 0);
-        let (from, to) = Range::Week.window(1_000_000_030);
+        let hour = Range::Hour.window(7_205, 1.0);
+        assert_eq!((hour.from, hour.to, hour.period), (3_600, 7_200, 60));
+        let week = Range::Week.window(1_000_000_030, 1.0);
+        assert_eq!(week.to % 60, 0);
         assert_eq!(
-            (to - from) / 60,
+            (week.to - week.from) / 60,
             10_080,
             "a week is 10,080 one-minute points"
         );
+    }
+
+    #[test]
+    fn a_sandbox_hour_at_a_time_factor_is_its_minutes_in_less_wall_time() {
+        // At 30, the sandbox's minute is 2 s: its hour is 60 points over 120 s.
+        let w = Range::Hour.window(1_000_001, 30.0);
+        assert_eq!((w.period, w.to, w.to - w.from), (2, 1_000_000, 120));
+        // At 7 a minute is 8.57 s: 9-s buckets, so none falls between two published points.
+        assert_eq!(Range::Hour.window(1_000_000, 7.0).period, 9);
+        // At 100 (the most) a minute is 0.6 s; buckets are a second at least.
+        let fast = Range::Day.window(1_000_000, 100.0);
+        assert_eq!((fast.period, (fast.to - fast.from)), (1, 1_440));
+        // No factor, or a nonsensical one, is AWS's pace.
+        assert_eq!(Range::Hour.window(7_205, 0.0).period, 60);
     }
 }

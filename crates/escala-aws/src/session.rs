@@ -338,11 +338,13 @@ impl Session {
         urls.get(dns_name).map(|u| format!("{u}/"))
     }
 
-    /// The scaling dashboard over `range` ending now, and how many GetMetricData calls it took.
+    /// The scaling dashboard over `range` of a clock `speed` times AWS's ending now (see
+    /// [`crate::metrics::Range::window`]), and how many GetMetricData calls it took.
     pub async fn dashboard(
         &self,
         spec: &Spec,
         range: crate::metrics::Range,
+        speed: f64,
     ) -> Result<(escala_charts::Dashboard, usize), AwsError> {
         let scaling = Self::scaling_of(spec)?;
         let now = std::time::SystemTime::now()
@@ -350,13 +352,11 @@ impl Session {
             .map(|d| d.as_secs() as i64)
             .unwrap_or_default();
         let found = self.discover().await?;
-        let (from, to) = range.window(now);
         crate::metrics::dashboard(
             &self.ctx,
             &scaling.panels(&self.ctx, &found),
             &scaling.group_name(&self.ctx),
-            from,
-            to,
+            range.window(now, speed),
         )
         .await
     }

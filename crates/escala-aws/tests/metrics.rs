@@ -65,7 +65,8 @@ async fn known_datapoints_come_back_by_minute_in_one_call_and_draw_as_the_dashbo
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    let (from, to) = Range::Hour.window(now);
+    let window = Range::Hour.window(now, 1.0);
+    let (from, to) = (window.from, window.to);
     let cpu: Vec<(i64, f64)> = (0..5)
         .map(|i| (from + 600 + i * 60, 20.0 + 15.0 * i as f64))
         .collect();
@@ -109,7 +110,7 @@ async fn known_datapoints_come_back_by_minute_in_one_call_and_draw_as_the_dashbo
         format!("arn:aws:elasticloadbalancing:{REGION}:123456789012:loadbalancer/{lb}"),
     )];
     let panels = scaling.panels(session.context(), &found);
-    let (drawn, calls) = fetch(session.context(), &panels, from, to).await.unwrap();
+    let (drawn, calls) = fetch(session.context(), &panels, window).await.unwrap();
     assert_eq!(calls, 1, "an hour of four series is one GetMetricData call");
     let series = |id: &str| -> Vec<(i64, f64)> {
         drawn
@@ -158,4 +159,47 @@ async fn known_datapoints_come_back_by_minute_in_one_call_and_draw_as_the_dashbo
     ] {
         assert!(svg.contains(&format!("id=\"{id}\"")), "{id} is drawn");
     }
+}
+
+#[tokio::test]
+async fn a_sandbox_at_a_time_factor_gets_each_of_its_minutes_as_a_point() {
+    // At 30 the sandbox publishes a minute's CPU every 2 wall seconds: the window buckets by 2 s,
+    // so a peak over 20 s is ten points, not one averaged minute.
+    let stack = unique_stack("metrics-fast");
+    let group = format!("{stack}-web");
+    let cw = cloudwatch().await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let window = Range::Hour.window(now, 30.0);
+    let cpu: Vec<(i64, f64)> = (0..10)
+        .map(|i| (window.from + 40 + i * 2, 10.0 * i as f64))
+        .collect();
+    put(
+        &cw,
+        "AWS/EC2",
+        "CPUUtilization",
+        &[("AutoScalingGroupName", &group)],
+        &cpu,
+    )
+    .await;
+    let session = session_at(emulator(), &stack).await;
+    let spec = Spec::from_yaml(&format!(
+        "apiVersion: escala/v1\nkind: Stack\nname: {stack}\nregion: {REGION}\nnetwork: {{vpcCidr: 10.0.0.0/16}}\nroute: {{asg: {{capacity: {{min: 1, desired: 1, max: 2}}}}}}\n"
+    ))
+    .unwrap();
+    let scaling = Session::scaling(&spec).expect("the asg route scales its group");
+    let panels = scaling.panels(session.context(), &[]);
+    let (drawn, _) = fetch(session.context(), &panels, window).await.unwrap();
+    let points: Vec<(i64, f64)> = drawn
+        .iter()
+        .flat_map(|p| &p.series)
+        .find(|s| s.id == "cpu")
+        .expect("a cpu series")
+        .points
+        .iter()
+        .map(|p| (p.t, p.v))
+        .collect();
+    assert_eq!(points, cpu);
 }

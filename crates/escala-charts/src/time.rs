@@ -6,8 +6,13 @@ const HOUR: i64 = 3_600;
 const DAY: i64 = 86_400;
 
 /// Tick steps that land on round clock times; ticks sit on multiples of the step from the epoch,
-/// which in UTC are whole minutes, hours and midnights.
-const STEPS: [i64; 15] = [
+/// which in UTC are whole minutes, hours and midnights. The seconds are for a sandbox at a time
+/// factor, whose hour passes in a few wall minutes.
+const STEPS: [i64; 19] = [
+    5,
+    10,
+    15,
+    30,
     MINUTE,
     5 * MINUTE,
     10 * MINUTE,
@@ -27,25 +32,28 @@ const STEPS: [i64; 15] = [
 
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
-/// How a range's ticks are labelled: clock time up to a day, day and time beyond.
+/// How a range's ticks are labelled: with seconds up to a quarter of an hour (ticks closer than a
+/// minute), clock time up to a day, day and time beyond.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Labels {
+    ClockSeconds,
     Clock,
     DayAndClock,
 }
 
 impl Labels {
     pub(crate) fn for_range(from: i64, to: i64) -> Self {
-        if to - from <= DAY {
-            Self::Clock
-        } else {
-            Self::DayAndClock
+        match to - from {
+            span if span <= 15 * MINUTE => Self::ClockSeconds,
+            span if span <= DAY => Self::Clock,
+            _ => Self::DayAndClock,
         }
     }
 
     pub(crate) fn format(self, t: i64) -> String {
         let (h, m) = clock(t);
         match self {
+            Self::ClockSeconds => format!("{h:02}:{m:02}:{:02}", t.rem_euclid(MINUTE)),
             Self::Clock => format!("{h:02}:{m:02}"),
             Self::DayAndClock => {
                 let (_, _, day) = civil(t);
@@ -57,6 +65,7 @@ impl Labels {
     /// A generous width for one label, so neighbours never touch.
     fn width_px(self) -> i64 {
         match self {
+            Self::ClockSeconds => 95,
             Self::Clock => 80,
             Self::DayAndClock => 110,
         }
@@ -120,12 +129,15 @@ mod tests {
         assert_eq!(date_time(T), "2023-11-14 22:13");
         assert_eq!(date_time(0), "1970-01-01 00:00");
         assert_eq!(date_time(951_782_400), "2000-02-29 00:00");
+        assert_eq!(Labels::ClockSeconds.format(T), "22:13:20");
         assert_eq!(Labels::Clock.format(T), "22:13");
         assert_eq!(Labels::DayAndClock.format(T), "Tue 14 22:13");
     }
 
     #[test]
     fn a_day_or_less_reads_as_clock_time_and_a_week_as_days() {
+        assert_eq!(Labels::for_range(T, T + 2 * MINUTE), Labels::ClockSeconds);
+        assert_eq!(Labels::for_range(T, T + HOUR), Labels::Clock);
         assert_eq!(Labels::for_range(T, T + DAY), Labels::Clock);
         assert_eq!(Labels::for_range(T, T + 7 * DAY), Labels::DayAndClock);
     }
@@ -140,5 +152,9 @@ mod tests {
             .iter()
             .all(|t| t % (12 * HOUR) == 0 && (T..=T + 7 * DAY).contains(t)));
         assert!(week.len() * 110 <= 1_000 && week.len() >= 7, "{week:?}");
+        // A sandbox hour at 30: two wall minutes, ticked every 15 s.
+        let sandbox_hour = ticks(T - 20, T + 100, 900);
+        assert_eq!(sandbox_hour.len(), 9, "{sandbox_hour:?}");
+        assert!(sandbox_hour.iter().all(|t| t % 15 == 0));
     }
 }

@@ -65,6 +65,18 @@ impl Ctx {
             }
         }
     }
+
+    /// How many times faster than AWS's the target's clock runs: the time factor of the sandbox it
+    /// is, and AWS's pace (1) for anything else.
+    pub fn speed_of(&self, target: &Target) -> f64 {
+        let sandbox = self.sandbox().running().ok().flatten();
+        match sandbox {
+            Some(info) if target.endpoint.as_deref() == Some(info.endpoint.as_str()) => {
+                info.speed.factor()
+            }
+            _ => 1.0,
+        }
+    }
 }
 
 /// How hard the engine tries: `--parallelism` calls at once, each task for `--timeout` seconds.

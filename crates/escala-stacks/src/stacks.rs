@@ -266,17 +266,18 @@ impl Stacks {
         Ok(session.group_state(&spec).await?)
     }
 
-    /// A known stack's scaling dashboard over `range` ending now, and how many GetMetricData
-    /// calls it took.
+    /// A known stack's scaling dashboard over `range` ending now, on a clock `speed` times AWS's
+    /// (a sandbox's time factor; 1 on AWS), and how many GetMetricData calls it took.
     pub async fn dashboard(
         &self,
         target: &Target,
         name: &str,
         range: Range,
+        speed: f64,
     ) -> Result<(Dashboard, usize), StacksError> {
         let spec = self.saved(name)?;
         let session = self.session(target, &spec).await?;
-        Ok(session.dashboard(&spec, range).await?)
+        Ok(session.dashboard(&spec, range, speed).await?)
     }
 
     /// From the admin credentials of `admin`: a group with the chosen routes' least-privilege

@@ -30,6 +30,11 @@ fn range(r: ChartRange) -> Range {
     }
 }
 
+/// How many times faster than AWS's the connection's clock runs: a sandbox's time factor, or 1.
+fn speed(state: &AppState) -> f64 {
+    state.connection().and_then(|c| c.speed).unwrap_or(1.0)
+}
+
 /// A stack whose route scales a group, reachable from the current connection.
 fn scaled_stack(state: &AppState, name: &str) -> Result<Place, AppError> {
     let spec = state.stacks.saved(name)?;
@@ -62,7 +67,9 @@ pub async fn dashboard(
     let place = scaled_stack(state, name)?;
     let target = state.target()?;
     let ((mut charts, calls), group) = tokio::try_join!(
-        state.stacks.dashboard(&target, name, range(r)),
+        state
+            .stacks
+            .dashboard(&target, name, range(r), speed(state)),
         state.stacks.group(&target, name)
     )?;
     charts.theme = if dark { Theme::Dark } else { Theme::Light };
@@ -101,7 +108,7 @@ pub async fn export_chart(
     scaled_stack(state, name)?;
     let (charts, _) = state
         .stacks
-        .dashboard(&state.target()?, name, range(r))
+        .dashboard(&state.target()?, name, range(r), speed(state))
         .await?;
     let (bytes, extension) = match format {
         ChartFormat::Svg => (

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { GroupView, LoadReport } from "./api";
-import { MAX_RPS, MAX_SECONDS, fromReport, fromSnapshot, loadProblem, scaleProblem } from "./dashboard";
+import {
+  MAX_RPS,
+  MAX_SECONDS,
+  MIN_REFRESH_MS,
+  REFRESH_MS,
+  fromReport,
+  fromSnapshot,
+  loadProblem,
+  pointSeconds,
+  refreshEvery,
+  scaleProblem,
+} from "./dashboard";
 
 const group: GroupView = { min: 1, desired: 2, max: 4, inService: 2, url: null };
 
@@ -71,5 +82,28 @@ describe("load runs", () => {
       errors: 20,
       instances: 3,
     });
+  });
+});
+
+describe("chart refresh", () => {
+  it("is every minute at AWS's pace", () => {
+    expect(refreshEvery(1)).toBe(REFRESH_MS);
+    expect(refreshEvery(undefined)).toBe(REFRESH_MS);
+    expect(refreshEvery(null)).toBe(REFRESH_MS);
+  });
+
+  it("is every minute of the sandbox's clock at a time factor, and never too often", () => {
+    expect(refreshEvery(10)).toBe(6_000);
+    expect(refreshEvery(30)).toBe(MIN_REFRESH_MS);
+    expect(refreshEvery(100)).toBe(MIN_REFRESH_MS);
+    expect(refreshEvery(7)).toBe(9_000);
+  });
+
+  it("has a point a minute of the connection's clock, in whole wall seconds", () => {
+    expect(pointSeconds(1)).toBe(60);
+    expect(pointSeconds(30)).toBe(2);
+    expect(pointSeconds(7)).toBe(9);
+    expect(pointSeconds(100)).toBe(1);
+    expect(pointSeconds(0)).toBe(60);
   });
 });

@@ -7,6 +7,22 @@ export const RANGES: readonly ChartRange[] = ["hour", "sixHours", "day", "week"]
 
 /** The charts' period is one minute: refreshing more often would fetch the same points. */
 export const REFRESH_MS = 60_000;
+/** A sandbox at a time factor publishes a minute's points sooner; no faster than this, though. */
+export const MIN_REFRESH_MS = 2_000;
+
+/**
+ * The wall seconds a chart point stands for: a minute of the connection's clock, whole seconds,
+ * rounded up (as the engine buckets CloudWatch's points; crates/escala-aws/src/metrics.rs).
+ */
+export function pointSeconds(speed: number | null | undefined): number {
+  const factor = speed && speed > 0 ? speed : 1;
+  return Math.max(1, Math.ceil(60 / factor));
+}
+
+/** How often the charts refresh: every point (a minute of a sandbox's clock), and no faster than MIN_REFRESH_MS. */
+export function refreshEvery(speed: number | null | undefined): number {
+  return Math.max(MIN_REFRESH_MS, Math.min(REFRESH_MS, pointSeconds(speed) * 1000));
+}
 
 /** The load generator's limits (crates/escala-load/src/plan.rs), checked here to say so before asking. */
 export const MAX_RPS = 20_000;

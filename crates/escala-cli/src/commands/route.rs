@@ -43,7 +43,11 @@ pub async fn metrics(ctx: &Ctx, args: &MetricsArgs) -> Result<(), CliError> {
         RangeArg::Day => Range::Day,
         RangeArg::Week => Range::Week,
     };
-    let (dashboard, calls) = ctx.stacks.dashboard(&target, &args.stack, range).await?;
+    let speed = ctx.speed_of(&target);
+    let (dashboard, calls) = ctx
+        .stacks
+        .dashboard(&target, &args.stack, range, speed)
+        .await?;
     let size = Size {
         width: 1200,
         height: 720,

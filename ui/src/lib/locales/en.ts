@@ -279,6 +279,7 @@ export const en = {
   "dashboard.range.day": "24 h",
   "dashboard.range.week": "7 d",
   "dashboard.updated": "Updated at {time}; refreshes every minute.",
+  "dashboard.updatedEvery": "Updated at {time}; refreshes every {seconds} s, a minute of the sandbox's clock.",
   "dashboard.chartLabel": "Scaling charts of {name}: CPU, capacity, requests and healthy hosts",
   "dashboard.export": "Export the charts:",
   "dashboard.exported": "Saved to {path}",
@@ -295,7 +296,7 @@ export const en = {
   "dashboard.load": "Load generator",
   "dashboard.loadSandbox":
     "Load goes to the sandbox's load balancer on this machine; each request costs an instance 20 ms of one vCPU, so a t3.micro is saturated at 100 requests a second.",
-  "dashboard.sandboxSpeed": "Time runs {speed}× faster than on AWS: a minute of AWS's periods, alarms and cooldowns passes in {seconds} s.",
+  "dashboard.sandboxSpeed": "Time runs {speed}× faster than on AWS: a minute of AWS's periods, alarms and cooldowns passes in {seconds} s. The ranges are of the sandbox's clock: its hour is charted over {minutes} min, a point a minute.",
   "connect.sandbox.speed": "Time factor",
   "connect.sandbox.speedHelp": "1 is AWS's own pace; at 30, AWS's minute passes in 2 s, so a scale-out is watched in seconds. At most 100.",
   "connect.sandbox.speedInvalid": "The time factor is a number above 0 and at most 100.",

@@ -277,6 +277,7 @@ export const es: Messages = {
   "dashboard.range.day": "24 h",
   "dashboard.range.week": "7 d",
   "dashboard.updated": "Actualizado a las {time}; se refresca cada minuto.",
+  "dashboard.updatedEvery": "Actualizado a las {time}; se refresca cada {seconds} s, un minuto del reloj del sandbox.",
   "dashboard.chartLabel": "Gráficas de escalado de {name}: CPU, capacidad, peticiones y hosts sanos",
   "dashboard.export": "Exportar las gráficas:",
   "dashboard.exported": "Guardado en {path}",
@@ -293,7 +294,7 @@ export const es: Messages = {
   "dashboard.load": "Generador de carga",
   "dashboard.loadSandbox":
     "La carga va al balanceador del sandbox en este equipo; cada petición cuesta a una instancia 20 ms de una vCPU, así que una t3.micro se satura a 100 peticiones por segundo.",
-  "dashboard.sandboxSpeed": "El tiempo corre {speed}× más rápido que en AWS: un minuto de periodos, alarmas y cooldowns de AWS pasa en {seconds} s.",
+  "dashboard.sandboxSpeed": "El tiempo corre {speed}× más rápido que en AWS: un minuto de periodos, alarmas y cooldowns de AWS pasa en {seconds} s. Los rangos son del reloj del sandbox: su hora se dibuja en {minutes} min, un punto por minuto.",
   "connect.sandbox.speed": "Factor de tiempo",
   "connect.sandbox.speedHelp": "1 es el ritmo de AWS; a 30, el minuto de AWS pasa en 2 s, así que un escalado se ve en segundos. Como mucho 100.",
   "connect.sandbox.speedInvalid": "El factor de tiempo es un número mayor que 0 y como mucho 100.",
