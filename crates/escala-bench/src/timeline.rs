@@ -25,8 +25,8 @@ fn answer(url: &str) -> Option<String> {
     let mut text = String::new();
     s.read_to_string(&mut text).ok()?;
     let (head, body) = text.split_once("\r\n\r\n")?;
-    head.starts_with("HTTP/1.1 200")
-        .then(|| body.trim().to_string())
+    // An HTTP/1.0 request gets an HTTP/1.0 status line: only the code matters.
+    (head.split_whitespace().nth(1) == Some("200")).then(|| body.trim().to_string())
 }
 
 /// What AWS documents for each step of seed-asg's scale-out (target tracking on 70% CPU, ALB

@@ -20,6 +20,13 @@ struct Home {
     dir: tempfile::TempDir,
 }
 
+/// A failed test still stops its sandbox: its emulator and workload processes would outlive it.
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = self.command(&["sandbox", "stop"]).output();
+    }
+}
+
 impl Home {
     fn new() -> Self {
         Self {
