@@ -8,6 +8,7 @@ APT_PACKAGES=(
   python3 python3-venv                                  # the AWS emulator runs in a venv
   dbus dbus-x11 gnome-keyring libsecret-tools           # a real OS keyring for the tests
   redis-server                                          # the chat workload's tests
+  docker-registry                                       # an OCI registry for the image push tests
   curl ca-certificates
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev       # the desktop app (Tauri 2 on WebKitGTK)
   libayatana-appindicator3-dev libxdo-dev
