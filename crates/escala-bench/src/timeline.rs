@@ -46,7 +46,7 @@ const AWS: [(&str, &str); 4] = [
     ),
     (
         "traffic served by it",
-        "+ 150 s after InService: 5 healthy checks (HealthyThresholdCount) 30 s apart",
+        "+ 120 to 150 s after InService: 5 healthy checks in a row (HealthyThresholdCount), 30 s apart",
     ),
 ];
 
