@@ -41,40 +41,34 @@ pub async fn session_at(endpoint: &str, stack: &str) -> Session {
     .with_options(fast_options(Duration::from_secs(60)))
 }
 
-pub async fn ec2_at(endpoint: &str) -> aws_sdk_ec2::Client {
+/// The SDK configuration a test's own reads use. Escala turns the SDK's retries off (its engine
+/// retries, bounded by each task's deadline); a test's reads get them back, since the one emulator
+/// the test command shares answers a describe that races another test's change with a 500 now
+/// and then.
+async fn config_at(endpoint: &str) -> aws_config::SdkConfig {
     let target = Target::sandbox(endpoint);
-    let config =
-        escala_aws::connect::sdk_config(&target, REGION, &KeyringStore::new("escala-tests-unused"))
-            .await
-            .unwrap();
-    aws_sdk_ec2::Client::new(&config)
+    escala_aws::connect::sdk_config(&target, REGION, &KeyringStore::new("escala-tests-unused"))
+        .await
+        .unwrap()
+        .into_builder()
+        .retry_config(aws_config::retry::RetryConfig::standard())
+        .build()
+}
+
+pub async fn ec2_at(endpoint: &str) -> aws_sdk_ec2::Client {
+    aws_sdk_ec2::Client::new(&config_at(endpoint).await)
 }
 
 pub async fn elb_at(endpoint: &str) -> aws_sdk_elasticloadbalancingv2::Client {
-    let target = Target::sandbox(endpoint);
-    let config =
-        escala_aws::connect::sdk_config(&target, REGION, &KeyringStore::new("escala-tests-unused"))
-            .await
-            .unwrap();
-    aws_sdk_elasticloadbalancingv2::Client::new(&config)
+    aws_sdk_elasticloadbalancingv2::Client::new(&config_at(endpoint).await)
 }
 
 pub async fn autoscaling_at(endpoint: &str) -> aws_sdk_autoscaling::Client {
-    let target = Target::sandbox(endpoint);
-    let config =
-        escala_aws::connect::sdk_config(&target, REGION, &KeyringStore::new("escala-tests-unused"))
-            .await
-            .unwrap();
-    aws_sdk_autoscaling::Client::new(&config)
+    aws_sdk_autoscaling::Client::new(&config_at(endpoint).await)
 }
 
 pub async fn cloudwatch_at(endpoint: &str) -> aws_sdk_cloudwatch::Client {
-    let target = Target::sandbox(endpoint);
-    let config =
-        escala_aws::connect::sdk_config(&target, REGION, &KeyringStore::new("escala-tests-unused"))
-            .await
-            .unwrap();
-    aws_sdk_cloudwatch::Client::new(&config)
+    aws_sdk_cloudwatch::Client::new(&config_at(endpoint).await)
 }
 
 /// The filter for everything tagged for `stack`.
