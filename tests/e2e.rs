@@ -163,18 +163,7 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
 
     // 6. Apply with live progress.
     ui.on_step("apply").await;
-    let status = "[data-testid=\"apply-status\"]";
-    ui.until("the apply to finish", || async {
-        matches!(
-            ui.attr_of(status, "data-state").await.as_deref(),
-            Some("done" | "failed" | "cancelled")
-        )
-    })
-    .await;
-    assert_eq!(
-        ui.attr_of(status, "data-state").await.as_deref(),
-        Some("done")
-    );
+    ui.applied().await;
     assert_eq!(counts(&ec2, &stack).await, SEED);
     assert_eq!(running(&ec2, &stack).await, 2, "the group starts with 2");
     screenshot("10-applied").await;

@@ -66,18 +66,7 @@ async fn load_from_the_dashboard_scales_the_group_out_in_the_real_window() {
     ui.on_step("review").await;
     ui.click("apply").await;
     ui.on_step("apply").await;
-    let status = "[data-testid=\"apply-status\"]";
-    ui.until("the apply to finish", || async {
-        matches!(
-            ui.attr_of(status, "data-state").await.as_deref(),
-            Some("done" | "failed" | "cancelled")
-        )
-    })
-    .await;
-    assert_eq!(
-        ui.attr_of(status, "data-state").await.as_deref(),
-        Some("done")
-    );
+    ui.applied().await;
     ui.click("to-dashboard").await;
 
     // Before: one instance serving, load offered at the sandbox's load balancer.

@@ -117,6 +117,22 @@ impl Ui {
         focused.send_keys("\u{E00C}").await.unwrap();
     }
 
+    /// Waits for the Apply step to end, and asserts it ended done (not failed, not cancelled).
+    pub async fn applied(&self) {
+        let status = "[data-testid=\"apply-status\"]";
+        self.until("the apply to finish", || async {
+            matches!(
+                self.attr_of(status, "data-state").await.as_deref(),
+                Some("done" | "failed" | "cancelled")
+            )
+        })
+        .await;
+        assert_eq!(
+            self.attr_of(status, "data-state").await.as_deref(),
+            Some("done")
+        );
+    }
+
     pub async fn attr_of(&self, css: &str, attr: &str) -> Option<String> {
         let el = self.client.find(Locator::Css(css)).await.ok()?;
         el.attr(attr).await.ok().flatten()
