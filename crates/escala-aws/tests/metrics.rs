@@ -56,16 +56,30 @@ async fn put(
         .unwrap();
 }
 
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A session for `stack` with the asg route, and the route's scaling (its dashboard's panels).
+async fn asg_session(stack: &str) -> (Session, &'static dyn escala_aws::route::Scaling) {
+    let session = session_at(emulator(), stack).await;
+    let spec = Spec::from_yaml(&format!(
+        "apiVersion: escala/v1\nkind: Stack\nname: {stack}\nregion: {REGION}\nnetwork: {{vpcCidr: 10.0.0.0/16}}\nroute: {{asg: {{capacity: {{min: 1, desired: 1, max: 2}}}}}}\n"
+    ))
+    .unwrap();
+    let scaling = Session::scaling(&spec).expect("the asg route scales its group");
+    (session, scaling)
+}
+
 #[tokio::test]
 async fn known_datapoints_come_back_by_minute_in_one_call_and_draw_as_the_dashboard() {
     let stack = unique_stack("metrics");
     let group = format!("{stack}-web");
     let cw = cloudwatch().await;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    let window = Range::Hour.window(now, 1.0);
+    let window = Range::Hour.window(now(), 1.0);
     let (from, to) = (window.from, window.to);
     let cpu: Vec<(i64, f64)> = (0..5)
         .map(|i| (from + 600 + i * 60, 20.0 + 15.0 * i as f64))
@@ -97,12 +111,7 @@ async fn known_datapoints_come_back_by_minute_in_one_call_and_draw_as_the_dashbo
     )
     .await;
 
-    let session = session_at(emulator(), &stack).await;
-    let spec = Spec::from_yaml(&format!(
-        "apiVersion: escala/v1\nkind: Stack\nname: {stack}\nregion: {REGION}\nnetwork: {{vpcCidr: 10.0.0.0/16}}\nroute: {{asg: {{capacity: {{min: 1, desired: 1, max: 2}}}}}}\n"
-    ))
-    .unwrap();
-    let scaling = Session::scaling(&spec).expect("the asg route scales its group");
+    let (session, scaling) = asg_session(&stack).await;
     // The load balancer as discovery reports it: its ARN names the metrics' dimension.
     let found = [Found::new(
         "LoadBalancer",
@@ -168,11 +177,7 @@ async fn a_sandbox_at_a_time_factor_gets_each_of_its_minutes_as_a_point() {
     let stack = unique_stack("metrics-fast");
     let group = format!("{stack}-web");
     let cw = cloudwatch().await;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    let window = Range::Hour.window(now, 30.0);
+    let window = Range::Hour.window(now(), 30.0);
     let cpu: Vec<(i64, f64)> = (0..10)
         .map(|i| (window.from + 40 + i * 2, 10.0 * i as f64))
         .collect();
@@ -184,12 +189,7 @@ async fn a_sandbox_at_a_time_factor_gets_each_of_its_minutes_as_a_point() {
         &cpu,
     )
     .await;
-    let session = session_at(emulator(), &stack).await;
-    let spec = Spec::from_yaml(&format!(
-        "apiVersion: escala/v1\nkind: Stack\nname: {stack}\nregion: {REGION}\nnetwork: {{vpcCidr: 10.0.0.0/16}}\nroute: {{asg: {{capacity: {{min: 1, desired: 1, max: 2}}}}}}\n"
-    ))
-    .unwrap();
-    let scaling = Session::scaling(&spec).expect("the asg route scales its group");
+    let (session, scaling) = asg_session(&stack).await;
     let panels = scaling.panels(session.context(), &[]);
     let (drawn, _) = fetch(session.context(), &panels, window).await.unwrap();
     let points: Vec<(i64, f64)> = drawn
