@@ -7,7 +7,8 @@
 use std::time::{Duration, Instant};
 
 use escala_bench::procfs::{cpu_time, process_tree, pss_kb, status_kb};
-use escala_bench::sandbox::{group, in_service, wait, Home};
+use escala_bench::sandbox::Home;
+use escala_testkit::world::{group, in_service, wait};
 
 const USAGE: &str = "bench-idle [--speed N] [--seconds S]";
 const INSTANCES: usize = 20;

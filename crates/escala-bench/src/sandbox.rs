@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use escala_testkit::world::wait;
 use serde_json::Value;
 
 #[derive(Debug)]
@@ -104,10 +105,7 @@ impl Home {
     }
 
     pub fn world(&self) -> Value {
-        serde_json::from_str(
-            &escala_sandbox::get(&self.endpoint, "/moto-api/escala/world").unwrap(),
-        )
-        .unwrap()
+        escala_testkit::world::world(&self.endpoint)
     }
 
     /// The loopback URL of the sandbox's one load balancer.
@@ -129,32 +127,5 @@ impl Home {
 impl Drop for Home {
     fn drop(&mut self) {
         let _ = self.command(&["sandbox", "stop"]).output();
-    }
-}
-
-pub fn group<'a>(w: &'a Value, name: &str) -> Option<&'a Value> {
-    w["groups"].as_array()?.iter().find(|g| g["name"] == name)
-}
-
-/// The ids of the group's InService instances.
-pub fn in_service(g: &Value) -> Vec<String> {
-    g["instances"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|i| i["lifecycle"] == "InService")
-        .filter_map(|i| i["id"].as_str().map(String::from))
-        .collect()
-}
-
-/// Polls `f` every 50 ms until it gives something; panics after `within`.
-pub fn wait<T>(what: &str, within: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-    let started = Instant::now();
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(started.elapsed() < within, "waited {within:?} for {what}");
-        std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -11,7 +11,8 @@ use std::net::TcpStream;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use escala_bench::sandbox::{group, in_service, wait, Home};
+use escala_bench::sandbox::Home;
+use escala_testkit::world::{group, in_service, wait};
 
 const USAGE: &str = "bench-timeline [--speed N] [--rps R]";
 

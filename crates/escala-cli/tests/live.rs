@@ -9,8 +9,9 @@ mod support;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use escala_testkit::world::{group, in_service, wait, world};
 use serde_json::Value;
 
 /// AWS's minute is 2 s: the 3 periods of AlarmHigh take 6 s, AlarmLow's 15 take 30 s.
@@ -99,36 +100,6 @@ impl Home {
         let path = self.dir.path().join(format!("{stack}.yaml"));
         std::fs::write(&path, body).unwrap();
         path
-    }
-}
-
-fn world(endpoint: &str) -> Value {
-    serde_json::from_str(&escala_sandbox::get(endpoint, "/moto-api/escala/world").unwrap()).unwrap()
-}
-
-fn group<'a>(w: &'a Value, name: &str) -> Option<&'a Value> {
-    w["groups"].as_array()?.iter().find(|g| g["name"] == name)
-}
-
-fn in_service(g: &Value) -> Vec<String> {
-    g["instances"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["lifecycle"] == "InService")
-        .map(|i| i["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
-/// Polls `f` every 200 ms until it gives something, or fails the test after `within`.
-fn wait<T>(what: &str, within: Duration, mut f: impl FnMut() -> Option<T>) -> T {
-    let started = Instant::now();
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(started.elapsed() < within, "waited {within:?} for {what}");
-        std::thread::sleep(Duration::from_millis(200));
     }
 }
 

@@ -1,10 +1,12 @@
-//! Test support: one AWS emulator per test process, and a fault-injecting proxy in front of it
-//! (latency, throttling, 5xx, NotFound right after a create, and faults that never stop).
+//! Test support: one AWS emulator per test process, a fault-injecting proxy in front of it
+//! (latency, throttling, 5xx, NotFound right after a create, and faults that never stop), and the
+//! live sandbox's world for tests that watch a group scale.
 
 pub mod cloud;
 pub mod demo_fleet;
 mod faults;
 mod proxy;
+pub mod world;
 
 use std::sync::OnceLock;
 
