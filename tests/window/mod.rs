@@ -177,19 +177,15 @@ impl Ui {
 pub async fn open(home: &Path, downloads: &Path) -> (Driver, Ui) {
     let (port, native) = (free_port(), free_port());
     let driver = Driver(
-        Command::new(tauri_driver())
+        escala_testkit::isolated(&mut Command::new(tauri_driver()), home)
             .args([
                 "--port",
                 &port.to_string(),
                 "--native-port",
                 &native.to_string(),
             ])
-            .env("ESCALA_HOME", home)
             .env("XDG_DOWNLOAD_DIR", downloads)
             .env("LANG", "en_US.UTF-8")
-            .env_remove("AWS_ACCESS_KEY_ID")
-            .env_remove("AWS_PROFILE")
-            .env_remove("ESCALA_ENDPOINT_URL")
             .stdout(Stdio::null())
             .spawn()
             .expect("tauri-driver is installed (scripts/setup.sh)"),

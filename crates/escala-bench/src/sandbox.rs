@@ -2,7 +2,7 @@
 //! program: its home in a temporary folder, a Spec applied, and the emulator's view of the world.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::Duration;
 
 use escala_testkit::world::wait;
@@ -46,12 +46,7 @@ impl Home {
 
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(&self.escala);
-        c.args(args)
-            .env("ESCALA_HOME", self.dir.path())
-            .env_remove("ESCALA_ENDPOINT_URL")
-            .env_remove("AWS_ACCESS_KEY_ID")
-            .env_remove("AWS_PROFILE")
-            .stdin(Stdio::null());
+        escala_testkit::isolated(&mut c, self.dir.path()).args(args);
         c
     }
 

@@ -37,12 +37,7 @@ impl Home {
 
     fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_escala"));
-        c.args(args)
-            .env("ESCALA_HOME", self.dir.path())
-            .env_remove("ESCALA_ENDPOINT_URL")
-            .env_remove("AWS_ACCESS_KEY_ID")
-            .env_remove("AWS_PROFILE")
-            .stdin(Stdio::null());
+        escala_testkit::isolated(&mut c, self.dir.path()).args(args);
         c
     }
 

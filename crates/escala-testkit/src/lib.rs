@@ -5,12 +5,14 @@
 pub mod cloud;
 pub mod demo_fleet;
 mod faults;
+mod isolated;
 mod proxy;
 pub mod world;
 
 use std::sync::OnceLock;
 
 pub use faults::{Faults, Persistent};
+pub use isolated::isolated;
 pub use proxy::{FaultProxy, ProxyError, Stats};
 
 /// The emulator shared by every test of this process: `$ESCALA_TEST_ENDPOINT` when the test script

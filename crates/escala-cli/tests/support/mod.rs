@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 pub struct Cli {
     pub home: tempfile::TempDir,
@@ -20,12 +20,9 @@ impl Cli {
 
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_escala"));
-        c.args(args)
-            .env("ESCALA_HOME", self.home.path())
-            .env("ESCALA_ENDPOINT_URL", &self.endpoint)
-            .env_remove("AWS_ACCESS_KEY_ID")
-            .env_remove("AWS_PROFILE")
-            .stdin(Stdio::null());
+        escala_testkit::isolated(&mut c, self.home.path())
+            .args(args)
+            .env("ESCALA_ENDPOINT_URL", &self.endpoint);
         c
     }
 
