@@ -86,3 +86,44 @@ pub fn instance_hourly(instance_type: &str) -> Option<f64> {
 
 /// An instance's 8 GB gp3 root volume ($0.08 per GB-month in us-east-1).
 pub const ROOT_VOLUME_MONTHLY: f64 = 8.0 * 0.08;
+
+/// Fargate's on-demand hourly prices (USD, Linux, us-east-1): per vCPU and per GB of memory, for
+/// x86 and for Graviton (arm64). Other regions list them up to about 30% higher, which the note says.
+pub fn fargate_hourly(arm64: bool) -> (f64, f64) {
+    if arm64 {
+        (0.03238, 0.00356)
+    } else {
+        (0.04048, 0.004445)
+    }
+}
+
+/// Fargate Spot's discount on the on-demand price: AWS advertises "up to 70%", and its price moves
+/// with spare capacity, so the estimate takes the advertised figure and the note says it moves.
+pub const FARGATE_SPOT_DISCOUNT: f64 = 0.70;
+
+/// ElastiCache on-demand hourly node prices (USD, Redis OSS, us-east-1) of the node types a chat's
+/// pub/sub needs; Valkey nodes list 20% below them.
+pub fn cache_node_hourly(node_type: &str) -> Option<f64> {
+    Some(match node_type {
+        "cache.t4g.micro" => 0.016,
+        "cache.t4g.small" => 0.032,
+        "cache.t4g.medium" => 0.065,
+        "cache.t3.micro" => 0.017,
+        "cache.t3.small" => 0.034,
+        "cache.t3.medium" => 0.068,
+        "cache.m7g.large" => 0.158,
+        "cache.m6g.large" => 0.149,
+        "cache.r7g.large" => 0.219,
+        "cache.r6g.large" => 0.206,
+        _ => return None,
+    })
+}
+
+/// Valkey's price against Redis OSS's on the same node type.
+pub const VALKEY_FACTOR: f64 = 0.8;
+
+/// ECR's storage price per GB-month (USD) beyond the free tier's first 500 MB for a year.
+pub const ECR_GB_MONTHLY: f64 = 0.10;
+
+/// CloudWatch Logs' ingestion price per GB (USD, standard class); storage is $0.03 per GB-month.
+pub const LOGS_INGESTED_GB: f64 = 0.50;

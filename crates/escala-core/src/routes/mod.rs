@@ -4,6 +4,8 @@
 //! core names a route.
 
 pub mod asg;
+pub mod bounds;
+pub mod fargate;
 
 use serde::{Deserialize, Serialize};
 
@@ -12,10 +14,13 @@ use crate::error::{SpecRule, ValidationError};
 use crate::network::ResolvedNetwork;
 
 /// What a route's rules may know of the network under it before the region is known: how many
-/// zones have a public subnet (`None` while the subnets themselves are invalid).
+/// zones have a public and a private subnet (`None` while the subnets themselves are invalid),
+/// and whether private subnets reach the internet through NAT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NetworkShape {
     pub public_zones: Option<usize>,
+    pub private_zones: Option<usize>,
+    pub nat: bool,
 }
 
 /// What every route's Spec section does.
@@ -64,7 +69,6 @@ macro_rules! routes {
         $(impl Section for $section {
             const NAME: &'static str = $name;
             fn of(route: &RouteSpec) -> Option<&Self> {
-                #[allow(irrefutable_let_patterns)]
                 if let RouteSpec::$variant(s) = route {
                     Some(s)
                 } else {
@@ -99,6 +103,7 @@ macro_rules! routes {
 
 routes! {
     "asg" => Asg(asg::AsgSpec, asg::AsgRule),
+    "fargate" => Fargate(fargate::FargateSpec, fargate::FargateRule),
 }
 
 impl From<SpecRule> for Rule {
@@ -116,7 +121,7 @@ mod tests {
         let asg: RouteSpec =
             serde_saphyr::from_str("asg: {capacity: {min: 1, desired: 1, max: 2}}").unwrap();
         assert_eq!(asg.name(), "asg");
-        assert_eq!(RouteSpec::NAMES, &["asg"]);
+        assert_eq!(RouteSpec::NAMES, &["asg", "fargate"]);
         let json = serde_json::to_value(&asg).unwrap();
         assert!(json.get(asg.name()).is_some(), "{json}");
         assert_eq!(

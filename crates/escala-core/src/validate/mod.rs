@@ -110,6 +110,8 @@ fn run(
     if let Some(route) = &spec.route {
         let shape = NetworkShape {
             public_zones: blocks.as_ref().map(|b| b.public.len()),
+            private_zones: blocks.as_ref().map(|b| b.private.len()),
+            nat: spec.network.nat != crate::spec::NatMode::None,
         };
         v.errors.extend(route.section().check(&shape));
     }

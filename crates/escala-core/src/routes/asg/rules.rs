@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::spec::{AsgSpec, Capacity, KeyPairSpec, TrackedMetric, LATEST_AMI};
+use crate::routes::bounds::{range_problem, valid_action_name};
 use crate::validate::ValidationError;
 
 /// The route's rules. Stable: user interfaces key their help and highlighting on them.
@@ -175,26 +176,7 @@ pub(super) fn check(asg: &AsgSpec, public_zones: usize) -> Vec<ValidationError> 
 }
 
 fn capacity_problem(c: &Capacity) -> Option<String> {
-    if c.max == 0 {
-        Some("max is 0: a group needs room for at least one instance".into())
-    } else if c.min > c.max {
-        Some(format!(
-            "min {} is above max {}: min ≤ desired ≤ max",
-            c.min, c.max
-        ))
-    } else if c.desired < c.min || c.desired > c.max {
-        Some(format!(
-            "desired {} is outside min {} … max {}: min ≤ desired ≤ max",
-            c.desired, c.min, c.max
-        ))
-    } else if c.max > 100 {
-        Some(format!(
-            "max {}: Escala caps a group at 100 instances so a typo can't run up a bill",
-            c.max
-        ))
-    } else {
-        None
-    }
+    range_problem((c.min, c.desired, c.max), "instance", "a group")
 }
 
 fn key_problems(key: &KeyPairSpec) -> Vec<(AsgRule, &'static str, String)> {
@@ -286,13 +268,6 @@ fn valid_instance_type(name: &str) -> bool {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || extra.contains(&b))
     };
     matches!(name.split_once('.'), Some((family, size)) if ok(family, b"-") && ok(size, b""))
-}
-
-fn valid_action_name(name: &str) -> bool {
-    (1..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// What is wrong with a scheduled action's cron, by the same parser the sandbox fires it with.
