@@ -18,6 +18,10 @@ pub struct AwsContext {
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub autoscaling: aws_sdk_autoscaling::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// The Fargate route's image repository.
+    pub ecr: aws_sdk_ecr::Client,
+    /// The Fargate route's task logs.
+    pub logs: aws_sdk_cloudwatchlogs::Client,
     /// The permission check before a change asks IAM's policy simulator about the caller.
     pub iam: aws_sdk_iam::Client,
     pub sts: aws_sdk_sts::Client,

@@ -4,6 +4,7 @@
 //! from here.
 
 pub mod asg;
+pub mod fargate;
 pub mod network;
 
 use std::sync::OnceLock;
@@ -18,7 +19,7 @@ use crate::route::Route;
 pub static BASE: &dyn Route = &network::Network;
 
 /// The routes a Spec's `route:` section can name, on top of the network.
-pub static ROUTES: &[&dyn Route] = &[&asg::Asg];
+pub static ROUTES: &[&dyn Route] = &[&asg::Asg, &fargate::Fargate];
 
 /// Every route, the network first.
 pub fn all() -> impl Iterator<Item = &'static dyn Route> {
