@@ -22,6 +22,12 @@ pub struct AwsContext {
     pub ecr: aws_sdk_ecr::Client,
     /// The Fargate route's task logs.
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// The Fargate route's cluster, task definition and service.
+    pub ecs: aws_sdk_ecs::Client,
+    /// The Fargate route's Redis.
+    pub elasticache: aws_sdk_elasticache::Client,
+    /// The Fargate route's service scaling.
+    pub aas: aws_sdk_applicationautoscaling::Client,
     /// The permission check before a change asks IAM's policy simulator about the caller.
     pub iam: aws_sdk_iam::Client,
     pub sts: aws_sdk_sts::Client,

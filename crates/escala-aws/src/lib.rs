@@ -9,6 +9,7 @@ pub mod context;
 pub mod credentials;
 pub mod deploy_user;
 pub mod error;
+mod fingerprint;
 pub mod iam;
 pub mod metrics;
 pub mod policy;

@@ -178,6 +178,14 @@ pub(crate) fn describe(err: &dyn std::error::Error) -> String {
     text
 }
 
+/// A request part whose builder checks its required fields: a missing one is a bug of Escala's
+/// own, so it is fatal.
+pub(crate) fn built<T>(
+    r: Result<T, aws_smithy_types::error::operation::BuildError>,
+) -> Result<T, TaskError> {
+    r.map_err(|e| TaskError::fatal("BuildError", describe(&e)))
+}
+
 /// Extension for `Result<T, SdkError>`: `.map_err(task)` reads less well than `.task()?`.
 pub(crate) trait SdkResultExt<T> {
     fn task(self) -> Result<T, TaskError>;

@@ -1,8 +1,12 @@
-//! The `fargate` route on the emulator, as far as it is built: the image's repository, the tasks'
-//! log group and their two roles applied as the Spec says, found again by discovery, and gone
-//! (with the network) after a destroy.
+//! The `fargate` route on the emulator: the seed's Spec applied whole (the image built and pushed
+//! to the repository's registry, Redis, the sticky ip target group, the cluster, the task
+//! definition, the service and its scaling), read back as the Spec says, planned again as
+//! nothing to do, found by discovery, and gone to zero after a destroy.
 
 mod common;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use common::*;
 use escala_core::plan::Action;
@@ -11,25 +15,65 @@ use escala_core::spec::{RouteSpec, Spec};
 use escala_testkit::{emulator, unique_stack};
 use tokio_util::sync::CancellationToken;
 
-fn with_fargate(stack: &str) -> Spec {
-    let yaml = format!(
-        "{}route:\n  fargate:\n    tasks: {{min: 1, desired: 2, max: 4}}\n    logRetentionDays: 30\n    repository: {{immutableTags: true, scanOnPush: false}}\n",
-        Spec::seed_network(stack, REGION).to_yaml()
-    );
+/// The image's parts: a stand-in binary (the chat itself is run by the image's and the
+/// sandbox's tests) and a web client, named as an installed Escala's environment names them.
+fn image_parts() {
+    static PARTS: OnceLock<PathBuf> = OnceLock::new();
+    PARTS.get_or_init(|| {
+        let web = std::env::temp_dir().join(format!("escala-fargate-web-{}", std::process::id()));
+        std::fs::create_dir_all(&web).unwrap();
+        std::fs::write(web.join("index.html"), "<html>chat</html>").unwrap();
+        // Set once, before any session reads them.
+        std::env::set_var("ESCALA_CHAT_BIN", "/usr/bin/true");
+        std::env::set_var("ESCALA_CHAT_WEB", &web);
+        web
+    });
+}
+
+fn seed_fargate(stack: &str) -> Spec {
+    let yaml = include_str!("../../../examples/seed-fargate.yaml")
+        .replace("name: seed-fargate", &format!("name: {stack}"))
+        .replace(
+            "      targetTracking:",
+            "      scheduled: [{name: mornings, cron: '0 8 * * 1-5', tasks: {min: 2, desired: 2, max: 6}}]\n      targetTracking:",
+        );
     let spec = Spec::from_yaml(&yaml).unwrap();
     assert!(matches!(spec.route, Some(RouteSpec::Fargate(_))));
     spec
 }
 
+const TASKS: [&str; 19] = [
+    "repository",
+    "image",
+    "log-group",
+    "execution-role",
+    "task-role",
+    "sg-alb",
+    "sg-tasks",
+    "sg-redis",
+    "cache-subnet-group",
+    "redis",
+    "target-group",
+    "alb",
+    "listener",
+    "cluster",
+    "task-definition",
+    "service",
+    "scalable-target",
+    "scaling-target",
+    "schedule-mornings",
+];
+
 #[tokio::test]
-async fn the_repository_log_group_and_roles_are_made_as_the_spec_says_and_go_with_the_stack() {
+async fn the_seeds_fargate_stack_is_made_as_the_spec_says_and_goes_to_zero() {
+    image_parts();
     let stack = unique_stack("fg");
-    let spec = with_fargate(&stack);
+    let spec = seed_fargate(&stack);
     let session = session_at(emulator(), &stack).await;
     let ec2 = ec2_at(emulator()).await;
     let prepared = session.prepare(&checked(&spec)).await.unwrap();
     let plan = session.plan(&prepared).await.unwrap();
-    for id in ["repository", "log-group", "execution-role", "task-role"] {
+    for id in TASKS {
         assert_eq!(
             plan.change(id).map(|c| c.action),
             Some(Action::Create),
@@ -42,57 +86,105 @@ async fn the_repository_log_group_and_roles_are_made_as_the_spec_says_and_go_wit
         .unwrap();
 
     let ctx = session.context();
-    let repo = ctx
+    let images = ctx
         .ecr
-        .describe_repositories()
-        .repository_names(format!("{stack}-chat"))
+        .describe_images()
+        .repository_name(format!("{stack}-chat"))
         .send()
         .await
         .unwrap();
-    let repo = &repo.repositories()[0];
-    assert_eq!(
-        repo.image_tag_mutability().map(|m| m.as_str()),
-        Some("IMMUTABLE")
+    let pushed = &images.image_details()[0];
+    assert!(pushed.image_tags()[0].starts_with("sha256-"), "{pushed:?}");
+    assert!(
+        pushed.image_size_in_bytes().unwrap_or_default() > 1000,
+        "{pushed:?}"
     );
+
+    let tg = ctx
+        .elb
+        .describe_target_groups()
+        .names(format!("{stack}-web"))
+        .send()
+        .await
+        .unwrap();
+    let tg = &tg.target_groups()[0];
+    assert_eq!(tg.target_type().map(|t| t.as_str()), Some("ip"));
+    assert_eq!(tg.port(), Some(3000));
+    assert_eq!(tg.health_check_path(), Some("/healthz"));
+    let attributes = ctx
+        .elb
+        .describe_target_group_attributes()
+        .target_group_arn(tg.target_group_arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let attribute = |k: &str| {
+        attributes
+            .attributes()
+            .iter()
+            .find(|a| a.key() == Some(k))
+            .and_then(|a| a.value())
+            .map(str::to_string)
+    };
+    assert_eq!(attribute("stickiness.type").as_deref(), Some("lb_cookie"));
     assert_eq!(
-        repo.image_scanning_configuration()
-            .map(|c| c.scan_on_push()),
-        Some(false)
+        attribute("deregistration_delay.timeout_seconds").as_deref(),
+        Some("30")
     );
-    let groups = ctx
-        .logs
-        .describe_log_groups()
-        .log_group_name_prefix(format!("/ecs/{stack}-chat"))
+
+    let services = ctx
+        .ecs
+        .describe_services()
+        .cluster(&stack)
+        .services("chat")
         .send()
         .await
         .unwrap();
-    assert_eq!(groups.log_groups()[0].retention_in_days(), Some(30));
-    let role = ctx
-        .iam
-        .get_role()
-        .role_name(format!("{stack}-execution-role"))
+    let service = &services.services()[0];
+    assert_eq!(service.desired_count(), 2);
+    let vpc = service
+        .network_configuration()
+        .and_then(|n| n.awsvpc_configuration())
+        .unwrap();
+    assert_eq!(vpc.subnets().len(), 2, "the private subnets");
+    let definition = ctx
+        .ecs
+        .describe_task_definition()
+        .task_definition(service.task_definition().unwrap())
         .send()
         .await
         .unwrap();
-    assert_eq!(role.role().map(|r| r.path()), Some("/escala/"));
-    let attached = ctx
-        .iam
-        .list_attached_role_policies()
-        .role_name(format!("{stack}-execution-role"))
-        .send()
-        .await
-        .unwrap();
-    assert!(attached
-        .attached_policies()
+    let definition = definition.task_definition().unwrap();
+    assert_eq!(definition.cpu(), Some("256"));
+    assert_eq!(definition.memory(), Some("512"));
+    let container = &definition.container_definitions()[0];
+    assert!(container
+        .image()
+        .unwrap()
+        .contains(&format!("{stack}-chat:sha256-")));
+    assert!(container
+        .environment()
         .iter()
-        .any(|p| p.policy_name() == Some("AmazonECSTaskExecutionRolePolicy")));
+        .any(|e| e.name() == Some("REDIS_URL")
+            && e.value().unwrap_or_default().starts_with("redis://")));
+
+    let targets = ctx
+        .aas
+        .describe_scalable_targets()
+        .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::Ecs)
+        .resource_ids(format!("service/{stack}/chat"))
+        .send()
+        .await
+        .unwrap();
+    let target = &targets.scalable_targets()[0];
+    assert_eq!((target.min_capacity(), target.max_capacity()), (1, 6));
 
     // A second plan finds everything as it should be.
     let again = session
         .plan(&session.prepare(&checked(&spec)).await.unwrap())
         .await
         .unwrap();
-    for id in ["repository", "log-group", "execution-role", "task-role"] {
+    for id in TASKS {
         assert_eq!(
             again.change(id).map(|c| c.action),
             Some(Action::NoOp),
@@ -106,7 +198,16 @@ async fn the_repository_log_group_and_roles_are_made_as_the_spec_says_and_go_wit
         .into_iter()
         .map(|f| f.kind)
         .collect();
-    for kind in ["EcrRepository", "LogGroup", "IamRole"] {
+    for kind in [
+        "EcrRepository",
+        "ReplicationGroup",
+        "EcsCluster",
+        "EcsService",
+        "TaskDefinition",
+        "ScalableTarget",
+        "ServiceScalingPolicy",
+        "ServiceScheduledAction",
+    ] {
         assert!(found.iter().any(|k| k == kind), "{kind} in {found:?}");
     }
     destroy_to_zero(&session, &ec2, &stack).await;
@@ -118,4 +219,23 @@ async fn the_repository_log_group_and_roles_are_made_as_the_spec_says_and_go_wit
         .map(|f| f.kind)
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+#[tokio::test]
+async fn a_redis_node_type_the_region_doesnt_offer_is_refused_at_its_field() {
+    image_parts();
+    let stack = unique_stack("fgn");
+    let yaml = seed_fargate(&stack)
+        .to_yaml()
+        .replace("cache.t4g.micro", "cache.t4g.colossal");
+    let session = session_at(emulator(), &stack).await;
+    let err = session
+        .prepare(&checked(&Spec::from_yaml(&yaml).unwrap()))
+        .await
+        .expect_err("no such node type");
+    let text = err.to_string();
+    assert!(
+        text.contains("route.fargate.redis.nodeType") && text.contains("cache.t4g.colossal"),
+        "{text}"
+    );
 }

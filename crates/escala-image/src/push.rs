@@ -185,9 +185,10 @@ async fn upload(
     });
     let sending = client.push_blob_stream(target, body, blob.digest(), Some(total));
     tokio::pin!(sending);
-    let last = std::cell::Cell::new(None);
-    let mut report = |sent| {
-        last.set(Some(sent));
+    // Plain state rather than a Cell, so the push stays a Send future for multi-threaded callers.
+    let mut last = None;
+    let mut report = |sent, last: &mut Option<u64>| {
+        *last = Some(sent);
         progress(Progress {
             digest: blob.digest().to_owned(),
             sent,
@@ -196,17 +197,17 @@ async fn upload(
     };
     let result = loop {
         tokio::select! {
-            Some(sent) = sent_rx.recv() => report(sent),
+            Some(sent) = sent_rx.recv() => report(sent, &mut last),
             result = &mut sending => break result,
         }
     };
     while let Ok(sent) = sent_rx.try_recv() {
-        report(sent);
+        report(sent, &mut last);
     }
     // The connection stops pulling once Content-Length bytes are out, so the end of the body is
     // never polled: the registry's acceptance is what says the last chunk went.
-    if result.is_ok() && last.get() != Some(total) {
-        report(total);
+    if result.is_ok() && last != Some(total) {
+        report(total, &mut last);
     }
     result.map(drop).map_err(|e| ImageError::Upload {
         what: what.to_owned(),

@@ -63,6 +63,9 @@ emulator's state in one call and acts through AWS's own API; these fixes give it
    (Warmed:Stopped stops the EC2 instance). A scale-out takes them before launching new ones,
    those done preparing first, and says so in its activity ("from warm pool"), as AWS does.
    Deleting the pool or its group terminates them.
+
+The Fargate route's fixes are in the files that follow this one (ecr.py, ...), and serve.py
+starts the server; the sandbox runs them as one program.
 """
 
 import functools
@@ -808,5 +811,3 @@ def describe_warm_pool(self):
 
 
 AutoScalingResponse.describe_warm_pool = describe_warm_pool
-
-sys.exit(main(sys.argv[1:]))

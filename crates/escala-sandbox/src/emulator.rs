@@ -14,8 +14,14 @@ use crate::interpreter::{find_moto_server, interpreter, Interpreter};
 /// How long moto may take to answer after starting (it imports a lot of Python on a cold cache).
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Runs moto's server with a fix it needs (see the file); passed to moto's own interpreter.
-const LAUNCHER: &str = include_str!("../emulator/launch.py");
+/// Runs moto's server with the fixes Escala's flow needs (see each file), as one program passed
+/// to moto's own interpreter: the fixes in order, then the server.
+const LAUNCHER: &str = concat!(
+    include_str!("../emulator/launch.py"),
+    include_str!("../emulator/ecr.py"),
+    include_str!("../emulator/elasticache.py"),
+    include_str!("../emulator/serve.py"),
+);
 
 /// The emulator's command line: moto's interpreter running the launcher on a loopback port.
 fn emulator_args(port: u16) -> [String; 6] {

@@ -4,6 +4,7 @@
 //! from here.
 
 pub mod asg;
+pub mod balancer;
 pub mod fargate;
 pub mod network;
 

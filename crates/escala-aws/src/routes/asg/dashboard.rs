@@ -9,11 +9,11 @@ use escala_core::routes::Section;
 use escala_core::spec::Spec;
 use escala_core::task::{Found, TaskError};
 
-use super::load_balancer;
 use super::lookup::{self, group_name};
 use crate::context::AwsContext;
 use crate::metrics::{arn_dimension, Metric, Panel};
 use crate::route::{GroupState, Scaling};
+use crate::routes::balancer::load_balancer;
 use crate::sdk::api_error;
 use crate::AwsError;
 

@@ -14,7 +14,7 @@ use escala_core::routes::asg::{Capacity, Rollout};
 use escala_core::tags;
 use escala_core::task::{Current, Found, Refs, Resource, TaskError};
 
-use super::ids::{self, GROUP, LAUNCH_TEMPLATE, TARGET_GROUP, TARGET_POLICY, WARM_POOL};
+use super::ids::{self, GROUP, LAUNCH_TEMPLATE, TARGET_POLICY, WARM_POOL};
 use super::lookup::{self, group_name, GROUP_ARNS};
 use super::refresh;
 use super::schedule::ScheduledActionKind;
@@ -22,6 +22,7 @@ use super::target_tracking::{self, ScalingPolicyKind};
 use super::warm_pool::WarmPoolKind;
 use crate::context::AwsContext;
 use crate::iam::{Grant, Scope};
+use crate::routes::balancer::ids::TARGET_GROUP;
 use crate::sdk::{read, SdkResultExt};
 
 fields! {

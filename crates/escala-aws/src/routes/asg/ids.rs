@@ -1,12 +1,9 @@
 //! The logical ids of the route's tasks, stable across runs: tags and plans name objects by them.
+//! The balancer's are in `routes/balancer/ids.rs`.
 
-pub const SG_ALB: &str = "sg-alb";
 pub const SG_INSTANCES: &str = "sg-instances";
 pub const KEY_PAIR: &str = "key-pair";
 pub const LAUNCH_TEMPLATE: &str = "launch-template";
-pub const LOAD_BALANCER: &str = "alb";
-pub const TARGET_GROUP: &str = "target-group";
-pub const LISTENER: &str = "listener";
 pub const GROUP: &str = "asg";
 pub const TARGET_POLICY: &str = "scaling-target";
 pub const STEP_POLICY: &str = "scaling-step";

@@ -14,6 +14,7 @@ use escala_core::task::{Current, Found, Refs, Resource, TaskError};
 
 use super::ids::{KEY_PAIR, LAUNCH_TEMPLATE, SG_INSTANCES};
 use crate::context::{found, is_own, AwsContext};
+use crate::fingerprint::{fnv, revision};
 use crate::iam::{Grant, Scope};
 use crate::sdk::{ignore_gone, read, SdkResultExt};
 
@@ -45,13 +46,6 @@ pub struct LaunchTemplate {
     pub key_name: Option<String>,
 }
 
-/// FNV-1a: no dependency for a non-cryptographic checksum.
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf29ce484222325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
-    })
-}
-
 /// A short, stable fingerprint of the user data, so the plan shows that it changed without
 /// printing a script.
 fn fingerprint(text: &str) -> String {
@@ -62,14 +56,12 @@ impl LaunchTemplate {
     /// What an instance started from this template is: its image, type, user data and key. Tagged
     /// on every instance, it tells which ones a rolling update still has to replace.
     pub fn revision(&self) -> String {
-        let identity = [
+        revision(&[
             self.image_id.as_str(),
             &self.instance_type,
             &self.user_data,
             self.key_name.as_deref().unwrap_or(""),
-        ]
-        .join("\n");
-        format!("{:08x}", fnv(&identity) as u32)
+        ])
     }
 
     fn current(&self, id: &str, version: i64) -> Current<TemplateProps, TemplateOutputs> {

@@ -3,20 +3,15 @@
 //! CPU alarm, scheduled actions and the warm pool.
 
 mod dashboard;
-mod elb;
 mod facts;
 mod group;
 mod ids;
 mod key_pair;
 mod launch_template;
-mod listener;
-mod load_balancer;
 mod lookup;
 mod refresh;
 mod schedule;
-mod security_group;
 mod step;
-mod target_group;
 mod target_tracking;
 mod warm_pool;
 
@@ -33,19 +28,20 @@ use escala_core::validate::CheckedSpec;
 use crate::context::AwsContext;
 use crate::iam::{Grant, Scope};
 use crate::route::{Build, Route, Scaling};
+use crate::routes::balancer::ids::SG_ALB;
+use crate::routes::balancer::listener::{self, Listener};
+use crate::routes::balancer::load_balancer::{self, LoadBalancer};
+use crate::routes::balancer::security_group::{self, SecurityGroup, Source, HTTP};
+use crate::routes::balancer::target_group::{self, TargetGroup, Targets};
 use crate::AwsError;
 
 use facts::Facts;
 use group::AutoScalingGroup;
-use ids::{SG_ALB, SG_INSTANCES};
+use ids::SG_INSTANCES;
 use key_pair::{KeyPair, KeySource};
 use launch_template::LaunchTemplate;
-use listener::Listener;
-use load_balancer::LoadBalancer;
 use schedule::Scheduled;
-use security_group::{SecurityGroup, Source};
 use step::StepPolicy;
-use target_group::TargetGroup;
 use target_tracking::TargetTrackingPolicy;
 use warm_pool::WarmPool;
 
@@ -132,15 +128,23 @@ fn tasks(asg: &AsgSpec, facts: &Facts, net: &ResolvedNetwork) -> Vec<Arc<dyn Tas
         Arc::new(SecurityGroup {
             id: SG_ALB.into(),
             description: "The load balancer: HTTP from anywhere".into(),
+            port: HTTP,
             source: Source::Anywhere,
         }),
         Arc::new(SecurityGroup {
             id: SG_INSTANCES.into(),
             description: "The instances: HTTP from the load balancer only".into(),
+            port: HTTP,
             source: Source::Group(SG_ALB.into()),
         }),
         Arc::new(template),
-        Arc::new(TargetGroup),
+        Arc::new(TargetGroup {
+            targets: Targets::Instance,
+            port: HTTP,
+            health_check_path: "/".into(),
+            sticky: false,
+            deregistration_delay_seconds: None,
+        }),
         Arc::new(LoadBalancer {
             subnets: net
                 .public

@@ -11,10 +11,11 @@ use escala_core::kind::{Discovery, Kind};
 use escala_core::routes::asg::{TargetTracking, TrackedMetric};
 use escala_core::task::{Current, Found, Refs, Resource, TaskError};
 
-use super::ids::{GROUP, LISTENER, LOAD_BALANCER, TARGET_GROUP, TARGET_POLICY};
+use super::ids::{GROUP, TARGET_POLICY};
 use super::lookup::{self, gone_with_group, group_name, GROUP_ARNS};
 use crate::context::AwsContext;
 use crate::iam::{Grant, Scope};
+use crate::routes::balancer::ids::{LISTENER, LOAD_BALANCER, TARGET_GROUP};
 use crate::sdk::SdkResultExt;
 
 fields! {

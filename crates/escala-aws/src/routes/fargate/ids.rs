@@ -1,6 +1,7 @@
 //! The logical ids of the `fargate` route's objects, and the names AWS knows them by.
 
 pub const REPOSITORY: &str = "repository";
+pub const IMAGE: &str = "image";
 pub const LOG_GROUP: &str = "log-group";
 
 /// The image's repository: ECR names are lower case, as stack names are.
@@ -22,4 +23,44 @@ pub const ROLE_PATH: &str = "/escala/";
 /// A role's name: at most 64 characters; a stack name has at most 24.
 pub fn role_name(stack: &str, logical_id: &str) -> String {
     format!("{stack}-{logical_id}")
+}
+
+pub const SG_TASKS: &str = "sg-tasks";
+pub const SG_REDIS: &str = "sg-redis";
+pub const CACHE_SUBNET_GROUP: &str = "cache-subnet-group";
+pub const REDIS: &str = "redis";
+pub const CLUSTER: &str = "cluster";
+pub const TASK_DEFINITION: &str = "task-definition";
+pub const SERVICE: &str = "service";
+pub const SCALABLE_TARGET: &str = "scalable-target";
+pub const TARGET_POLICY: &str = "scaling-target";
+
+/// A scheduled action's logical id, from its name.
+pub fn schedule(name: &str) -> String {
+    format!("schedule-{name}")
+}
+
+/// The Redis objects' ElastiCache ids (subnet group and replication group): lower case, at most
+/// 40 characters; a stack name has at most 24.
+pub fn redis_name(stack: &str) -> String {
+    format!("{stack}-redis")
+}
+
+/// The cluster: one per stack.
+pub fn cluster_name(stack: &str) -> String {
+    stack.to_string()
+}
+
+/// The task definition's family, and the container's name in it.
+pub fn family(stack: &str) -> String {
+    format!("{stack}-chat")
+}
+pub const CONTAINER: &str = "chat";
+
+/// The service, in the stack's own cluster.
+pub const SERVICE_NAME: &str = "chat";
+
+/// The service as Application Auto Scaling names it.
+pub fn service_resource_id(stack: &str) -> String {
+    format!("service/{}/{SERVICE_NAME}", cluster_name(stack))
 }

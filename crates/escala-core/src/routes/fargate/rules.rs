@@ -61,7 +61,9 @@ pub fn memory_range(cpu: u32) -> Option<(u32, u32, u32)> {
 fn fits(cpu: u32, memory: u32) -> bool {
     match memory_range(cpu) {
         Some(_) if cpu == 256 => matches!(memory, 512 | 1024 | 2048),
-        Some((from, to, step)) => (from..=to).contains(&memory) && (memory - from).is_multiple_of(step),
+        Some((from, to, step)) => {
+            (from..=to).contains(&memory) && (memory - from).is_multiple_of(step)
+        }
         None => false,
     }
 }

@@ -80,6 +80,14 @@ pub enum Platform {
 }
 
 impl Platform {
+    /// As the Spec and Docker write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::LinuxAmd64 => "linux/amd64",
+            Platform::LinuxArm64 => "linux/arm64",
+        }
+    }
+
     /// ECS's `runtimePlatform.cpuArchitecture`.
     pub fn cpu_architecture(self) -> &'static str {
         match self {

@@ -1,5 +1,6 @@
-//! The route's security groups: the load balancer's (HTTP from anywhere) and the instances' (HTTP
-//! from the load balancer's group only, so instances are never reachable around it).
+//! The stack's security groups: the load balancer's (HTTP from anywhere), and those behind it,
+//! each open on one port to one other group only: the instances or tasks to the load balancer's
+//! (so they are never reachable around it), Redis to the tasks'.
 
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, UserIdGroupPair};
@@ -12,7 +13,8 @@ use crate::iam::{Grant, Scope};
 use crate::routes::network::ids::VPC;
 use crate::sdk::{ignore_gone, read, SdkResultExt};
 
-const HTTP: i32 = 80;
+/// The port the load balancer listens on, and the instances serve.
+pub const HTTP: u16 = 80;
 const GROUPS: &[&str] = &["arn:aws:ec2:*:*:security-group/*"];
 
 fields! {
@@ -22,7 +24,7 @@ fields! {
     }
 }
 
-/// Where HTTP may come from.
+/// Where traffic may come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     Anywhere,
@@ -30,29 +32,31 @@ pub enum Source {
     Group(String),
 }
 
-impl Source {
-    /// The rule as the plan shows it, independent of AWS ids so the diff is stable.
-    fn describe(&self) -> String {
-        match self {
-            Source::Anywhere => format!("tcp/{HTTP} from 0.0.0.0/0"),
-            Source::Group(id) => format!("tcp/{HTTP} from {id}"),
-        }
-    }
-}
-
+/// One TCP port open to one source.
 #[derive(Debug)]
 pub struct SecurityGroup {
     pub id: String,
     pub description: String,
+    pub port: u16,
     pub source: Source,
 }
 
 impl SecurityGroup {
+    /// The rule as the plan shows it, independent of AWS ids so the diff is stable.
+    fn describe(&self) -> String {
+        let port = self.port;
+        match &self.source {
+            Source::Anywhere => format!("tcp/{port} from 0.0.0.0/0"),
+            Source::Group(id) => format!("tcp/{port} from {id}"),
+        }
+    }
+
     fn permission(&self, refs: &Refs) -> Result<IpPermission, TaskError> {
+        let port = i32::from(self.port);
         let p = IpPermission::builder()
             .ip_protocol("tcp")
-            .from_port(HTTP)
-            .to_port(HTTP);
+            .from_port(port)
+            .to_port(port);
         Ok(match &self.source {
             Source::Anywhere => p
                 .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
@@ -63,7 +67,7 @@ impl SecurityGroup {
         })
     }
 
-    /// The group's ingress rules, named as [`Source::describe`] does when they are Escala's.
+    /// The group's ingress rules, named as [`Self::describe`] does when they are Escala's.
     fn rules(group: &aws_sdk_ec2::types::SecurityGroup, refs: &Refs) -> String {
         let mut rules: Vec<String> = Vec::new();
         for p in group.ip_permissions() {
@@ -127,7 +131,7 @@ impl Resource<AwsContext> for SecurityGroup {
     }
     fn desired(&self) -> IngressProps {
         IngressProps {
-            ingress: self.source.describe(),
+            ingress: self.describe(),
         }
     }
     async fn find(

@@ -1,0 +1,3 @@
+
+# --- The server, with every fix above in place --------------------------------------------------
+sys.exit(main(sys.argv[1:]))
