@@ -19,7 +19,7 @@ use crate::sdk::{read, wait_through_transients, SdkResultExt};
 
 const GROUPS: &[&str] = &["arn:aws:elasticache:*:*:replicationgroup:*"];
 /// What a replication group's create also acts on: its nodes, its subnet group, its parameter
-/// group (the engine's default) and its security group.
+/// group and its security group.
 const PLACED_IN: &[&str] = &[
     "arn:aws:elasticache:*:*:cluster:*",
     "arn:aws:elasticache:*:*:subnetgroup:*",
@@ -28,6 +28,7 @@ const PLACED_IN: &[&str] = &[
     "arn:aws:ec2:*:*:subnet/*",
     "arn:aws:ec2:*:*:vpc/*",
 ];
+const DEFAULT_PARAMETERS: &[&str] = &["arn:aws:elasticache:*:*:parametergroup:default.*"];
 /// Redis's port, which the tasks' security group is opened to.
 pub const REDIS_PORT: u16 = 6379;
 /// How long AWS takes to delete a node-based group: minutes.
@@ -243,6 +244,18 @@ impl Kind<AwsContext> for ReplicationGroupKind {
                 &["elasticache:CreateReplicationGroup"],
                 PLACED_IN,
                 Scope::Tagged,
+            ),
+            // The engine's default parameter group, which nobody tags: the create still needs
+            // the new group itself allowed, which only a tagged request is.
+            Grant::new(
+                &["elasticache:CreateReplicationGroup"],
+                DEFAULT_PARAMETERS,
+                Scope::Always,
+            ),
+            Grant::new(
+                &["elasticache:CreateReplicationGroup"],
+                DEFAULT_PARAMETERS,
+                Scope::Creating,
             ),
             Grant::new(
                 &[
