@@ -5,6 +5,7 @@
 //! target group, the cluster, the task definition, the service, and Application Auto Scaling's
 //! target, policy and schedules.
 
+mod aas;
 mod cache_subnet_group;
 mod cluster;
 mod facts;

@@ -11,14 +11,13 @@ use escala_core::routes::fargate::Tasks;
 use escala_core::tags;
 use escala_core::task::{Current, Found, Refs, Resource, TaskError};
 
+use super::aas::{gone, TARGETS};
 use super::ids::{self, service_resource_id, SCALABLE_TARGET, SERVICE, TARGET_POLICY};
 use super::service_schedule::ServiceScheduleKind;
 use super::service_tracking::{policy_name, ServiceTrackingKind};
 use crate::context::AwsContext;
 use crate::iam::{Grant, Scope};
 use crate::sdk::{read, SdkResultExt};
-
-pub const TARGETS: &[&str] = &["arn:aws:application-autoscaling:*:*:scalable-target/*"];
 
 fields! {
     pub struct ScalableTargetProps {
@@ -47,14 +46,6 @@ pub async fn described(ctx: &AwsContext) -> Result<Option<Described>, TaskError>
         .await
         .task()?;
     Ok(out.scalable_targets().first().cloned())
-}
-
-/// Application Auto Scaling's answer for a target or policy already gone with its service.
-pub fn gone(r: Result<(), TaskError>) -> Result<(), TaskError> {
-    match r {
-        Err(e) if e.code == "ObjectNotFoundException" => Ok(()),
-        other => other,
-    }
 }
 
 #[async_trait]

@@ -10,8 +10,8 @@ use escala_core::kind::{Discovery, Kind};
 use escala_core::routes::fargate::ScheduledAction;
 use escala_core::task::{Current, Found, Refs, Resource, TaskError};
 
+use super::aas::{gone, TARGETS};
 use super::ids::{service_resource_id, SCALABLE_TARGET};
-use super::scalable_target::{gone, TARGETS};
 use crate::context::AwsContext;
 use crate::iam::{Grant, Scope};
 use crate::sdk::SdkResultExt;
