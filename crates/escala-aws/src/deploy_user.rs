@@ -1,8 +1,9 @@
 //! `escala auth create-deploy-user`: what the seed does by hand with four FullAccess policies, done
 //! with the least-privilege policies of [`crate::policy`] for the routes the user will deploy. From
 //! admin credentials it creates a group with those policies, a user in the group and an access key
-//! that goes straight into the OS keyring. If any step fails, what this run created or changed is
-//! undone.
+//! that goes straight into the OS keyring, after the account's one-time setup for those routes
+//! ([`crate::account`]). If any step fails, what this run created or changed is undone, the
+//! account's setup aside.
 
 use aws_config::SdkConfig;
 use aws_sdk_iam::Client;
@@ -134,9 +135,7 @@ async fn steps(
     let key = policy::key(chosen);
     let group = format!("escala-deployers-{key}");
     let account = crate::credentials::who_am_i(admin, "admin").await?.account;
-    for service in chosen.iter().flat_map(|r| r.service_linked_roles()) {
-        service_linked_role(iam, service).await?;
-    }
+    crate::account::prepare(iam, chosen).await?;
 
     // The group and policies are shared by every deploy user of these routes: reuse them, with
     // the documents this version of Escala generates.
@@ -243,29 +242,6 @@ async fn steps(
         access_key_id,
         profile: req.profile.clone(),
     })
-}
-
-/// The service-linked role of `service`, made now if the account has none yet. Left in place on a
-/// rollback: it belongs to the account, and AWS would make it on first use anyway.
-async fn service_linked_role(iam: &Client, service: &str) -> Result<(), AwsError> {
-    match iam
-        .create_service_linked_role()
-        .aws_service_name(service)
-        .send()
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(e) => match api_error("iam:CreateServiceLinkedRole", e) {
-            // AWS: "Service role name … has been taken in this account".
-            AwsError::Api { code, message, .. }
-                if code == "EntityAlreadyExists"
-                    || (code == "InvalidInput" && message.contains("has been taken")) =>
-            {
-                Ok(())
-            }
-            other => Err(other),
-        },
-    }
 }
 
 /// The policy `arn` with `document` as its default version: created (true), or given a new

@@ -39,6 +39,8 @@ pub enum Scope {
         key: &'static str,
         arn: &'static str,
     },
+    /// `iam:PassRole` only to this service (`iam:PassedToService`), on the grant's own roles.
+    PassedTo { service: &'static str },
 }
 
 impl Grant {

@@ -4,6 +4,7 @@
 //!
 //! [`session::Session`] is what the stacks API drives for one stack in one region.
 
+pub mod account;
 pub mod connect;
 pub mod context;
 pub mod credentials;

@@ -16,6 +16,9 @@ use crate::iam::{Grant, Scope, STACK_TAG};
 use crate::route::Route;
 use crate::routes;
 
+/// The condition key that names the service a role is passed to.
+pub(crate) const PASSED_TO: &str = "iam:PassedToService";
+
 /// IAM's limit for a managed policy document, whitespace not counted.
 pub const MAX_POLICY_CHARS: usize = 6144;
 
@@ -69,6 +72,7 @@ enum Condition {
     ResourceTagged,
     CreateAction,
     ThroughArn,
+    PassedTo,
 }
 
 fn grouping(grant: &Grant) -> (Key, Vec<&'static str>) {
@@ -79,10 +83,16 @@ fn grouping(grant: &Grant) -> (Key, Vec<&'static str>) {
         Scope::Tagged => (Condition::ResourceTagged, "", vec![]),
         Scope::WhileCreating { key, creates } => (Condition::CreateAction, key, creates.to_vec()),
         Scope::Through { key, arn } => (Condition::ThroughArn, key, vec![arn]),
+        Scope::PassedTo { service } => (Condition::PassedTo, PASSED_TO, vec![service]),
     };
     let mut resources = grant.resources.to_vec();
     resources.sort_unstable();
-    if !matches!(scope, Condition::Read | Condition::Unscoped) {
+    // A role passed to one service is still only that role: like the unscoped grants, it shares a
+    // statement only with grants on the same roles.
+    if !matches!(
+        scope,
+        Condition::Read | Condition::Unscoped | Condition::PassedTo
+    ) {
         resources.clear();
     }
     (
@@ -114,6 +124,10 @@ fn statement(n: usize, key: &Key, merged: &Merged) -> Value {
         Condition::ThroughArn => (
             "OnlyThrough",
             json!({"ArnLike": {key.condition_key: merged.values}}),
+        ),
+        Condition::PassedTo => (
+            "PassOnlyTo",
+            json!({"StringEquals": {key.condition_key: merged.values}}),
         ),
     };
     let mut s = json!({
@@ -231,11 +245,39 @@ mod tests {
             .iter()
             .any(|a| a == "autoscaling:CreateAutoScalingGroup"
                 || a == "ec2:CreateSecurityGroup"
-                || (a.starts_with("iam:")
-                    && a != "iam:SimulatePrincipalPolicy"
-                    // Discovery reads the Fargate route's roles too.
-                    && !a.starts_with("iam:Get")
-                    && !a.starts_with("iam:List"))));
+                || (a.starts_with("iam:") && a != "iam:SimulatePrincipalPolicy")));
+    }
+
+    #[test]
+    fn the_fargate_user_makes_no_role_and_passes_the_accounts_only_to_ecs_tasks() {
+        let docs = documents(&[route("fargate")]);
+        let statements: Vec<Value> = docs
+            .iter()
+            .flat_map(|d| d["Statement"].as_array().unwrap().clone())
+            .collect();
+        let iam: BTreeSet<&str> = statements
+            .iter()
+            .flat_map(|s| s["Action"].as_array().unwrap())
+            .filter_map(|a| a.as_str())
+            .filter(|a| a.starts_with("iam:"))
+            .collect();
+        assert_eq!(
+            iam,
+            BTreeSet::from(["iam:GetRole", "iam:PassRole", "iam:SimulatePrincipalPolicy"]),
+            "{iam:?}"
+        );
+        let pass = statements
+            .iter()
+            .find(|s| s["Action"] == json!(["iam:PassRole"]))
+            .unwrap();
+        assert_eq!(
+            pass["Resource"],
+            json!(["arn:aws:iam::*:role/escala/escala-ecs-*"])
+        );
+        assert_eq!(
+            pass["Condition"],
+            json!({"StringEquals": {"iam:PassedToService": ["ecs-tasks.amazonaws.com"]}})
+        );
     }
 
     #[test]

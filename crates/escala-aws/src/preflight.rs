@@ -70,7 +70,8 @@ fn context(ctx: &AwsContext, grants: &[Grant], account: &str, user: &str) -> Vec
             .build()
     };
     let mut lists: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    let mut arns: BTreeMap<&str, String> = BTreeMap::new();
+    // Single-valued keys: an ARN a request names, the service a role is passed to.
+    let mut single: BTreeMap<&str, String> = BTreeMap::new();
     for g in grants {
         match g.scope {
             Scope::WhileCreating { key, creates } => {
@@ -80,7 +81,10 @@ fn context(ctx: &AwsContext, grants: &[Grant], account: &str, user: &str) -> Vec
                     .extend(creates.iter().copied());
             }
             Scope::Through { key, arn } => {
-                arns.insert(key, example_arn(arn, &ctx.region, account, user));
+                single.insert(key, example_arn(arn, &ctx.region, account, user));
+            }
+            Scope::PassedTo { service } => {
+                single.insert(crate::policy::PASSED_TO, service.to_string());
             }
             Scope::Reading | Scope::Always | Scope::Creating | Scope::Tagged => {}
         }
@@ -104,8 +108,8 @@ fn context(ctx: &AwsContext, grants: &[Grant], account: &str, user: &str) -> Vec
             ContextKeyTypeEnum::StringList,
         ));
     }
-    for (key, arn) in arns {
-        entries.push(string(key.into(), vec![arn], ContextKeyTypeEnum::String));
+    for (key, value) in single {
+        entries.push(string(key.into(), vec![value], ContextKeyTypeEnum::String));
     }
     entries
 }

@@ -12,6 +12,7 @@ use escala_core::spec::Spec;
 use escala_core::task::{Found, Task, TaskError};
 use escala_core::validate::CheckedSpec;
 
+use crate::account::AccountRole;
 use crate::context::AwsContext;
 use crate::iam::Grant;
 use crate::metrics::Panel;
@@ -36,6 +37,11 @@ pub trait Route: Send + Sync + std::fmt::Debug + 'static {
     /// AWS makes one the first time an account uses its service, which takes a permission a deploy
     /// user doesn't get: the admin who makes the deploy user makes them instead.
     fn service_linked_roles(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The roles the route's objects are handed, shared by its stacks: made by the admin with the
+    /// deploy user (see [`crate::account`]).
+    fn account_roles(&self) -> &'static [AccountRole] {
         &[]
     }
     /// Looks up what the route needs from the region (its image, its instance type: a missing one

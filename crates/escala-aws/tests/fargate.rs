@@ -42,12 +42,10 @@ fn seed_fargate(stack: &str) -> Spec {
     spec
 }
 
-const TASKS: [&str; 19] = [
+const TASKS: [&str; 17] = [
     "repository",
     "image",
     "log-group",
-    "execution-role",
-    "task-role",
     "sg-alb",
     "sg-tasks",
     "sg-redis",
@@ -93,6 +91,15 @@ async fn the_seeds_fargate_stack_is_made_as_the_spec_says_and_goes_to_zero() {
         .send()
         .await
         .unwrap();
+    // The tasks run with the account's shared roles, made on first need in the sandbox.
+    let role = ctx
+        .iam
+        .get_role()
+        .role_name("escala-ecs-task-execution")
+        .send()
+        .await
+        .unwrap();
+    let execution_arn = role.role().unwrap().arn().to_string();
     let pushed = &images.image_details()[0];
     assert!(pushed.image_tags()[0].starts_with("sha256-"), "{pushed:?}");
     assert!(
@@ -157,6 +164,10 @@ async fn the_seeds_fargate_stack_is_made_as_the_spec_says_and_goes_to_zero() {
     let definition = definition.task_definition().unwrap();
     assert_eq!(definition.cpu(), Some("256"));
     assert_eq!(definition.memory(), Some("512"));
+    assert_eq!(
+        definition.execution_role_arn(),
+        Some(execution_arn.as_str())
+    );
     let container = &definition.container_definitions()[0];
     assert!(container
         .image()

@@ -1,6 +1,6 @@
 //! What the route needs before it can be planned: the chat's image, built (so the plan knows its
-//! digest), and that the region offers the Spec's Redis node type (a missing one is a validation
-//! error at its field, before anything is made).
+//! digest), the account's task roles, and that the region offers the Spec's Redis node type (a
+//! missing one is a validation error at its field, before anything is made).
 
 use std::sync::Arc;
 
@@ -9,6 +9,7 @@ use escala_core::validate::ValidationErrors;
 use escala_core::CoreError;
 
 use super::image;
+use super::roles::{self, RoleArns};
 use crate::context::AwsContext;
 use crate::sdk::api_error;
 use crate::AwsError;
@@ -16,6 +17,7 @@ use crate::AwsError;
 #[derive(Debug, Clone)]
 pub struct Facts {
     pub image: Arc<escala_image::Image>,
+    pub roles: RoleArns,
 }
 
 pub async fn look_up(ctx: &AwsContext, f: &FargateSpec) -> Result<Facts, AwsError> {
@@ -25,10 +27,11 @@ pub async fn look_up(ctx: &AwsContext, f: &FargateSpec) -> Result<Facts, AwsErro
     if let Some(nodes) = f.redis.nodes() {
         check_node_type(ctx, &nodes.node_type).await?;
     }
+    let roles = roles::look_up(ctx).await?;
     let image = build
         .await
         .map_err(|e| AwsError::Invalid(format!("building the chat's image: {e}")))??;
-    Ok(Facts { image })
+    Ok(Facts { image, roles })
 }
 
 /// ElastiCache offers reserved nodes of every node type a region has, so an empty offering list
@@ -67,6 +70,10 @@ impl Facts {
                 .unwrap();
         Facts {
             image: Arc::new(image),
+            roles: RoleArns {
+                execution: "arn:aws:iam::123456789012:role/escala/escala-ecs-task-execution".into(),
+                task: "arn:aws:iam::123456789012:role/escala/escala-ecs-task".into(),
+            },
         }
     }
 }

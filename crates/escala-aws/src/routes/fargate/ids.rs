@@ -14,17 +14,6 @@ pub fn log_group_name(stack: &str) -> String {
     format!("/ecs/{stack}-chat")
 }
 
-pub const EXECUTION_ROLE: &str = "execution-role";
-pub const TASK_ROLE: &str = "task-role";
-
-/// Escala's roles live under their own path, which the deploy user's grants are scoped to.
-pub const ROLE_PATH: &str = "/escala/";
-
-/// A role's name: at most 64 characters; a stack name has at most 24.
-pub fn role_name(stack: &str, logical_id: &str) -> String {
-    format!("{stack}-{logical_id}")
-}
-
 pub const SG_TASKS: &str = "sg-tasks";
 pub const SG_REDIS: &str = "sg-redis";
 pub const CACHE_SUBNET_GROUP: &str = "cache-subnet-group";

@@ -1,9 +1,10 @@
 //! The `fargate` route as tasks: the seed's third case study, its socket.io + Redis chat in
 //! containers on ECS Fargate. The image (built by Escala and pushed to its ECR repository), the
-//! tasks' log group and roles, the security groups (the tasks open to the load balancer only,
+//! tasks' log group, the security groups (the tasks open to the load balancer only,
 //! Redis to the tasks only), Redis in the private subnets, the load balancer with a sticky `ip`
 //! target group, the cluster, the task definition, the service, and Application Auto Scaling's
-//! target, policy and schedules.
+//! target, policy and schedules. The tasks' roles are the account's, shared by every Fargate stack
+//! ([`roles`]).
 
 mod aas;
 mod cache_subnet_group;
@@ -14,7 +15,7 @@ mod image;
 mod log_group;
 mod replication_group;
 mod repository;
-mod role;
+mod roles;
 mod scalable_target;
 mod service;
 mod service_schedule;
@@ -31,6 +32,7 @@ use escala_core::routes::Section;
 use escala_core::task::Task;
 use escala_core::validate::CheckedSpec;
 
+use crate::account::AccountRole;
 use crate::context::AwsContext;
 use crate::iam::Grant;
 use crate::route::{Build, Route};
@@ -49,7 +51,6 @@ use image::Image;
 use log_group::LogGroup;
 use replication_group::{ReplicationGroup, REDIS_PORT};
 use repository::Repository;
-use role::Role;
 use scalable_target::ScalableTarget;
 use service::Service;
 use service_schedule::ServiceSchedule;
@@ -73,7 +74,6 @@ impl Route for Fargate {
             &repository::RepositoryKind,
             &image::ImageKind,
             &log_group::LogGroupKind,
-            &role::RoleKind,
             &security_group::SecurityGroupKind,
             &cache_subnet_group::CacheSubnetGroupKind,
             &replication_group::ReplicationGroupKind,
@@ -92,8 +92,14 @@ impl Route for Fargate {
         const GRANTS: &[Grant] = &[
             // Planning: whether the region offers the Redis node type.
             Grant::reads(&["elasticache:DescribeReservedCacheNodesOfferings"]),
+            // Planning finds the account's task roles; the task definition hands them to ECS.
+            roles::GRANTS[0],
+            roles::GRANTS[1],
         ];
         GRANTS
+    }
+    fn account_roles(&self) -> &'static [AccountRole] {
+        &[roles::EXECUTION, roles::TASK]
     }
     fn service_linked_roles(&self) -> &'static [&'static str] {
         &[
@@ -135,6 +141,7 @@ fn tasks(f: &FargateSpec, facts: &Facts, net: &ResolvedNetwork) -> Vec<Arc<dyn T
         port: f.port,
         digest: facts.image.digest().to_string(),
         redis: f.redis.nodes().is_some(),
+        roles: facts.roles.clone(),
     };
     let revision = definition.revision();
     let mut t: Vec<Arc<dyn Task<AwsContext>>> = vec![
@@ -145,8 +152,6 @@ fn tasks(f: &FargateSpec, facts: &Facts, net: &ResolvedNetwork) -> Vec<Arc<dyn T
         Arc::new(LogGroup {
             retention_days: f.log_retention_days,
         }),
-        Arc::new(Role::execution()),
-        Arc::new(Role::task()),
         Arc::new(SecurityGroup {
             id: SG_ALB.into(),
             description: "The load balancer: HTTP from anywhere".into(),

@@ -352,7 +352,6 @@ impl Kind<AwsContext> for EcsServiceKind {
             "TargetGroup",
             "SecurityGroup",
             "Subnet",
-            "IamRole",
             "LogGroup",
             "ReplicationGroup",
             "EcrRepository",

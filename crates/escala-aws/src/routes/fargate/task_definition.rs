@@ -18,13 +18,10 @@ use escala_core::tags;
 use escala_core::task::{Current, Found, Refs, Resource, TaskError};
 
 use super::cluster::{ecs_owned, ecs_tags};
-use super::ids::{
-    family, log_group_name, CONTAINER, EXECUTION_ROLE, IMAGE, LOG_GROUP, REDIS, TASK_DEFINITION,
-    TASK_ROLE,
-};
+use super::ids::{family, log_group_name, CONTAINER, IMAGE, LOG_GROUP, REDIS, TASK_DEFINITION};
 use super::image::ImageOutputs;
 use super::replication_group::RedisOutputs;
-use super::role::RoleOutputs;
+use super::roles::RoleArns;
 use crate::context::AwsContext;
 use crate::fingerprint::revision;
 use crate::iam::{Grant, Scope};
@@ -54,6 +51,8 @@ pub struct TaskDefinition {
     pub digest: String,
     /// Whether there is a replication group to point REDIS_URL at.
     pub redis: bool,
+    /// The account's roles the tasks run with.
+    pub roles: RoleArns,
 }
 
 impl TaskDefinition {
@@ -162,12 +161,7 @@ impl Resource<AwsContext> for TaskDefinition {
         &TaskDefinitionKind
     }
     fn deps(&self) -> Vec<String> {
-        let mut d = vec![
-            IMAGE.to_string(),
-            LOG_GROUP.into(),
-            EXECUTION_ROLE.into(),
-            TASK_ROLE.into(),
-        ];
+        let mut d = vec![IMAGE.to_string(), LOG_GROUP.into()];
         if self.redis {
             d.push(REDIS.into());
         }
@@ -236,8 +230,8 @@ impl Resource<AwsContext> for TaskDefinition {
                     .operating_system_family(OsFamily::Linux)
                     .build(),
             )
-            .execution_role_arn(&refs.outputs::<RoleOutputs>(EXECUTION_ROLE)?.arn)
-            .task_role_arn(&refs.outputs::<RoleOutputs>(TASK_ROLE)?.arn)
+            .execution_role_arn(&self.roles.execution)
+            .task_role_arn(&self.roles.task)
             .container_definitions(self.container(ctx, refs)?)
             .set_tags(Some(tags))
             .send()
