@@ -18,3 +18,14 @@ as_root() {
     exit 1
   fi
 }
+
+# What the fargate route builds its image from, named by the variables Escala reads in a source
+# checkout: the chat server's release binary (built in the workload's own target dir, where the
+# image tests build it too) and the web client that setup.sh bundled.
+chat_parts() {
+  say "Building the chat server for the fargate route's image"
+  local target="${CARGO_TARGET_DIR_WORKLOAD:-$ESCALA_CACHE/target-workload}"
+  (cd "$ROOT/workload" && CARGO_TARGET_DIR="$target" cargo build -q --locked --release --bin escala-chat)
+  export ESCALA_CHAT_BIN="$target/release/escala-chat"
+  export ESCALA_CHAT_WEB="$ROOT/workload/web/dist"
+}

@@ -10,6 +10,7 @@ say "Building the web UI"
 (cd ui && npm run -s build)
 say "Building the app"
 cargo build -q -p escala-desktop
+chat_parts
 APP="$CARGO_TARGET_DIR/debug/escala-desktop"
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then

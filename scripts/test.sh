@@ -17,6 +17,7 @@ cargo clippy -q --workspace --all-targets -- -D warnings
 
 say "Building the tests"
 cargo test -q --workspace --no-run
+chat_parts
 
 # One emulator for the whole run: every test uses stack names of its own.
 export ESCALA_HOME="$(mktemp -d)"
