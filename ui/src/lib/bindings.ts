@@ -92,6 +92,21 @@ export type Capacity = {
 	max: number,
 };
 
+/**
+ *  The capacity-provider strategy, as ECS takes it: the first `fargateBase` tasks on FARGATE, then
+ *  the rest split by weight between FARGATE and FARGATE_SPOT.
+ */
+export type CapacityProviders = {
+	fargateBase?: number,
+	fargateWeight?: number,
+	spotWeight?: number,
+	/**
+	 *  No task below `tasks.min` may be on Spot, which AWS can reclaim with two minutes' notice:
+	 *  the base must cover the minimum.
+	 */
+	neverInterrupt?: boolean,
+};
+
 /**  The change planned for one resource. */
 export type Change = {
 	id: string,
@@ -171,6 +186,13 @@ export type DestroyReport = {
 	left: Found[],
 };
 
+export type Engine = 
+/**
+ *  Valkey, the open-source fork ElastiCache prices 20% below Redis OSS; the chat speaks to it
+ *  as to Redis.
+ */
+"valkey" | "redis";
+
 /**  What the UI can tell apart. Stable: the TypeScript side switches on it. */
 export type ErrorCode = "invalid" | "credentials" | "aws" | "cancelled" | "sandbox" | "keyring" | "notFound" | "notConnected" | "busy" | "io";
 
@@ -191,6 +213,34 @@ export type ExportedChart = {
 export type ExportedSpec = {
 	yaml: string,
 	path: string,
+};
+
+/**  The route's rules. Stable: user interfaces key their help and highlighting on them. */
+export type FargateRule = "cpuMemory" | "port" | "tasks" | "healthCheckPath" | "subnets" | "loadBalancerZones" | "capacityProviders" | "scalingTarget" | "cooldown" | "schedule" | "redisNodeType" | "redisReplicas" | "singleTask" | "logRetention" | "deregistrationDelay";
+
+export type FargateSpec = {
+	/**  CPU units per task (1024 is one vCPU): one of Fargate's sizes, 256 to 16384. */
+	cpu?: number,
+	/**  Memory per task in MiB, one of those Fargate pairs with `cpu`. */
+	memory?: number,
+	platform?: Platform,
+	/**  The port the chat listens on in its container, and the target group's. */
+	port?: number,
+	tasks: Tasks,
+	/**  What the load balancer asks each task for; a task that doesn't answer 200 is replaced. */
+	healthCheckPath?: string,
+	subnets?: Placement,
+	capacityProviders?: CapacityProviders,
+	scaling?: ServiceScaling,
+	redis?: Redis,
+	repository?: Repository,
+	/**  Days the tasks' logs are kept, one of CloudWatch Logs' retention periods. */
+	logRetentionDays?: number,
+	/**
+	 *  Seconds a task being stopped keeps finishing its requests (and its sockets) after it leaves
+	 *  the target group.
+	 */
+	deregistrationDelaySeconds?: number,
 };
 
 /**  One property that differs between the cloud and the Spec. */
@@ -274,6 +324,8 @@ export type NetworkSpec = {
 	dnsHostnames?: boolean,
 };
 
+export type NoRedis = "none";
+
 /**
  *  A resource's state as the engine keeps it: its id, its fields as text for plans and reports,
  *  and the typed values its own update and its dependents read back.
@@ -292,6 +344,19 @@ export type Operation = "apply" | "destroy";
 /**  Where a stack lives: the sandbox emulator or a real AWS account. */
 export type Place = "sandbox" | "account";
 
+/**  Where the tasks' network interfaces go. */
+export type Placement = 
+/**
+ *  Private subnets, pulling the image and writing logs through the NAT gateway(s); needs a
+ *  network with NAT.
+ */
+"private" | 
+/**
+ *  Public subnets with a public IP per task (no NAT needed), still reachable only from the
+ *  load balancer's security group.
+ */
+"public";
+
 /**  The plan for a stack. Serializes to what `--output json` prints and the desktop app shows. */
 export type Plan = {
 	stack: string,
@@ -303,6 +368,11 @@ export type PlanView = {
 	plan: Plan,
 	cost: CostEstimate,
 };
+
+/**  The CPU architecture the tasks run on; the image is built for it. */
+export type Platform = "linux/amd64" | 
+/**  Graviton: about 20% cheaper per vCPU and GB on Fargate. */
+"linux/arm64";
 
 export type Profile = {
 	name: string,
@@ -333,6 +403,22 @@ export type ProgressEvent =
 { event: "skipped"; id: string; reason: string } | 
 /**  The run ended. */
 { event: "finished"; done: number; failed: number; skipped: number };
+
+/**
+ *  The Redis that carries the chat's messages between tasks, or none (then one task holds every
+ *  room, and `tasks.max` must be 1).
+ */
+export type Redis = NoRedis | RedisNodes;
+
+/**
+ *  An ElastiCache replication group: a primary and `replicas` read replicas in other zones (with
+ *  at least one, automatic failover is on).
+ */
+export type RedisNodes = {
+	nodeType?: string,
+	replicas?: number,
+	engine?: Engine,
+};
 
 export type RegionInfo = {
 	name: string,
@@ -371,6 +457,16 @@ export type Report = {
 	distinctBodies: ([string, number])[],
 };
 
+/**  The ECR repository the image is pushed to. */
+export type Repository = {
+	/**
+	 *  A pushed tag can't be pushed again with other content, so a deployed image is the one
+	 *  that was reviewed.
+	 */
+	immutableTags?: boolean,
+	scanOnPush?: boolean,
+};
+
 /**  A validated network: what the cloud tasks are built from. */
 export type ResolvedNetwork = {
 	vpc_cidr: string,
@@ -401,13 +497,13 @@ export type RouteInfo = {
  *  How the workload is scaled: one route's section, named by its one key
  *  (`route: {asg: {...}}`) in YAML and JSON alike.
  */
-export type RouteSpec = { asg: AsgSpec };
+export type RouteSpec = ({ asg: AsgSpec }) & { fargate?: never } | ({ fargate: FargateSpec }) & { asg?: never };
 
 /**
  *  Which rule was broken: the Spec's own, or a route's. Stable: user interfaces key their
  *  help and highlighting on it, and it is the rule's bare name in JSON (`capacity`).
  */
-export type Rule = SpecRule | AsgRule;
+export type Rule = SpecRule | AsgRule | FargateRule;
 
 export type Scaling = {
 	/**
@@ -428,6 +524,39 @@ export type ScheduledAction = {
 	/**  A cron expression in UTC: minute hour day-of-month month day-of-week. */
 	cron: string,
 	capacity: Capacity,
+};
+
+export type ServiceMetric = 
+/**  `ECSServiceAverageCPUUtilization`. */
+"cpu" | 
+/**  `ALBRequestCountPerTarget`. */
+"requestsPerTarget";
+
+export type ServiceScaling = {
+	/**
+	 *  Application Auto Scaling's target tracking on the service. `null` turns it off, so it is
+	 *  always written out: absent means the default.
+	 */
+	targetTracking?: ServiceTargetTracking | null,
+	/**  Task counts on a schedule. */
+	scheduled?: ServiceScheduledAction[],
+};
+
+export type ServiceScheduledAction = {
+	name: string,
+	/**  A cron expression in UTC: minute hour day-of-month month day-of-week. */
+	cron: string,
+	tasks: Tasks,
+};
+
+export type ServiceTargetTracking = {
+	metric: ServiceMetric,
+	/**  Average CPU in percent, or requests per task per minute. */
+	target: number | null,
+	/**  Seconds after a scale-out before another may follow. */
+	scaleOutCooldownSeconds?: number,
+	/**  Seconds after a scale-in before another may follow: long, so a lull doesn't drop sockets. */
+	scaleInCooldownSeconds?: number,
 };
 
 /**  The run so far, once a second and once more at the end. */
@@ -547,6 +676,13 @@ export type TaskFailure = {
 	id: string,
 	code: string,
 	message: string,
+};
+
+/**  How many tasks: never fewer than `min` nor more than `max`; `desired` is where it starts. */
+export type Tasks = {
+	min: number,
+	desired: number,
+	max: number,
 };
 
 export type Tier = 

@@ -7,7 +7,7 @@ use aws_sdk_applicationautoscaling::types::{
 };
 use escala_core::fields;
 use escala_core::kind::{Discovery, Kind};
-use escala_core::routes::fargate::ScheduledAction;
+use escala_core::routes::fargate::ServiceScheduledAction;
 use escala_core::task::{Current, Found, Refs, Resource, TaskError};
 
 use super::aas::{gone, TARGETS};
@@ -60,7 +60,7 @@ pub fn schedule_expression(cron: &str) -> String {
 #[derive(Debug)]
 pub struct ServiceSchedule {
     pub id: String,
-    pub action: ScheduledAction,
+    pub action: ServiceScheduledAction,
 }
 
 impl ServiceSchedule {

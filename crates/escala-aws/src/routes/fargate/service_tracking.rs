@@ -9,7 +9,7 @@ use aws_sdk_applicationautoscaling::types::{
 };
 use escala_core::fields;
 use escala_core::kind::{Discovery, Kind};
-use escala_core::routes::fargate::{TargetTracking, TrackedMetric};
+use escala_core::routes::fargate::{ServiceMetric, ServiceTargetTracking};
 use escala_core::task::{Current, Found, Refs, Resource, TaskError};
 
 use super::aas::{gone, TARGETS};
@@ -19,7 +19,7 @@ use crate::iam::{Grant, Scope};
 use crate::routes::balancer::ids::{LOAD_BALANCER, TARGET_GROUP};
 use crate::sdk::{built, SdkResultExt};
 
-const TRACKING_ALARMS: &[&str] = &["arn:aws:cloudwatch:*:*:alarm:TargetTracking-service/*"];
+const TRACKING_ALARMS: &[&str] = &["arn:aws:cloudwatch:*:*:alarm:ServiceTargetTracking-service/*"];
 
 fields! {
     pub struct ServiceTrackingProps {
@@ -34,10 +34,10 @@ pub fn policy_name(stack: &str) -> String {
     format!("{stack}-target")
 }
 
-fn metric_label(metric: TrackedMetric) -> &'static str {
+fn metric_label(metric: ServiceMetric) -> &'static str {
     match metric {
-        TrackedMetric::Cpu => "average CPU %",
-        TrackedMetric::RequestsPerTarget => "requests per task",
+        ServiceMetric::Cpu => "average CPU %",
+        ServiceMetric::RequestsPerTarget => "requests per task",
     }
 }
 
@@ -47,7 +47,7 @@ fn cooldowns(out: i32, r#in: i32) -> String {
 
 #[derive(Debug)]
 pub struct ServiceTracking {
-    pub tracking: TargetTracking,
+    pub tracking: ServiceTargetTracking,
 }
 
 impl ServiceTracking {
@@ -57,11 +57,11 @@ impl ServiceTracking {
         refs: &Refs,
     ) -> Result<Current<ServiceTrackingProps, ()>, TaskError> {
         let predefined = match self.tracking.metric {
-            TrackedMetric::Cpu => PredefinedMetricSpecification::builder()
+            ServiceMetric::Cpu => PredefinedMetricSpecification::builder()
                 .predefined_metric_type(MetricType::EcsServiceAverageCpuUtilization)
                 .build(),
             // The label names both: "app/<lb>/<id>/targetgroup/<tg>/<id>", read off their ARNs.
-            TrackedMetric::RequestsPerTarget => {
+            ServiceMetric::RequestsPerTarget => {
                 let after = |arn: &str, marker: &str| {
                     arn.split_once(marker)
                         .map(|(_, s)| s.to_string())
@@ -150,8 +150,8 @@ impl Resource<AwsContext> for ServiceTracking {
                 .and_then(|c| c.predefined_metric_specification())
                 .map(|m| m.predefined_metric_type())
             {
-                Some(MetricType::AlbRequestCountPerTarget) => TrackedMetric::RequestsPerTarget,
-                _ => TrackedMetric::Cpu,
+                Some(MetricType::AlbRequestCountPerTarget) => ServiceMetric::RequestsPerTarget,
+                _ => ServiceMetric::Cpu,
             };
             Current::new(
                 p.policy_name(),

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::spec::{CapacityProviders, FargateSpec, Placement, Tasks, TrackedMetric};
+use super::spec::{CapacityProviders, FargateSpec, Placement, ServiceMetric, Tasks};
 use crate::routes::bounds::{range_problem, valid_action_name};
 use crate::routes::NetworkShape;
 use crate::validate::ValidationError;
@@ -145,13 +145,13 @@ pub(super) fn check(f: &FargateSpec, network: &NetworkShape) -> Vec<ValidationEr
     }
     if let Some(tt) = &f.scaling.target_tracking {
         let ok = match tt.metric {
-            TrackedMetric::Cpu => tt.target > 0.0 && tt.target <= 100.0,
-            TrackedMetric::RequestsPerTarget => tt.target >= 1.0,
+            ServiceMetric::Cpu => tt.target > 0.0 && tt.target <= 100.0,
+            ServiceMetric::RequestsPerTarget => tt.target >= 1.0,
         };
         if !ok {
             let range = match tt.metric {
-                TrackedMetric::Cpu => "a CPU percentage above 0 and at most 100",
-                TrackedMetric::RequestsPerTarget => "at least 1 request per task",
+                ServiceMetric::Cpu => "a CPU percentage above 0 and at most 100",
+                ServiceMetric::RequestsPerTarget => "at least 1 request per task",
             };
             fail(
                 FargateRule::ScalingTarget,

@@ -36,7 +36,7 @@ fn fargate(spec: &mut Spec) -> &mut FargateSpec {
     f
 }
 
-fn tracking(spec: &mut Spec) -> &mut TargetTracking {
+fn tracking(spec: &mut Spec) -> &mut ServiceTargetTracking {
     fargate(spec)
         .scaling
         .target_tracking
@@ -160,7 +160,7 @@ const TABLE: &[(&str, Edit, FargateRule, &str, &str)] = &[
     (
         "a scheduled action with a bad cron",
         |s| {
-            fargate(s).scaling.scheduled = vec![ScheduledAction {
+            fargate(s).scaling.scheduled = vec![ServiceScheduledAction {
                 name: "evenings".into(),
                 cron: "0 25 * * *".into(),
                 tasks: Tasks {

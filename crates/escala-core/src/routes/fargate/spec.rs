@@ -28,7 +28,7 @@ pub struct FargateSpec {
     #[serde(default)]
     pub capacity_providers: CapacityProviders,
     #[serde(default)]
-    pub scaling: Scaling,
+    pub scaling: ServiceScaling,
     #[serde(default)]
     pub redis: Redis,
     #[serde(default)]
@@ -170,17 +170,17 @@ impl CapacityProviders {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Scaling {
+pub struct ServiceScaling {
     /// Application Auto Scaling's target tracking on the service. `null` turns it off, so it is
     /// always written out: absent means the default.
     #[serde(default = "cpu_60")]
-    pub target_tracking: Option<TargetTracking>,
+    pub target_tracking: Option<ServiceTargetTracking>,
     /// Task counts on a schedule.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub scheduled: Vec<ScheduledAction>,
+    pub scheduled: Vec<ServiceScheduledAction>,
 }
 
-impl Default for Scaling {
+impl Default for ServiceScaling {
     fn default() -> Self {
         Self {
             target_tracking: cpu_60(),
@@ -190,9 +190,9 @@ impl Default for Scaling {
 }
 
 /// A chat's tasks are mostly waiting on sockets: 60% CPU leaves headroom for a burst of joins.
-fn cpu_60() -> Option<TargetTracking> {
-    Some(TargetTracking {
-        metric: TrackedMetric::Cpu,
+fn cpu_60() -> Option<ServiceTargetTracking> {
+    Some(ServiceTargetTracking {
+        metric: ServiceMetric::Cpu,
         target: 60.0,
         scale_out_cooldown_seconds: 60,
         scale_in_cooldown_seconds: 300,
@@ -202,8 +202,8 @@ fn cpu_60() -> Option<TargetTracking> {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct TargetTracking {
-    pub metric: TrackedMetric,
+pub struct ServiceTargetTracking {
+    pub metric: ServiceMetric,
     /// Average CPU in percent, or requests per task per minute.
     pub target: f64,
     /// Seconds after a scale-out before another may follow.
@@ -225,19 +225,19 @@ fn five_minutes() -> u32 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
-pub enum TrackedMetric {
+pub enum ServiceMetric {
     /// `ECSServiceAverageCPUUtilization`.
     Cpu,
     /// `ALBRequestCountPerTarget`.
     RequestsPerTarget,
 }
 
-impl TrackedMetric {
+impl ServiceMetric {
     /// Application Auto Scaling's predefined metric.
     pub fn predefined(self) -> &'static str {
         match self {
-            TrackedMetric::Cpu => "ECSServiceAverageCPUUtilization",
-            TrackedMetric::RequestsPerTarget => "ALBRequestCountPerTarget",
+            ServiceMetric::Cpu => "ECSServiceAverageCPUUtilization",
+            ServiceMetric::RequestsPerTarget => "ALBRequestCountPerTarget",
         }
     }
 }
@@ -245,7 +245,7 @@ impl TrackedMetric {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ScheduledAction {
+pub struct ServiceScheduledAction {
     pub name: String,
     /// A cron expression in UTC: minute hour day-of-month month day-of-week.
     pub cron: String,
