@@ -243,7 +243,7 @@ mod tests {
         let facts = Facts::for_tests();
         let registered: Vec<&str> = Fargate.kinds().iter().map(|k| k.name()).collect();
         let tasks = tasks(fargate, &facts, valid.network());
-        assert!(tasks.len() >= 18, "{tasks:?}");
+        assert_eq!(tasks.len(), 16, "{tasks:?}");
         for t in tasks {
             assert!(
                 registered.contains(&t.kind().name()),
