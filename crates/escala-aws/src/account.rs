@@ -7,7 +7,6 @@
 
 use aws_sdk_iam::Client;
 
-use crate::route::Route;
 use crate::sdk::api_error;
 use crate::AwsError;
 
@@ -25,12 +24,17 @@ pub struct AccountRole {
     pub description: &'static str,
 }
 
-/// Makes every service-linked role and shared role that `routes` need and the account lacks.
-pub async fn prepare(iam: &Client, routes: &[&'static dyn Route]) -> Result<(), AwsError> {
-    for service in routes.iter().flat_map(|r| r.service_linked_roles()) {
+/// Makes the service-linked roles of these services and these shared roles, those the account
+/// lacks (the routes' `service_linked_roles` and `account_roles`).
+pub async fn prepare(
+    iam: &Client,
+    services: impl IntoIterator<Item = &str>,
+    roles: impl IntoIterator<Item = &AccountRole>,
+) -> Result<(), AwsError> {
+    for service in services {
         service_linked_role(iam, service).await?;
     }
-    for role in routes.iter().flat_map(|r| r.account_roles()) {
+    for role in roles {
         ensure(iam, role).await?;
     }
     Ok(())

@@ -135,7 +135,14 @@ async fn steps(
     let key = policy::key(chosen);
     let group = format!("escala-deployers-{key}");
     let account = crate::credentials::who_am_i(admin, "admin").await?.account;
-    crate::account::prepare(iam, chosen).await?;
+    crate::account::prepare(
+        iam,
+        chosen
+            .iter()
+            .flat_map(|r| r.service_linked_roles().iter().copied()),
+        chosen.iter().flat_map(|r| r.account_roles()),
+    )
+    .await?;
 
     // The group and policies are shared by every deploy user of these routes: reuse them, with
     // the documents this version of Escala generates.
