@@ -28,8 +28,8 @@ pub struct AccountRole {
 /// lacks (the routes' `service_linked_roles` and `account_roles`).
 pub async fn prepare(
     iam: &Client,
-    services: impl IntoIterator<Item = &str>,
-    roles: impl IntoIterator<Item = &AccountRole>,
+    services: &[&str],
+    roles: &[&AccountRole],
 ) -> Result<(), AwsError> {
     for service in services {
         service_linked_role(iam, service).await?;

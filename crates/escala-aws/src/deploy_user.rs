@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use escala_core::sensitive::Sensitive;
 
+use crate::account::AccountRole;
 use crate::credentials::{AccessKey, KeyringStore};
 use crate::policy;
 use crate::route::Route;
@@ -135,14 +136,13 @@ async fn steps(
     let key = policy::key(chosen);
     let group = format!("escala-deployers-{key}");
     let account = crate::credentials::who_am_i(admin, "admin").await?.account;
-    crate::account::prepare(
-        iam,
-        chosen
-            .iter()
-            .flat_map(|r| r.service_linked_roles().iter().copied()),
-        chosen.iter().flat_map(|r| r.account_roles()),
-    )
-    .await?;
+    // Collected first: a future held across the awaits must not borrow the routes' closures.
+    let services: Vec<&str> = chosen
+        .iter()
+        .flat_map(|r| r.service_linked_roles().iter().copied())
+        .collect();
+    let roles: Vec<&AccountRole> = chosen.iter().flat_map(|r| r.account_roles()).collect();
+    crate::account::prepare(iam, &services, &roles).await?;
 
     // The group and policies are shared by every deploy user of these routes: reuse them, with
     // the documents this version of Escala generates.
