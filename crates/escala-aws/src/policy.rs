@@ -210,6 +210,12 @@ mod tests {
             .collect()
     }
 
+    fn statements_of(docs: &[Value]) -> Vec<Value> {
+        docs.iter()
+            .flat_map(|d| d["Statement"].as_array().unwrap().clone())
+            .collect()
+    }
+
     fn route(name: &str) -> &'static dyn Route {
         routes::named(name).unwrap()
     }
@@ -251,10 +257,7 @@ mod tests {
     #[test]
     fn the_fargate_user_makes_no_role_and_passes_the_accounts_only_to_ecs_tasks() {
         let docs = documents(&[route("fargate")]);
-        let statements: Vec<Value> = docs
-            .iter()
-            .flat_map(|d| d["Statement"].as_array().unwrap().clone())
-            .collect();
+        let statements = statements_of(&docs);
         let iam: BTreeSet<&str> = statements
             .iter()
             .flat_map(|s| s["Action"].as_array().unwrap())
@@ -283,10 +286,7 @@ mod tests {
     #[test]
     fn creates_require_the_stack_tag_and_changes_require_it_on_the_object() {
         let docs = documents(&[route("asg")]);
-        let statements: Vec<Value> = docs
-            .iter()
-            .flat_map(|d| d["Statement"].as_array().unwrap().clone())
-            .collect();
+        let statements = statements_of(&docs);
         let with = |action: &str| -> Vec<&Value> {
             statements
                 .iter()
