@@ -7,6 +7,8 @@
 #   CacheSubnetGroupInUse while a replication group is placed in it, as AWS does.
 # - moto has no ModifyCacheSubnetGroup or ModifyReplicationGroup (500). The fix changes the
 #   subnets, and the node type (applied at once, as with ApplyImmediately).
+# - The world (fix 12) lists each replication group's primary endpoint, which the sandbox runtime
+#   serves with a real local Redis.
 # - moto has no DescribeReservedCacheNodesOfferings (500), which tells whether a region offers a
 #   node type. The fix answers from the node types ElastiCache offers in every region.
 
@@ -15,7 +17,7 @@ from moto.elasticache.exceptions import (
     ElastiCacheException,
     ReplicationGroupNotFound,
 )
-from moto.elasticache.models import ElastiCacheBackend
+from moto.elasticache.models import ElastiCacheBackend, elasticache_backends
 from moto.elasticache.responses import ElastiCacheResponse
 
 
@@ -118,3 +120,29 @@ ElastiCacheResponse.delete_cache_subnet_group = delete_cache_subnet_group
 ElastiCacheResponse.modify_cache_subnet_group = modify_cache_subnet_group
 ElastiCacheResponse.modify_replication_group = modify_replication_group
 ElastiCacheResponse.describe_reserved_cache_nodes_offerings = describe_reserved_cache_nodes_offerings
+
+
+def caches_view():
+    """Each replication group's primary endpoint, for the sandbox runtime to serve with a real
+    Redis (the tasks' REDIS_URL names this address)."""
+    out = []
+    for account_id, region, backend in regions(elasticache_backends):
+        for group in list(backend.replication_groups.values()):
+            primary = next((n.get("primary_endpoint") for n in group.node_groups if n.get("primary_endpoint")), None)
+            if primary is None:
+                continue
+            out.append(
+                {
+                    "account": account_id,
+                    "region": region,
+                    "id": group.replication_group_id,
+                    "status": group.status,
+                    "address": primary["address"],
+                    "port": int(primary["port"]),
+                    "member": (group.member_clusters or [f"{group.replication_group_id}-001"])[0],
+                }
+            )
+    return out
+
+
+WORLD_PARTS["caches"] = caches_view

@@ -53,7 +53,9 @@ emulator's state in one call and acts through AWS's own API; these fixes give it
    reports each one's state (`/moto-api/escala/target-health`), which DescribeTargetHealth then
    returns.
 12. `/moto-api/escala/world`: the state the runtime acts on, in one call: groups and their
-   instances, target groups and their targets, load balancers and their listeners, alarms. And
+   instances, target groups and their targets, load balancers and their listeners, alarms (and
+   what the fixes in the files that follow add: ECS services and their tasks, scalable targets,
+   caches). And
    `/moto-api/escala/balancers`, where the runtime says at which loopback URL each load balancer's
    DNS name answers, for every client to show.
 13. moto stores a warm pool's settings but keeps no instances in it, so DescribeWarmPool lists
@@ -64,7 +66,8 @@ emulator's state in one call and acts through AWS's own API; these fixes give it
    those done preparing first, and says so in its activity ("from warm pool"), as AWS does.
    Deleting the pool or its group terminates them.
 
-The Fargate route's fixes are in the files that follow this one (ecr.py, ...), and serve.py
+The Fargate route's fixes are in the files that follow this one (ecr.py, elasticache.py, ecs.py,
+aas.py), and serve.py
 starts the server; the sandbox runs them as one program.
 """
 
@@ -623,8 +626,14 @@ def alarm_view(account_id, region, a):
     }
 
 
+# The parts of the world the fixes after this file add: name -> a function giving its list.
+WORLD_PARTS = {}
+
+
 def world():
     view = {"groups": [], "targetGroups": [], "loadBalancers": [], "alarms": []}
+    for name, part in WORLD_PARTS.items():
+        view[name] = part()
     for account_id, region, backend in regions(autoscaling_backends):
         for group in list(backend.autoscaling_groups.values()):
             view["groups"].append(group_view(account_id, region, group, backend))

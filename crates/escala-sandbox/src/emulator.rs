@@ -20,6 +20,8 @@ const LAUNCHER: &str = concat!(
     include_str!("../emulator/launch.py"),
     include_str!("../emulator/ecr.py"),
     include_str!("../emulator/elasticache.py"),
+    include_str!("../emulator/ecs.py"),
+    include_str!("../emulator/aas.py"),
     include_str!("../emulator/serve.py"),
 );
 
