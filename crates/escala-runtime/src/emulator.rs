@@ -7,6 +7,7 @@ use escala_aws::connect::{sdk_config, Target};
 use escala_aws::credentials::KeyringStore;
 use serde_json::json;
 
+use crate::services::tasks::TaskReport;
 use crate::world::Place;
 use crate::RuntimeError;
 
@@ -15,6 +16,8 @@ use crate::RuntimeError;
 pub struct Clients {
     pub autoscaling: aws_sdk_autoscaling::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub ecs: aws_sdk_ecs::Client,
+    pub aas: aws_sdk_applicationautoscaling::Client,
 }
 
 #[derive(Debug)]
@@ -48,6 +51,8 @@ impl Emulator {
         let made = Clients {
             autoscaling: aws_sdk_autoscaling::Client::new(&config),
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
+            ecs: aws_sdk_ecs::Client::new(&config),
+            aas: aws_sdk_applicationautoscaling::Client::new(&config),
         };
         clients.insert(place.region.clone(), made.clone());
         Ok(made)
@@ -116,6 +121,23 @@ impl Emulator {
     /// Where each load balancer's DNS name answers on this machine (launcher fix 12).
     pub async fn set_balancers(&self, urls: &HashMap<String, String>) -> Result<(), RuntimeError> {
         self.control("/moto-api/escala/balancers", json!(urls))
+            .await
+    }
+
+    /// What became of the tasks, and the service scheduler's next round (launcher fix 16).
+    pub async fn report_tasks(&self, reports: &[TaskReport]) -> Result<(), RuntimeError> {
+        let reports: Vec<_> = reports
+            .iter()
+            .map(|r| json!({"account": r.place.account, "region": r.place.region, "cluster": r.cluster, "task": r.task, "status": r.status, "reason": r.reason}))
+            .collect();
+        self.control("/moto-api/escala/tasks", json!({ "reports": reports }))
+            .await
+    }
+
+    /// A scaling activity of a scalable target, as DescribeScalingActivities lists it (launcher
+    /// fix 17).
+    pub async fn record_activity(&self, activity: serde_json::Value) -> Result<(), RuntimeError> {
+        self.control("/moto-api/escala/aas-activity", activity)
             .await
     }
 

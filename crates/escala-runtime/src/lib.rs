@@ -9,10 +9,14 @@
 //! - evaluates the alarms and runs the scaling policies with AWS's algorithms
 //!   (`escala_core::scaling`), through AWS's own API on the emulator ([`scaler`]);
 //! - keeps each warm pool at its size ([`warm_pool`]);
+//! - runs each ECS service's tasks as local processes of the chat server, with a real Redis for
+//!   each replication group, publishes ECS's and ElastiCache's metrics, and runs Application
+//!   Auto Scaling's policies and schedules on the services ([`services`]);
 //!
 //! all at a time factor ([`escala_sandbox::Speed`]).
 
 pub mod balancer;
+mod clock;
 mod emulator;
 mod error;
 pub mod instances;
@@ -20,6 +24,7 @@ mod metrics;
 mod run;
 mod scaler;
 mod serve;
+pub mod services;
 mod warm_pool;
 pub mod workload;
 pub mod world;

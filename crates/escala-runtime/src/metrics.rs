@@ -4,7 +4,8 @@
 //!
 //! CPU is the workload's busy time over the period against the instance type's vCPUs (see
 //! `instances::demo` for the model); request counts and response times are what the load
-//! balancers' listeners counted.
+//! balancers' listeners counted. The ECS services' and the caches' come from
+//! `services::metrics`.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
@@ -78,7 +79,7 @@ pub struct Publisher {
     pub series: Series,
 }
 
-fn dims(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+pub fn dims(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut v: Vec<_> = pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -97,13 +98,15 @@ pub fn arn_tail(arn: &str) -> &str {
 }
 
 impl Publisher {
-    /// Works out this period's values, keeps them for the alarms and publishes them.
+    /// Works out this period's values, keeps them for the alarms and publishes them, with
+    /// `more` (the ECS services' and the caches').
     pub async fn publish(
         &mut self,
         world: &World,
         fleet: &Fleet,
         balancers: &Balancers,
         emulator: &Emulator,
+        more: Vec<(Key, f64, StandardUnit)>,
     ) {
         self.series.round += 1;
         let now = Instant::now();
@@ -193,6 +196,7 @@ impl Publisher {
         }
         self.seen.retain(|id, _| fleet.running.contains_key(id));
         self.balancer_metrics(world, balancers, &mut out);
+        out.extend(more);
         for (key, value, _) in &out {
             self.series.push(key.clone(), *value);
         }
@@ -311,7 +315,7 @@ impl Publisher {
     }
 }
 
-fn key(place: &Place, namespace: &str, name: &str, dimensions: Vec<(String, String)>) -> Key {
+pub fn key(place: &Place, namespace: &str, name: &str, dimensions: Vec<(String, String)>) -> Key {
     Key {
         place: place.clone(),
         namespace: namespace.into(),

@@ -1,5 +1,5 @@
-//! The runtime's loop: read the emulator's state, then run instances, serve load balancers,
-//! check health, publish metrics and scale, round after round, until stopped.
+//! The runtime's loop: read the emulator's state, then run instances, caches and tasks, serve
+//! load balancers, check health, publish metrics and scale, round after round, until stopped.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -12,11 +12,15 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::balancer::health::Health;
-use crate::balancer::{deregistration_delay, Balancers};
+use crate::balancer::{deregistration_delay, Balancers, Ports};
 use crate::emulator::Emulator;
 use crate::instances::{self, end_orphans, Changes, Fleet};
 use crate::metrics::{Publisher, PERIOD_SECONDS};
 use crate::scaler::Scaler;
+use crate::services::metrics::ServiceMetrics;
+use crate::services::redis::Caches;
+use crate::services::scaling::ServiceScaler;
+use crate::services::tasks::Tasks;
 use crate::warm_pool;
 use crate::workload::Workload;
 use crate::world::{Group, World};
@@ -29,6 +33,20 @@ pub struct Settings {
     /// The runtime's folder: its pid records live here.
     pub dir: PathBuf,
     pub workload: Arc<dyn Workload>,
+    /// What an ECS task's container runs, or why nothing can here.
+    pub task_workload: Result<Arc<dyn Workload>, String>,
+}
+
+/// Where every target serves: the groups' instances and the services' tasks.
+struct Targets<'a> {
+    fleet: &'a Fleet,
+    tasks: &'a Tasks,
+}
+
+impl Ports for Targets<'_> {
+    fn port(&self, id: &str) -> Option<u16> {
+        self.fleet.port(id).or_else(|| self.tasks.port(id))
+    }
 }
 
 /// The running runtime; [`Runtime::stop`] ends its processes and listeners.
@@ -89,10 +107,14 @@ fn round(speed: Speed) -> Duration {
 async fn run(settings: Settings, pids: PathBuf, stop: CancellationToken) {
     let speed = settings.speed;
     let emulator = Emulator::new(&settings.endpoint);
-    let mut fleet = Fleet::new(settings.workload.clone(), pids);
+    let mut fleet = Fleet::new(settings.workload.clone(), pids.clone());
+    let mut tasks = Tasks::new(settings.task_workload.clone(), pids.clone());
+    let mut caches = Caches::default();
     let mut balancers = Balancers::default();
     let mut publisher = Publisher::default();
+    let mut service_metrics = ServiceMetrics::default();
     let mut scaler = Scaler::new(speed);
+    let mut service_scaler = ServiceScaler::new(speed);
     let mut urls = HashMap::new();
     let mut replaced = HashSet::new();
     let period = speed.wall(Duration::from_secs(PERIOD_SECONDS));
@@ -124,6 +146,12 @@ async fn run(settings: Settings, pids: PathBuf, stop: CancellationToken) {
                 .unwrap_or_default()
         };
         let mut changes = fleet.reconcile(&world, speed, drain).await;
+        caches.keep(&world, &pids).await;
+        let task_reports = tasks.reconcile(&world, speed, &balancers, &caches).await;
+        // Every round, with or without news: the emulator's service scheduler runs on it.
+        if let Err(e) = emulator.report_tasks(&task_reports).await {
+            tracing::debug!(error = %e, "reporting the tasks");
+        }
         match balancers.listen(&world).await {
             Ok(now) if now != urls => {
                 if emulator.set_balancers(&now).await.is_ok() {
@@ -133,7 +161,11 @@ async fn run(settings: Settings, pids: PathBuf, stop: CancellationToken) {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "a load balancer's listener"),
         }
-        let reports = balancers.check(&world, &fleet, speed).await;
+        let targets = Targets {
+            fleet: &fleet,
+            tasks: &tasks,
+        };
+        let reports = balancers.check(&world, &targets, speed).await;
         if !reports.is_empty() {
             let body = reports
                 .iter()
@@ -157,15 +189,20 @@ async fn run(settings: Settings, pids: PathBuf, stop: CancellationToken) {
         instances::apply(&emulator, changes).await;
         if Instant::now() >= next_period {
             next_period += period;
+            let more = service_metrics.values(&world, &tasks, &caches).await;
             publisher
-                .publish(&world, &fleet, &balancers, &emulator)
+                .publish(&world, &fleet, &balancers, &emulator, more)
                 .await;
-            scaler.evaluate(&world, &publisher.series, &emulator).await;
+            let firing = scaler.evaluate(&world, &publisher.series, &emulator).await;
+            service_scaler.act(&world, &firing, &emulator).await;
         }
         scaler.schedule(&world, &emulator).await;
+        service_scaler.schedule(&world, &emulator).await;
         warm_pool::keep(&world, &emulator).await;
     }
     fleet.end_all();
+    tasks.end_all();
+    drop(caches);
     balancers.close();
 }
 

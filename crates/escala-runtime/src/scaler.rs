@@ -5,7 +5,6 @@
 //! actions fire on the sandbox's clock, which runs at the time factor.
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use escala_core::scaling::alarm::{
     self, AlarmRule, AlarmState, Comparison, Statistic, TreatMissing,
@@ -16,6 +15,7 @@ use escala_core::scaling::{cooldown, target_tracking, Group as Bounds, Service, 
 use escala_sandbox::Speed;
 use jiff::Timestamp;
 
+use crate::clock::Clock;
 use crate::emulator::Emulator;
 use crate::metrics::{Key, Series, PERIOD_SECONDS};
 use crate::world::{number, Alarm, Group, Place, Policy, World};
@@ -24,10 +24,7 @@ type GroupKey = (Place, String);
 
 #[derive(Debug)]
 pub struct Scaler {
-    speed: Speed,
-    /// The sandbox's clock: wall time at the start, then AWS time at the factor.
-    origin: Timestamp,
-    started: Instant,
+    clock: Clock,
     /// When the instances each scale-out added were asked for (sandbox clock), for their warm-up.
     launches: HashMap<GroupKey, Vec<Timestamp>>,
     /// The group's last scaling activity (sandbox clock), for simple scaling's cooldown.
@@ -39,25 +36,23 @@ pub struct Scaler {
 impl Scaler {
     pub fn new(speed: Speed) -> Self {
         Self {
-            speed,
-            origin: Timestamp::now(),
-            started: Instant::now(),
+            clock: Clock::new(speed),
             launches: HashMap::new(),
             last_activity: HashMap::new(),
             next_firing: HashMap::new(),
         }
     }
 
-    /// Now on the sandbox's clock.
-    fn clock(&self) -> Timestamp {
-        let aws = self.speed.aws(self.started.elapsed());
-        self.origin
-            .checked_add(jiff::SignedDuration::try_from(aws).unwrap_or_default())
-            .unwrap_or(self.origin)
-    }
-
-    /// Evaluates every alarm on the periods published so far, and acts on those in ALARM.
-    pub async fn evaluate(&mut self, world: &World, series: &Series, emulator: &Emulator) {
+    /// Evaluates every alarm on the periods published so far, and runs the groups' policies of
+    /// those in ALARM. Returns every alarm in ALARM with actions enabled, and its latest value,
+    /// for the policies of other services (Application Auto Scaling's).
+    pub async fn evaluate(
+        &mut self,
+        world: &World,
+        series: &Series,
+        emulator: &Emulator,
+    ) -> Vec<(Alarm, f64)> {
+        let mut firing = Vec::new();
         for a in &world.alarms {
             let Some(comparison) = Comparison::from_aws(&a.comparison) else {
                 continue;
@@ -88,8 +83,12 @@ impl Scaler {
                         self.run_policy(emulator, group, policy, a, value).await;
                     }
                 }
+                if let Some(value) = value {
+                    firing.push((a.clone(), value));
+                }
             }
         }
+        firing
     }
 
     fn warming(&mut self, group: &Group, policy: &Policy, now: Timestamp) -> u32 {
@@ -117,7 +116,7 @@ impl Scaler {
         a: &Alarm,
         value: f64,
     ) {
-        let now = self.clock();
+        let now = self.clock.now();
         let simple = policy.policy_type == "SimpleScaling";
         let bounds = Bounds {
             min: group.min,
@@ -223,7 +222,7 @@ impl Scaler {
 
     /// Fires the scheduled actions that are due on the sandbox's clock.
     pub async fn schedule(&mut self, world: &World, emulator: &Emulator) {
-        let now = self.clock();
+        let now = self.clock.now();
         for group in &world.groups {
             for action in &group.scheduled {
                 let key = (

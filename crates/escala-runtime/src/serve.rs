@@ -7,7 +7,8 @@ use std::sync::Arc;
 use escala_sandbox::{Emulator, Sandbox, SandboxInfo, Speed};
 
 use crate::instances::demo::CPU_PER_REQUEST;
-use crate::workload::{DemoWeb, SelfCommand};
+use crate::services::chat::ChatServer;
+use crate::workload::{DemoWeb, SelfCommand, Workload};
 use crate::{Runtime, RuntimeError, Settings};
 
 /// An emulator with the runtime beside it, for the life of this value.
@@ -36,6 +37,7 @@ impl Live {
                 command: instance,
                 cpu_per_request: CPU_PER_REQUEST,
             }),
+            task_workload: ChatServer::find().map(|c| Arc::new(c) as Arc<dyn Workload>),
         })?;
         Ok(Self {
             emulator,

@@ -1,5 +1,5 @@
-//! What runs for a target: the runtime starts one process per instance (and, for the routes to
-//! come, per ECS task or pod) through a [`Workload`], and reads its usage the same way for all.
+//! What runs for a target: the runtime starts one process per instance, per ECS task and per
+//! cache through a [`Workload`], and reads its usage the same way for all.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -13,21 +13,42 @@ pub struct SelfCommand {
     pub args: Vec<OsString>,
 }
 
-/// One thing to run: an instance of a group, with what the workload needs to know of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One thing to run, with what the workload needs to know of it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Unit {
     pub id: String,
-    /// The vCPUs its CPU is measured against.
+    /// The vCPUs its CPU is measured against (an instance's).
     pub vcpus: u32,
+    /// Its environment, on top of the runtime's (a task definition's container environment).
+    pub env: Vec<(String, String)>,
+    /// The port the runtime chose for it, for a workload that can't choose its own (0: it does).
+    pub port: u16,
 }
 
-/// A kind of workload process. The demo web server is the asg route's; the Fargate route's chat
-/// server will be another, behind the same load balancer and measured the same way.
+/// A process's command line and environment.
+#[derive(Debug, Clone)]
+pub struct Launch {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+    pub env: Vec<(String, String)>,
+}
+
+/// A kind of workload process: the demo web server (the asg route's), the chat server (the
+/// fargate route's tasks), Redis (its replication group).
 pub trait Workload: Send + Sync + std::fmt::Debug {
-    /// The command line of the process that serves `unit`. It prints `listening <port>` first,
-    /// then `usage <busy µs> <requests>` lines.
-    fn command(&self, unit: &Unit) -> (PathBuf, Vec<OsString>);
-    /// How long it may take to print its port.
+    /// The process that serves `unit`.
+    fn command(&self, unit: &Unit) -> Launch;
+    /// The port it serves on, once a line of its output says so: `listening <port>`.
+    fn port_in(&self, _unit: &Unit, line: &str) -> Option<u16> {
+        line.strip_prefix("listening ")
+            .and_then(|p| p.trim().parse().ok())
+    }
+    /// Whether its output reports its CPU (`usage <busy µs> <requests>` lines, the demo's
+    /// model); otherwise the runtime measures what the process really used.
+    fn reports_usage(&self) -> bool {
+        true
+    }
+    /// How long it may take to serve.
     fn start_timeout(&self) -> Duration {
         Duration::from_secs(10)
     }
@@ -41,7 +62,7 @@ pub struct DemoWeb {
 }
 
 impl Workload for DemoWeb {
-    fn command(&self, unit: &Unit) -> (PathBuf, Vec<OsString>) {
+    fn command(&self, unit: &Unit) -> Launch {
         let mut args = self.command.args.clone();
         args.extend(
             [
@@ -54,6 +75,10 @@ impl Workload for DemoWeb {
             ]
             .map(OsString::from),
         );
-        (self.command.program.clone(), args)
+        Launch {
+            program: self.command.program.clone(),
+            args,
+            env: Vec::new(),
+        }
     }
 }

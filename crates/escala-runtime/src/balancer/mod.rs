@@ -19,11 +19,16 @@ use hyper_util::rt::TokioExecutor;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::instances::Fleet;
 use crate::world::{TargetGroup, World};
 use crate::RuntimeError;
 use health::{matches, Checks, Health};
 use table::{Backend, Counters, Pool, Shared, Table};
+
+/// Where targets serve on this machine: an instance's process, or an ECS task's by its IP.
+pub trait Ports: Sync {
+    /// The loopback port target `id` (an instance id or an IP) serves on, while it runs.
+    fn port(&self, id: &str) -> Option<u16>;
+}
 
 /// A listener being served.
 #[derive(Debug)]
@@ -119,7 +124,12 @@ impl Balancers {
 
     /// Runs the health checks that are due, and rebuilds the routing table from the results.
     /// Returns the targets whose health changed.
-    pub async fn check(&mut self, world: &World, fleet: &Fleet, speed: Speed) -> Vec<HealthReport> {
+    pub async fn check(
+        &mut self,
+        world: &World,
+        targets: &dyn Ports,
+        speed: Speed,
+    ) -> Vec<HealthReport> {
         let now = Instant::now();
         let mut due = Vec::new();
         let mut registered = std::collections::HashSet::new();
@@ -130,7 +140,7 @@ impl Balancers {
                 registered.insert(key.clone());
                 let checks = self.checks.entry(key.clone()).or_default();
                 if checks.due(now, interval) {
-                    due.push((key, tg, fleet.port(&t.id)));
+                    due.push((key, tg, targets.port(&t.id)));
                 }
             }
         }
@@ -163,7 +173,7 @@ impl Balancers {
                 }
             }
         }
-        self.route(world, fleet);
+        self.route(world, targets);
         reports
     }
 
@@ -174,7 +184,7 @@ impl Balancers {
             .map(|c| c.health)
     }
 
-    fn route(&self, world: &World, fleet: &Fleet) {
+    fn route(&self, world: &World, targets: &dyn Ports) {
         let listeners = world
             .load_balancers
             .iter()
@@ -191,16 +201,16 @@ impl Balancers {
         let pools = world
             .target_groups
             .iter()
-            .map(|tg| (tg.arn.clone(), self.pool(tg, fleet)))
+            .map(|tg| (tg.arn.clone(), self.pool(tg, targets)))
             .collect();
         *self.table.write().expect("not poisoned") = Arc::new(Table::new(listeners, pools));
     }
 
-    fn pool(&self, tg: &TargetGroup, fleet: &Fleet) -> Pool {
+    fn pool(&self, tg: &TargetGroup, targets: &dyn Ports) -> Pool {
         let mut healthy = Vec::new();
         let mut registered = Vec::new();
         for t in &tg.targets {
-            let Some(port) = fleet.port(&t.id) else {
+            let Some(port) = targets.port(&t.id) else {
                 continue;
             };
             let backend = Backend {

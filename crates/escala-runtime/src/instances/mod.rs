@@ -18,6 +18,7 @@ use escala_sandbox::Speed;
 
 pub use process::{end_orphans, Process, Usage};
 
+use crate::balancer::Ports;
 use crate::emulator::Emulator;
 use crate::workload::{Unit, Workload};
 use crate::world::{Group, Place, World};
@@ -57,6 +58,12 @@ pub struct Changes {
     pub unhealthy: Vec<(Place, String, String, String)>,
 }
 
+impl Ports for Fleet {
+    fn port(&self, id: &str) -> Option<u16> {
+        self.running.get(id).map(|r| r.process.port)
+    }
+}
+
 impl Fleet {
     pub fn new(workload: Arc<dyn Workload>, pids: PathBuf) -> Self {
         Self {
@@ -66,11 +73,6 @@ impl Fleet {
             draining: Vec::new(),
             refused: Default::default(),
         }
-    }
-
-    /// The loopback port instance `id` serves on, while it runs.
-    pub fn port(&self, id: &str) -> Option<u16> {
-        self.running.get(id).map(|r| r.process.port)
     }
 
     pub fn process_count(&self) -> usize {
@@ -172,6 +174,7 @@ impl Fleet {
         let unit = Unit {
             id: id.to_string(),
             vcpus,
+            ..Unit::default()
         };
         match Process::start(self.workload.as_ref(), &unit, &self.pids).await {
             Ok(process) => {

@@ -40,8 +40,9 @@ fields! {
 
 /// Where the chat server's parts are: its binary for each architecture and its web client.
 /// Installed next to Escala's own executable, or named by `ESCALA_CHAT_BIN` (and
-/// `ESCALA_CHAT_BIN_ARM64`) and `ESCALA_CHAT_WEB`, which a source checkout's scripts set.
-fn parts(platform: Platform) -> Result<(PathBuf, PathBuf), AwsError> {
+/// `ESCALA_CHAT_BIN_ARM64`) and `ESCALA_CHAT_WEB`, which a source checkout's scripts set. The
+/// sandbox runtime runs its tasks from the same parts.
+pub fn parts(platform: Platform) -> Result<(PathBuf, PathBuf), AwsError> {
     let beside = std::env::current_exe()
         .ok()
         .and_then(|e| e.parent().map(PathBuf::from))

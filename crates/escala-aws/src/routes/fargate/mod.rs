@@ -22,6 +22,8 @@ mod service_schedule;
 mod service_tracking;
 mod task_definition;
 
+pub use image::parts as chat_parts;
+
 use std::sync::Arc;
 
 use async_trait::async_trait;
