@@ -21,11 +21,13 @@ as_root() {
 
 # What the fargate route builds its image from, named by the variables Escala reads in a source
 # checkout: the chat server's release binary (built in the workload's own target dir, where the
-# image tests build it too) and the web client that setup.sh bundled.
+# image tests build it too) and the web client that setup.sh bundled; and the chat's load
+# generator, which the live sandbox's tests drive it with.
 chat_parts() {
   say "Building the chat server for the fargate route's image"
   local target="${CARGO_TARGET_DIR_WORKLOAD:-$ESCALA_CACHE/target-workload}"
-  (cd "$ROOT/workload" && CARGO_TARGET_DIR="$target" cargo build -q --locked --release --bin escala-chat)
+  (cd "$ROOT/workload" && CARGO_TARGET_DIR="$target" cargo build -q --locked --release --bin escala-chat --bin escala-chat-load)
   export ESCALA_CHAT_BIN="$target/release/escala-chat"
+  export ESCALA_CHAT_LOAD_BIN="$target/release/escala-chat-load"
   export ESCALA_CHAT_WEB="$ROOT/workload/web/dist"
 }

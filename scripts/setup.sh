@@ -15,6 +15,7 @@ APT_PACKAGES=(
   webkit2gtk-driver xvfb xauth imagemagick              # the GUI end-to-end test and its screenshots
   fonts-dejavu-core                                     # text in exported chart PNGs
   python3-gi gir1.2-webkit2-4.1                         # the desktop benchmark's bare-window baseline
+  chromium chromium-driver                              # the fargate chat's test in a real browser
 )
 
 # Node.js builds the web UI; a machine may already have it from elsewhere than apt.

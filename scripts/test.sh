@@ -34,6 +34,9 @@ dbus-run-session -- bash -c '
   cargo test -p escala-cli --test keyring --test iam -- --ignored
 '
 
+say "The fargate route's chat in headless Chromium, across two of its sandbox tasks"
+cargo test -p escala-cli --test chat_browser -- --ignored
+
 say "The desktop app end to end, in a real window under Xvfb"
 xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p escala-desktop --test e2e --test scale_out -- --ignored
 say "Screenshots: $ROOT/artifacts/e2e"

@@ -8,123 +8,37 @@ mod support;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use escala_testkit::world::{group, in_service, wait, world};
 use serde_json::Value;
+use support::sandbox::{alive, balancer_url, sandbox_config, Home};
 
-/// AWS's minute is 2 s: the 3 periods of AlarmHigh take 6 s, AlarmLow's 15 take 30 s.
-const SPEED: &str = "30";
-
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-/// A failed test still stops its sandbox: its emulator and workload processes would outlive it.
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = self.command(&["sandbox", "stop"]).output();
-    }
-}
-
-impl Home {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_escala"));
-        escala_testkit::isolated(&mut c, self.dir.path()).args(args);
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let out = self.command(args).output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", support::text(&out));
-        out
-    }
-
-    fn start(&self) -> String {
-        let out = self.run(&["sandbox", "start", "--speed", SPEED, "-o", "json"]);
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(v["speed"], 30.0);
-        v["endpoint"].as_str().unwrap().to_string()
-    }
-
-    fn pids(&self) -> PathBuf {
-        self.dir.path().join("sandbox/pids")
-    }
-
-    /// The workload processes the runtime recorded: (pid, instance id).
-    fn workload_processes(&self) -> Vec<(u32, String)> {
-        std::fs::read_dir(self.pids())
-            .map(|d| {
-                d.flatten()
-                    .filter_map(|e| {
-                        let pid = e.file_name().to_str()?.parse().ok()?;
-                        Some((pid, std::fs::read_to_string(e.path()).ok()?))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    fn spec(&self, stack: &str) -> PathBuf {
-        // seed-asg without its business-hours schedule (the sandbox's clock runs 30× and could
-        // reach 08:00 during the test) and with a 60 s grace period (2 s here).
-        let seed = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../examples/seed-asg.yaml"
-        ))
-        .unwrap();
-        let body: String = seed
-            .lines()
-            .filter(|l| !l.contains("scheduled:") && !l.contains("business-hours"))
-            .map(|l| l.replace("name: seed-asg", &format!("name: {stack}")))
-            .map(|l| {
-                l.replace(
-                    "healthCheckGraceSeconds: 300",
-                    "healthCheckGraceSeconds: 60",
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        let path = self.dir.path().join(format!("{stack}.yaml"));
-        std::fs::write(&path, body).unwrap();
-        path
-    }
-}
-
-fn balancer_url(endpoint: &str) -> String {
-    wait(
-        "the load balancer's loopback URL",
-        Duration::from_secs(20),
-        || {
-            let urls: Value = serde_json::from_str(
-                &escala_sandbox::get(endpoint, "/moto-api/escala/balancers").ok()?,
+/// seed-asg as stack `stack`, in the sandbox's home.
+fn spec(home: &Home, stack: &str) -> PathBuf {
+    // seed-asg without its business-hours schedule (the sandbox's clock runs 30× and could
+    // reach 08:00 during the test) and with a 60 s grace period (2 s here).
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/seed-asg.yaml"
+    ))
+    .unwrap();
+    let body: String = seed
+        .lines()
+        .filter(|l| !l.contains("scheduled:") && !l.contains("business-hours"))
+        .map(|l| l.replace("name: seed-asg", &format!("name: {stack}")))
+        .map(|l| {
+            l.replace(
+                "healthCheckGraceSeconds: 300",
+                "healthCheckGraceSeconds: 60",
             )
-            .ok()?;
-            urls.as_object()?
-                .values()
-                .next()?
-                .as_str()
-                .map(String::from)
-        },
-    )
-}
-
-/// The SDK configuration for the sandbox's own keys at `endpoint`.
-async fn sandbox_config(endpoint: &str) -> aws_config::SdkConfig {
-    escala_aws::connect::sdk_config(
-        &escala_aws::connect::Target::sandbox(endpoint),
-        "us-east-1",
-        &escala_aws::credentials::KeyringStore::new("escala-test-live"),
-    )
-    .await
-    .unwrap()
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let path = home.dir.path().join(format!("{stack}.yaml"));
+    std::fs::write(&path, body).unwrap();
+    path
 }
 
 /// The group's average CPU datapoints in the emulator's CloudWatch, as `escala metrics` reads.
@@ -155,17 +69,11 @@ async fn cpu_points(endpoint: &str, group: &str) -> Vec<f64> {
         .collect()
 }
 
-fn alive(pid: u32) -> bool {
-    std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|c| String::from_utf8_lossy(&c).contains("--instance-id"))
-        .unwrap_or(false)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn load_scales_the_group_out_and_back_in_to_min() {
     let home = Home::new();
     let endpoint = home.start();
-    let spec = home.spec("live-asg");
+    let spec = spec(&home, "live-asg");
     home.run(&["apply", "-f", spec.to_str().unwrap(), "--yes"]);
     let name = "live-asg-web";
     wait(
@@ -272,7 +180,7 @@ async fn a_warm_pool_holds_stopped_instances_that_a_scale_out_takes_first() {
     use aws_sdk_ec2::types::InstanceStateName;
     let home = Home::new();
     let endpoint = home.start();
-    let spec = home.spec("warm-asg");
+    let spec = spec(&home, "warm-asg");
     let text = std::fs::read_to_string(&spec).unwrap().replace(
         "    scaling:\n",
         "    scaling:\n      warmPool: {minSize: 1}\n",
@@ -378,7 +286,7 @@ async fn a_warm_pool_holds_stopped_instances_that_a_scale_out_takes_first() {
 fn a_killed_instance_is_replaced_and_a_killed_sandbox_leaves_no_process() {
     let home = Home::new();
     let endpoint = home.start();
-    let spec = home.spec("fault-asg");
+    let spec = spec(&home, "fault-asg");
     home.run(&["apply", "-f", spec.to_str().unwrap(), "--yes"]);
     let name = "fault-asg-web";
     let first = wait(
