@@ -3,9 +3,10 @@
 // choice all come from this list.
 import type { RouteSpec, ValidationError } from "../api";
 import { asg } from "./asg";
+import { fargate } from "./fargate";
 import type { RouteModule } from "./route";
 
-export const ROUTES = { asg };
+export const ROUTES = { asg, fargate };
 
 export type RouteName = keyof typeof ROUTES;
 
@@ -36,6 +37,14 @@ export function routeSection(name: RouteName, forms: RouteForms): RouteSpec {
 /** Whether a stack of this route (or of none, `"none"`) has a scaling dashboard. */
 export function hasDashboard(name: RouteName | "none"): boolean {
   return name !== "none" && ROUTES[name].dashboard;
+}
+
+/**
+ * A route's form component with its form's type erased, so the Scaling step can bind whichever
+ * route's form is chosen (a union of the routes' components would want every form at once).
+ */
+export function formComponent(name: RouteName): RouteModule<unknown>["Fields"] {
+  return erased(name).Fields;
 }
 
 export function formFields(name: RouteName): RegExp {

@@ -1,7 +1,8 @@
 // Every route's words, merged into the catalogs (see ../i18n.ts). A route registers here once.
 import * as asg from "./asg/messages";
+import * as fargate from "./fargate/messages";
 
-const ROUTES = [asg];
+const ROUTES = [asg, fargate];
 
 /** A union of catalogs as one catalog with all their keys. */
 type Merged<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
