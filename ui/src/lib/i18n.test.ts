@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   ERROR_CODES,
+  type Lang,
+  type SpecRoute,
   STORAGE_KEY,
   detectLanguage,
   errorTitle,
@@ -15,16 +17,30 @@ import {
 } from "./i18n";
 import { en as appEn } from "./locales/en";
 import { es as appEs } from "./locales/es";
-import { routeEn, routeEs } from "./routes/messages";
+import { MESSAGE_ROUTES, routeEn, routeEs, routeRules } from "./routes/messages";
 import type { Rule } from "./api";
 
 // The catalogs as the app uses them: its own words and every route's.
 const en: Record<string, string> = { ...appEn, ...routeEn };
 const es: Record<string, string> = { ...appEs, ...routeEs };
-/** Every rule with a message; the catalogs' types make every rule of the Rust side have one. */
-const RULES = Object.keys(en)
-  .filter((k) => k.startsWith("rule."))
-  .map((k) => k.slice("rule.".length) as Rule);
+/**
+ * Every rule with a text, with the route of the Spec it is told for: the Spec's own rules under
+ * any Spec ("none" here), each route's under its own. The catalogs' types make every rule of the
+ * Rust side have one.
+ */
+const RULES: [SpecRoute, Rule][] = [
+  ...Object.keys(en)
+    .filter((k) => k.startsWith("rule."))
+    .map((k): [SpecRoute, Rule] => ["none", k.slice("rule.".length) as Rule]),
+  ...MESSAGE_ROUTES.flatMap((route) =>
+    Object.keys(routeRules(route, "en")).map((rule): [SpecRoute, Rule] => [route, rule as Rule]),
+  ),
+];
+/** A rule's text as written, before its field is put in. */
+function ruleText(lang: Lang, [route, rule]: [SpecRoute, Rule]): string {
+  const catalog = lang === "en" ? en : es;
+  return route === "none" ? catalog[`rule.${rule}`] : (routeRules(route, lang)[rule] ?? "");
+}
 
 function memoryStorage(initial: Record<string, string> = {}) {
   const data = new Map(Object.entries(initial));
@@ -77,11 +93,17 @@ describe("catalogs", () => {
       expect(spanish.trim(), key).not.toBe("");
       expect(placeholders(spanish), key).toEqual(placeholders(text));
     }
+    for (const rule of RULES) {
+      expect(placeholders(ruleText("es", rule)), rule.join(" ")).toEqual(placeholders(ruleText("en", rule)));
+    }
   });
 
   it("are really translated", () => {
     // Names that are the same in both languages (brand, AWS terms, code words) are the exception.
-    const same = Object.keys(en).filter((k) => en[k as keyof typeof en] === es[k as keyof typeof en]);
+    const same = [
+      ...Object.keys(en).filter((k) => en[k] === es[k]),
+      ...RULES.filter((rule) => ruleText("en", rule) === ruleText("es", rule)),
+    ];
     expect(same.length).toBeLessThan(20);
     expect(translate("es", "footer.next")).toBe("Continuar");
     expect(translate("es", "network.nat.perZone")).toBe("Una pasarela NAT por zona");
@@ -99,31 +121,66 @@ describe("catalogs", () => {
 
 describe("validation messages", () => {
   it("say what to fix for every rule, in both languages, naming the field", () => {
-    for (const rule of RULES) {
+    for (const [route, rule] of RULES) {
+      const name = `${route} ${rule}`;
       const error = { rule, field: "network.publicSubnets[1]", message: "engine text" };
-      const english = ruleMessage("en", error);
-      const spanish = ruleMessage("es", error);
-      expect(english, rule).not.toBe("engine text");
-      expect(spanish, rule).not.toBe("engine text");
-      expect(spanish, rule).not.toBe(english);
-      expect(english, rule).not.toMatch(/\{\w+\}/);
-      expect(spanish, rule).not.toMatch(/\{\w+\}/);
-      if (en[`rule.${rule}`].includes("{field}")) {
-        expect(english, rule).toContain("public subnet 2");
-        expect(spanish, rule).toContain("la subred pública 2");
+      const english = ruleMessage("en", route, error);
+      const spanish = ruleMessage("es", route, error);
+      expect(english, name).not.toBe("engine text");
+      expect(spanish, name).not.toBe("engine text");
+      expect(spanish, name).not.toBe(english);
+      expect(english, name).not.toMatch(/\{\w+\}/);
+      expect(spanish, name).not.toMatch(/\{\w+\}/);
+      if (ruleText("en", [route, rule]).includes("{field}")) {
+        expect(english, name).toContain("public subnet 2");
+        expect(spanish, name).toContain("la subred pública 2");
       }
     }
   });
 
-  it("explain the VPC block in the user's language", () => {
+  it("explain the VPC block in the user's language, whatever the Spec's route", () => {
     const error = { rule: "vpcCidr" as const, field: "network.vpcCidr", message: "'x' is not an IPv4 CIDR block" };
-    expect(ruleMessage("en", error)).toMatch(/^Enter the VPC block as an IPv4 CIDR such as 10\.0\.0\.0\/16/);
-    expect(ruleMessage("es", error)).toMatch(/^Escribe el bloque de la VPC como un CIDR IPv4, por ejemplo 10\.0\.0\.0\/16/);
+    expect(ruleMessage("en", "none", error)).toMatch(/^Enter the VPC block as an IPv4 CIDR such as 10\.0\.0\.0\/16/);
+    expect(ruleMessage("es", "fargate", error)).toMatch(/^Escribe el bloque de la VPC como un CIDR IPv4, por ejemplo 10\.0\.0\.0\/16/);
   });
 
   it("keep the engine's message for a rule this UI doesn't know", () => {
     const error = { rule: "routeMissing" as Rule, field: "route", message: "the route is missing" };
-    expect(ruleMessage("es", error)).toBe("the route is missing");
+    expect(ruleMessage("es", "asg", error)).toBe("the route is missing");
+  });
+
+  it("tell a rule two routes share in the words of the Spec's route", () => {
+    const target = { rule: "scalingTarget" as const, field: "route.fargate.scaling.targetTracking.target", message: "0: use …" };
+    expect(ruleMessage("en", "fargate", target)).toBe(
+      "Set the scaling target to a CPU percentage above 0 and up to 100 or, when scaling on requests, to at least 1 request per task.",
+    );
+    expect(ruleMessage("es", "fargate", target)).toMatch(/en al menos 1 petición por tarea\.$/);
+    const asgTarget = { ...target, field: "route.asg.scaling.targetTracking.target" };
+    expect(ruleMessage("en", "asg", asgTarget)).toMatch(/at least 1 request per instance\.$/);
+    expect(ruleMessage("es", "asg", asgTarget)).toMatch(/en al menos 1 petición por instancia\.$/);
+    const zones = { rule: "loadBalancerZones" as const, field: "route.fargate.subnets", message: "…" };
+    expect(ruleMessage("en", "fargate", zones)).toContain("the load balancer in front of the service");
+    expect(ruleMessage("en", "asg", zones)).not.toContain("service");
+  });
+
+  it("give each route its own words for the rule names routes share", () => {
+    for (const a of MESSAGE_ROUTES) {
+      for (const b of MESSAGE_ROUTES.filter((r) => r !== a)) {
+        for (const lang of ["en", "es"] as const) {
+          const theirs = routeRules(b, lang);
+          for (const [rule, text] of Object.entries(routeRules(a, lang))) {
+            if (rule in theirs) expect(text, `${a} and ${b} ${rule}`).not.toBe(theirs[rule as Rule]);
+          }
+        }
+      }
+    }
+  });
+
+  it("keep the engine's message for a route's rule when the Spec has another route", () => {
+    const cooldown = { rule: "cooldown" as const, field: "route.fargate.scaling.targetTracking.scaleInCooldownSeconds", message: "4000 s: use 0 to 3600 seconds" };
+    expect(ruleMessage("en", "fargate", cooldown)).toMatch(/^Set the scale-in cooldown between 0 and 3600 seconds/);
+    expect(ruleMessage("en", "asg", cooldown)).toBe("4000 s: use 0 to 3600 seconds");
+    expect(ruleMessage("es", "none", cooldown)).toBe("4000 s: use 0 to 3600 seconds");
   });
 
   it("name fields as the form does", () => {
@@ -177,11 +234,11 @@ describe("validation messages", () => {
       field: "route.asg.scaling.scheduled[1].capacity",
       message: "desired 5 is outside min 1 … max 3: min ≤ desired ≤ max",
     };
-    expect(ruleMessage("en", capacity)).toMatch(/^Set the capacity of scheduled action 2 so that min ≤ desired ≤ max/);
-    expect(ruleMessage("es", capacity)).toMatch(/^Ajusta la capacidad de la acción programada 2 para que mínimo ≤ deseado ≤ máximo/);
+    expect(ruleMessage("en", "asg", capacity)).toMatch(/^Set the capacity of scheduled action 2 so that min ≤ desired ≤ max/);
+    expect(ruleMessage("es", "asg", capacity)).toMatch(/^Ajusta la capacidad de la acción programada 2 para que mínimo ≤ deseado ≤ máximo/);
     const grace = { rule: "healthCheckGrace" as const, field: "route.asg.healthCheckGraceSeconds", message: "9000 s" };
-    expect(ruleMessage("en", grace)).toBe("Set the health check grace period between 0 and 7200 seconds (2 hours).");
-    expect(ruleMessage("es", grace)).toBe(
+    expect(ruleMessage("en", "asg", grace)).toBe("Set the health check grace period between 0 and 7200 seconds (2 hours).");
+    expect(ruleMessage("es", "asg", grace)).toBe(
       "Pon el periodo de gracia de las comprobaciones de estado entre 0 y 7200 segundos (2 horas).",
     );
   });

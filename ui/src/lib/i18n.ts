@@ -2,12 +2,14 @@
 import type { ValidationError } from "./api";
 import { en } from "./locales/en";
 import { es } from "./locales/es";
-import { type RouteMessages, routeEn, routeEs } from "./routes/messages";
+import { type MessageRoute, type RouteMessages, routeEn, routeEs, routeRules } from "./routes/messages";
 
 /** Every message's key: the app's own and the routes'. */
 export type MessageKey = keyof typeof en | keyof RouteMessages;
 
 export type Lang = "en" | "es";
+/** The route of the Spec an error was found in, whose words its rule takes; "none" for a network only. */
+export type SpecRoute = MessageRoute | "none";
 export type LangPref = "auto" | Lang;
 export type Params = Record<string, string | number>;
 
@@ -82,11 +84,17 @@ export function fieldLabel(lang: Lang, field: string): string {
   return isKey(key) ? translate(lang, key) : field;
 }
 
-/** What to fix, in the user's language; a rule this UI doesn't know keeps the engine's English text. */
-export function ruleMessage(lang: Lang, error: ValidationError): string {
+/**
+ * What to fix, in the user's language. Routes share rule names (scalingTarget, schedule) but not
+ * their words, so a route's rule is told by the route the Spec uses; the Spec's own rules are the
+ * app's. A rule this UI doesn't know keeps the engine's English text.
+ */
+export function ruleMessage(lang: Lang, route: SpecRoute, error: ValidationError): string {
+  const own = route === "none" ? undefined : routeRules(route, lang)[error.rule];
   const key = `rule.${error.rule}`;
-  if (!isKey(key)) return error.message;
-  return translate(lang, key, { field: fieldLabel(lang, error.field) });
+  const template = own ?? (isKey(key) ? CATALOGS[lang][key] : undefined);
+  if (template === undefined) return error.message;
+  return interpolate(template, { field: fieldLabel(lang, error.field) });
 }
 
 export function errorTitle(lang: Lang, code: string): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { en } from "../locales/en";
 import { ROUTES, ROUTE_NAMES, defaultForms, hasDashboard, routeSection, unreadableErrors } from ".";
-import { routeEn, routeEs } from "./messages";
+import { MESSAGE_ROUTES, routeEn, routeEs, routeRules } from "./messages";
 
 describe("the route registry", () => {
   it("keys every route by its name, and its defaults build its own Spec section", () => {
@@ -27,5 +27,14 @@ describe("the route registry", () => {
     expect(Object.keys(routeEs).sort()).toEqual(Object.keys(routeEn).sort());
     const shared = Object.keys(routeEn).filter((k) => k in en);
     expect(shared, "a route's key hides the app's").toEqual([]);
+  });
+
+  it("tells each route's rules by its own table, not the catalog the routes share", () => {
+    expect(MESSAGE_ROUTES).toEqual(ROUTE_NAMES);
+    expect(Object.keys(routeEn).filter((k) => k.startsWith("rule."))).toEqual([]);
+    for (const name of ROUTE_NAMES) {
+      expect(Object.keys(routeRules(name, "es")).sort(), name).toEqual(Object.keys(routeRules(name, "en")).sort());
+      expect(Object.keys(routeRules(name, "en")).length, name).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,9 +1,7 @@
-// The asg route's words, in English and Spanish: its form, its rules, the fields its errors name
-// and the kinds it plans. Merged into the catalogs by ../messages.ts.
+// The asg route's words, in English and Spanish: its form, the fields its errors name and the kinds
+// it plans, merged into the catalogs by ../messages.ts; and its rules' texts, its own.
 import type { AsgRule } from "../../api";
-
-/** Every rule of the route needs a message: one added on the Rust side fails to compile here. */
-type Required = Record<`rule.${AsgRule}`, string> & Record<string, string>;
+import type { Lang } from "../../i18n";
 
 export const en = {
   "route.asg": "EC2 Auto Scaling groups behind a load balancer",
@@ -29,29 +27,6 @@ export const en = {
   "field.route.asg.scaling.scheduled.name.item": "the name of scheduled action {n}",
   "field.route.asg.scaling.scheduled.cron.item": "the cron expression of scheduled action {n}",
   "field.route.asg.scaling.scheduled.capacity.item": "the capacity of scheduled action {n}",
-  "rule.amiId":
-    "Use latest (Amazon Linux 2023) or the id of an AMI in the stack's region, such as ami-0abcd1234ef567890, built for the instance type's architecture (x86_64 or arm64).",
-  "rule.instanceType": "Enter an instance type offered in the stack's region, such as t3.micro.",
-  "rule.capacity":
-    "Set {field} so that min ≤ desired ≤ max, with max from 1 to 100 instances (Escala's cap, so a typo can't run up a bill).",
-  "rule.loadBalancerZones":
-    "Use at least 2 zones with public subnets: the load balancer needs public subnets in 2 or more zones.",
-  "rule.healthCheckGrace": "Set {field} between 0 and 7200 seconds (2 hours).",
-  "rule.userData":
-    "Shorten {field}: AWS accepts at most 12,288 bytes of user data (16 KB once base64-encoded).",
-  "rule.keyPair":
-    "Name the key pair with 1 to 255 printable ASCII characters and no spaces, and set exactly one of savePrivateKeyTo (AWS creates the pair) or publicKeyFile (to import your own public key).",
-  "rule.keyFile":
-    "Choose another file for {field}: a private key is saved to a new file in a folder that exists (Escala never overwrites a key), and a public key must be a readable OpenSSH key starting with ssh-ed25519 or ssh-rsa.",
-  "rule.scalingTarget":
-    "Set {field} to a CPU percentage above 0 and up to 100 or, when scaling on requests, to at least 1 request per instance.",
-  "rule.stepScaling":
-    "For step scaling, use a CPU threshold above 0 and up to 100%, add at least 1 instance each time, and have the CPU stay above the threshold for 1 to 60 minutes.",
-  "rule.schedule":
-    "Correct {field}: each scheduled action needs its own name of 1 to 64 letters, digits, - or _, and a cron expression in UTC with 5 fields (minute hour day-of-month month day-of-week), such as 0 8 * * 1-5.",
-  "rule.warmPool": "Keep {field} at or below the group's maximum capacity.",
-  "rule.rollout":
-    "For the rollout, set the minimum healthy percentage from 0 to 100 and the warm-up to at most 3600 seconds (1 hour).",
   "kind.SecurityGroup": "Security groups",
   "kind.KeyPair": "Key pairs",
   "kind.LaunchTemplate": "Launch templates",
@@ -106,7 +81,7 @@ export const en = {
   "scale.valid.asg": "The scaling settings are valid.",
   "scale.how.asg":
     "After the apply, the dashboard charts CPU, capacity and requests from CloudWatch, lets you set the size by hand and sends load at the load balancer to watch the group react.",
-} as const satisfies Required;
+} as const;
 
 export const es: Record<keyof typeof en, string> = {
   "route.asg": "Grupos de Auto Scaling de EC2 tras un balanceador de carga",
@@ -132,29 +107,6 @@ export const es: Record<keyof typeof en, string> = {
   "field.route.asg.scaling.scheduled.name.item": "el nombre de la acción programada {n}",
   "field.route.asg.scaling.scheduled.cron.item": "la expresión cron de la acción programada {n}",
   "field.route.asg.scaling.scheduled.capacity.item": "la capacidad de la acción programada {n}",
-  "rule.amiId":
-    "Usa latest (Amazon Linux 2023) o el id de una AMI de la región de la pila, por ejemplo ami-0abcd1234ef567890, creada para la arquitectura del tipo de instancia (x86_64 o arm64).",
-  "rule.instanceType": "Escribe un tipo de instancia disponible en la región de la pila, por ejemplo t3.micro.",
-  "rule.capacity":
-    "Ajusta {field} para que mínimo ≤ deseado ≤ máximo, con un máximo de 1 a 100 instancias (el tope de Escala, para que una errata no dispare la factura).",
-  "rule.loadBalancerZones":
-    "Usa al menos 2 zonas con subredes públicas: el balanceador de carga necesita subredes públicas en 2 zonas o más.",
-  "rule.healthCheckGrace": "Pon {field} entre 0 y 7200 segundos (2 horas).",
-  "rule.userData":
-    "Acorta {field}: AWS admite como máximo 12 288 bytes de datos de usuario (16 KB una vez codificados en base64).",
-  "rule.keyPair":
-    "Da al par de claves un nombre de 1 a 255 caracteres ASCII imprimibles sin espacios, e indica exactamente uno de savePrivateKeyTo (AWS crea el par) o publicKeyFile (para importar tu propia clave pública).",
-  "rule.keyFile":
-    "Elige otro archivo para {field}: la clave privada se guarda en un archivo nuevo dentro de una carpeta que exista (Escala nunca sobrescribe una clave), y la clave pública debe ser una clave OpenSSH legible que empiece por ssh-ed25519 o ssh-rsa.",
-  "rule.scalingTarget":
-    "Pon {field} en un porcentaje de CPU mayor que 0 y de hasta 100 o, si se escala por peticiones, en al menos 1 petición por instancia.",
-  "rule.stepScaling":
-    "Para el escalado por pasos, usa un umbral de CPU mayor que 0 y de hasta el 100 %, añade al menos 1 instancia cada vez y exige que la CPU supere el umbral durante un periodo de 1 a 60 minutos.",
-  "rule.schedule":
-    "Corrige {field}: cada acción programada necesita un nombre propio de 1 a 64 letras, dígitos, - o _, y una expresión cron en UTC de 5 campos (minuto hora día-del-mes mes día-de-la-semana), por ejemplo 0 8 * * 1-5.",
-  "rule.warmPool": "Haz que {field} no supere la capacidad máxima del grupo.",
-  "rule.rollout":
-    "Para el despliegue, pon el porcentaje mínimo de instancias en buen estado entre 0 y 100 y el calentamiento en 3600 segundos (1 hora) como máximo.",
   "kind.SecurityGroup": "Grupos de seguridad",
   "kind.KeyPair": "Pares de claves",
   "kind.LaunchTemplate": "Plantillas de lanzamiento",
@@ -209,4 +161,62 @@ export const es: Record<keyof typeof en, string> = {
   "scale.valid.asg": "La configuración de escalado es válida.",
   "scale.how.asg":
     "Tras aplicar, el panel muestra la CPU, la capacidad y las peticiones desde CloudWatch, te deja fijar el tamaño a mano y envía carga al balanceador para ver reaccionar al grupo.",
+};
+
+/**
+ * The route's rule texts, kept apart from its other words: routes share rule names (scalingTarget,
+ * schedule) but not what they say, so ../../i18n.ts looks a rule up in the route the Spec uses.
+ * Every rule of the route needs a text: one added on the Rust side fails to compile here.
+ */
+export const rules: Record<Lang, Record<AsgRule, string>> = {
+  en: {
+    amiId:
+      "Use latest (Amazon Linux 2023) or the id of an AMI in the stack's region, such as ami-0abcd1234ef567890, built for the instance type's architecture (x86_64 or arm64).",
+    instanceType: "Enter an instance type offered in the stack's region, such as t3.micro.",
+    capacity:
+      "Set {field} so that min ≤ desired ≤ max, with max from 1 to 100 instances (Escala's cap, so a typo can't run up a bill).",
+    loadBalancerZones:
+      "Use at least 2 zones with public subnets: the load balancer needs public subnets in 2 or more zones.",
+    healthCheckGrace: "Set {field} between 0 and 7200 seconds (2 hours).",
+    userData:
+      "Shorten {field}: AWS accepts at most 12,288 bytes of user data (16 KB once base64-encoded).",
+    keyPair:
+      "Name the key pair with 1 to 255 printable ASCII characters and no spaces, and set exactly one of savePrivateKeyTo (AWS creates the pair) or publicKeyFile (to import your own public key).",
+    keyFile:
+      "Choose another file for {field}: a private key is saved to a new file in a folder that exists (Escala never overwrites a key), and a public key must be a readable OpenSSH key starting with ssh-ed25519 or ssh-rsa.",
+    scalingTarget:
+      "Set {field} to a CPU percentage above 0 and up to 100 or, when scaling on requests, to at least 1 request per instance.",
+    stepScaling:
+      "For step scaling, use a CPU threshold above 0 and up to 100%, add at least 1 instance each time, and have the CPU stay above the threshold for 1 to 60 minutes.",
+    schedule:
+      "Correct {field}: each scheduled action needs its own name of 1 to 64 letters, digits, - or _, and a cron expression in UTC with 5 fields (minute hour day-of-month month day-of-week), such as 0 8 * * 1-5.",
+    warmPool: "Keep {field} at or below the group's maximum capacity.",
+    rollout:
+      "For the rollout, set the minimum healthy percentage from 0 to 100 and the warm-up to at most 3600 seconds (1 hour).",
+  },
+  es: {
+    amiId:
+      "Usa latest (Amazon Linux 2023) o el id de una AMI de la región de la pila, por ejemplo ami-0abcd1234ef567890, creada para la arquitectura del tipo de instancia (x86_64 o arm64).",
+    instanceType: "Escribe un tipo de instancia disponible en la región de la pila, por ejemplo t3.micro.",
+    capacity:
+      "Ajusta {field} para que mínimo ≤ deseado ≤ máximo, con un máximo de 1 a 100 instancias (el tope de Escala, para que una errata no dispare la factura).",
+    loadBalancerZones:
+      "Usa al menos 2 zonas con subredes públicas: el balanceador de carga necesita subredes públicas en 2 zonas o más.",
+    healthCheckGrace: "Pon {field} entre 0 y 7200 segundos (2 horas).",
+    userData:
+      "Acorta {field}: AWS admite como máximo 12 288 bytes de datos de usuario (16 KB una vez codificados en base64).",
+    keyPair:
+      "Da al par de claves un nombre de 1 a 255 caracteres ASCII imprimibles sin espacios, e indica exactamente uno de savePrivateKeyTo (AWS crea el par) o publicKeyFile (para importar tu propia clave pública).",
+    keyFile:
+      "Elige otro archivo para {field}: la clave privada se guarda en un archivo nuevo dentro de una carpeta que exista (Escala nunca sobrescribe una clave), y la clave pública debe ser una clave OpenSSH legible que empiece por ssh-ed25519 o ssh-rsa.",
+    scalingTarget:
+      "Pon {field} en un porcentaje de CPU mayor que 0 y de hasta 100 o, si se escala por peticiones, en al menos 1 petición por instancia.",
+    stepScaling:
+      "Para el escalado por pasos, usa un umbral de CPU mayor que 0 y de hasta el 100 %, añade al menos 1 instancia cada vez y exige que la CPU supere el umbral durante un periodo de 1 a 60 minutos.",
+    schedule:
+      "Corrige {field}: cada acción programada necesita un nombre propio de 1 a 64 letras, dígitos, - o _, y una expresión cron en UTC de 5 campos (minuto hora día-del-mes mes día-de-la-semana), por ejemplo 0 8 * * 1-5.",
+    warmPool: "Haz que {field} no supere la capacidad máxima del grupo.",
+    rollout:
+      "Para el despliegue, pon el porcentaje mínimo de instancias en buen estado entre 0 y 100 y el calentamiento en 3600 segundos (1 hora) como máximo.",
+  },
 };

@@ -1,14 +1,7 @@
-// The fargate route's words, in English and Spanish: its form, its rules, the fields its errors name
-// and the kinds it plans. Merged into the catalogs by ../messages.ts.
-import type { AsgRule } from "../../api";
+// The fargate route's words, in English and Spanish: its form, the fields its errors name and the
+// kinds it plans, merged into the catalogs by ../messages.ts; and its rules' texts, its own.
 import type { FargateRule } from "../../bindings";
-
-/**
- * Every rule of the route needs a message: one added on the Rust side fails to compile here. A
- * rule's message is keyed on its bare name, one catalog for all routes, so the rules asg has too
- * (loadBalancerZones, scalingTarget, schedule) keep asg's words rather than replace them.
- */
-type Required = Record<`rule.${Exclude<FargateRule, AsgRule>}`, string> & Record<string, string>;
+import type { Lang } from "../../i18n";
 
 export const en = {
   "route.fargate": "ECS Fargate tasks behind a load balancer, with Redis",
@@ -38,25 +31,6 @@ export const en = {
   "field.route.fargate.redis.replicas": "the Redis replicas",
   "field.route.fargate.logRetentionDays": "the log retention",
   "field.route.fargate.deregistrationDelaySeconds": "the deregistration delay",
-  "rule.cpuMemory":
-    "Choose a task size Fargate runs: 256 to 16384 CPU units (1024 is one vCPU), with a memory Fargate pairs with that CPU.",
-  "rule.port": "Set {field} from 1 to 65535.",
-  "rule.tasks":
-    "Set {field} so that min ≤ desired ≤ max, with max from 1 to 100 tasks (Escala's cap, so a typo can't run up a bill).",
-  "rule.healthCheckPath":
-    "Make {field} start with /, like /healthz, with at most 1024 printable ASCII characters and no spaces.",
-  "rule.subnets":
-    "Private tasks need private subnets and a NAT gateway (to pull their image and send their logs): choose a NAT on the Network step, or run the tasks in public subnets.",
-  "rule.capacityProviders":
-    "For the capacity providers, use a FARGATE base of 0 to 100000 and weights of 0 to 1000, at least one of them above 0.",
-  "rule.cooldown": "Set {field} between 0 and 3600 seconds (1 hour).",
-  "rule.redisNodeType": "Enter an ElastiCache node type offered in the stack's region, such as cache.t4g.micro.",
-  "rule.redisReplicas": "Set {field} from 0 to 5: ElastiCache takes up to 5 read replicas.",
-  "rule.singleTask":
-    "Without Redis a message reaches only the users of the task it was sent to: keep Redis, or set the tasks to 1/1/1.",
-  "rule.logRetention":
-    "Choose {field} among CloudWatch Logs' periods: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days.",
-  "rule.deregistrationDelay": "Set {field} between 0 and 3600 seconds (1 hour).",
   "kind.EcrRepository": "Container repositories",
   "kind.ContainerImage": "Container images",
   "kind.LogGroup": "Log groups",
@@ -134,7 +108,7 @@ export const en = {
   "scale.valid.fargate": "The service's settings are valid.",
   "scale.how.fargate":
     "After the apply, Application Auto Scaling adds and removes tasks to keep the metric near its target. Escala's scaling dashboard doesn't cover Fargate services yet: watch the service in the ECS console.",
-} as const satisfies Required;
+} as const;
 
 export const es: Record<keyof typeof en, string> = {
   "route.fargate": "Tareas de ECS Fargate tras un balanceador de carga, con Redis",
@@ -164,25 +138,6 @@ export const es: Record<keyof typeof en, string> = {
   "field.route.fargate.redis.replicas": "las réplicas de Redis",
   "field.route.fargate.logRetentionDays": "la retención de los registros",
   "field.route.fargate.deregistrationDelaySeconds": "el retardo de anulación del registro",
-  "rule.cpuMemory":
-    "Elige un tamaño de tarea que Fargate ejecute: de 256 a 16384 unidades de CPU (1024 es una vCPU), con una memoria que Fargate combine con esa CPU.",
-  "rule.port": "Pon {field} entre 1 y 65535.",
-  "rule.tasks":
-    "Ajusta {field} para que mínimo ≤ deseado ≤ máximo, con un máximo de 1 a 100 tareas (el tope de Escala, para que una errata no dispare la factura).",
-  "rule.healthCheckPath":
-    "Haz que {field} empiece por /, como /healthz, con 1024 caracteres ASCII imprimibles como máximo y sin espacios.",
-  "rule.subnets":
-    "Las tareas privadas necesitan subredes privadas y una pasarela NAT (para descargar su imagen y enviar sus registros): elige una NAT en el paso Red, o ejecuta las tareas en subredes públicas.",
-  "rule.capacityProviders":
-    "Para los proveedores de capacidad, usa una base de FARGATE de 0 a 100000 y pesos de 0 a 1000, al menos uno de ellos mayor que 0.",
-  "rule.cooldown": "Pon {field} entre 0 y 3600 segundos (1 hora).",
-  "rule.redisNodeType": "Escribe un tipo de nodo de ElastiCache disponible en la región de la pila, por ejemplo cache.t4g.micro.",
-  "rule.redisReplicas": "Pon {field} entre 0 y 5: ElastiCache admite hasta 5 réplicas de lectura.",
-  "rule.singleTask":
-    "Sin Redis, un mensaje solo llega a los usuarios de la tarea a la que se envió: mantén Redis o pon las tareas en 1/1/1.",
-  "rule.logRetention":
-    "Elige {field} entre los periodos de CloudWatch Logs: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 o 3653 días.",
-  "rule.deregistrationDelay": "Pon {field} entre 0 y 3600 segundos (1 hora).",
   "kind.EcrRepository": "Repositorios de contenedores",
   "kind.ContainerImage": "Imágenes de contenedor",
   "kind.LogGroup": "Grupos de registros",
@@ -260,4 +215,68 @@ export const es: Record<keyof typeof en, string> = {
   "scale.valid.fargate": "La configuración del servicio es válida.",
   "scale.how.fargate":
     "Tras aplicar, Application Auto Scaling añade y quita tareas para mantener la métrica cerca de su objetivo. El panel de escalado de Escala aún no cubre los servicios de Fargate: sigue el servicio en la consola de ECS.",
+};
+
+/**
+ * The route's rule texts, kept apart from its other words: routes share rule names (scalingTarget,
+ * schedule) but not what they say, so ../../i18n.ts looks a rule up in the route the Spec uses.
+ * Every rule of the route needs a text: one added on the Rust side fails to compile here.
+ */
+export const rules: Record<Lang, Record<FargateRule, string>> = {
+  en: {
+    cpuMemory:
+      "Choose a task size Fargate runs: 256 to 16384 CPU units (1024 is one vCPU), with a memory Fargate pairs with that CPU.",
+    port: "Set {field} from 1 to 65535: the port the chat listens on in each task.",
+    tasks:
+      "Set {field} so that min ≤ desired ≤ max, with max from 1 to 100 tasks (Escala's cap on a service, so a typo can't run up a bill).",
+    healthCheckPath:
+      "Make {field} start with /, like /healthz, with at most 1024 printable ASCII characters and no spaces.",
+    subnets:
+      "Private tasks need private subnets and a NAT gateway (to pull their image and send their logs): choose a NAT on the Network step, or run the tasks in public subnets.",
+    loadBalancerZones:
+      "Use at least 2 zones with public subnets: the load balancer in front of the service needs public subnets in 2 or more zones, even when its tasks run in private ones.",
+    capacityProviders:
+      "For the capacity providers, use a FARGATE base of 0 to 100000 and weights of 0 to 1000, at least one of them above 0; to never interrupt the service, have the FARGATE base cover its minimum tasks, or set the FARGATE_SPOT weight to 0.",
+    scalingTarget:
+      "Set {field} to a CPU percentage above 0 and up to 100 or, when scaling on requests, to at least 1 request per task.",
+    cooldown: "Set {field} between 0 and 3600 seconds (1 hour): how long the service waits before it scales again.",
+    schedule:
+      "Correct {field}: each of the service's scheduled actions needs its own name of 1 to 64 letters, digits, - or _, and a cron expression in UTC with 5 fields (minute hour day-of-month month day-of-week), such as 0 8 * * 1-5.",
+    redisNodeType: "Enter an ElastiCache node type offered in the stack's region, such as cache.t4g.micro.",
+    redisReplicas: "Set {field} from 0 to 5: ElastiCache takes up to 5 read replicas.",
+    singleTask:
+      "Without Redis a message reaches only the users of the task it was sent to: keep Redis, or set the tasks to 1/1/1.",
+    logRetention:
+      "Choose {field} among CloudWatch Logs' periods: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days.",
+    deregistrationDelay:
+      "Set {field} between 0 and 3600 seconds (1 hour): how long a stopping task keeps serving its users after it leaves the load balancer.",
+  },
+  es: {
+    cpuMemory:
+      "Elige un tamaño de tarea que Fargate ejecute: de 256 a 16384 unidades de CPU (1024 es una vCPU), con una memoria que Fargate combine con esa CPU.",
+    port: "Pon {field} entre 1 y 65535: el puerto en el que escucha el chat en cada tarea.",
+    tasks:
+      "Ajusta {field} para que mínimo ≤ deseado ≤ máximo, con un máximo de 1 a 100 tareas (el tope de Escala para un servicio, para que una errata no dispare la factura).",
+    healthCheckPath:
+      "Haz que {field} empiece por /, como /healthz, con 1024 caracteres ASCII imprimibles como máximo y sin espacios.",
+    subnets:
+      "Las tareas privadas necesitan subredes privadas y una pasarela NAT (para descargar su imagen y enviar sus registros): elige una NAT en el paso Red, o ejecuta las tareas en subredes públicas.",
+    loadBalancerZones:
+      "Usa al menos 2 zonas con subredes públicas: el balanceador de carga delante del servicio necesita subredes públicas en 2 zonas o más, aunque sus tareas se ejecuten en privadas.",
+    capacityProviders:
+      "Para los proveedores de capacidad, usa una base de FARGATE de 0 a 100000 y pesos de 0 a 1000, al menos uno de ellos mayor que 0; para no interrumpir nunca el servicio, haz que la base de FARGATE cubra sus tareas mínimas, o pon el peso de FARGATE_SPOT a 0.",
+    scalingTarget:
+      "Pon {field} en un porcentaje de CPU mayor que 0 y de hasta 100 o, si se escala por peticiones, en al menos 1 petición por tarea.",
+    cooldown: "Pon {field} entre 0 y 3600 segundos (1 hora): lo que espera el servicio antes de volver a escalar.",
+    schedule:
+      "Corrige {field}: cada acción programada del servicio necesita un nombre propio de 1 a 64 letras, dígitos, - o _, y una expresión cron en UTC de 5 campos (minuto hora día-del-mes mes día-de-la-semana), por ejemplo 0 8 * * 1-5.",
+    redisNodeType: "Escribe un tipo de nodo de ElastiCache disponible en la región de la pila, por ejemplo cache.t4g.micro.",
+    redisReplicas: "Pon {field} entre 0 y 5: ElastiCache admite hasta 5 réplicas de lectura.",
+    singleTask:
+      "Sin Redis, un mensaje solo llega a los usuarios de la tarea a la que se envió: mantén Redis o pon las tareas en 1/1/1.",
+    logRetention:
+      "Elige {field} entre los periodos de CloudWatch Logs: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 o 3653 días.",
+    deregistrationDelay:
+      "Pon {field} entre 0 y 3600 segundos (1 hora): lo que una tarea que se detiene sigue atendiendo a sus usuarios después de salir del balanceador.",
+  },
 };
