@@ -86,7 +86,7 @@ describe("the fargate form", () => {
       ["scalingTarget", "route.fargate.scaling.targetTracking.target"],
     ]);
     form.tracking = false;
-    form.redis = false;
+    form.redis = "none";
     expect(unreadable(form).map((e) => e.field)).toEqual([
       "route.fargate.port",
       "route.fargate.tasks.min",
@@ -105,10 +105,19 @@ describe("the fargate form", () => {
   it("turns target tracking and Redis off as the Spec says it", () => {
     const form = defaults();
     form.tracking = false;
-    form.redis = false;
+    form.redis = "none";
     const built = section(form).fargate;
     expect(built?.scaling).toEqual({ targetTracking: null });
     expect(built?.redis).toBe("none");
+  });
+
+  it("runs Redis on the engine chosen, Valkey unless told otherwise", () => {
+    const form = defaults();
+    expect(section(form).fargate?.redis).toEqual({ nodeType: "cache.t4g.micro", replicas: 0, engine: "valkey" });
+    form.redis = "redis";
+    form.redisNodeType = " cache.r7g.large ";
+    form.redisReplicas = 2;
+    expect(section(form).fargate?.redis).toEqual({ nodeType: "cache.r7g.large", replicas: 2, engine: "redis" });
   });
 
   it("offers Fargate's task sizes only, up to 16 vCPU", () => {

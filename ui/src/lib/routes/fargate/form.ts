@@ -2,11 +2,11 @@
 // $state, the tests hold a plain object.
 //
 // Left out of the form, and still available in the Spec (a YAML file for the CLI): scheduled
-// actions (`scaling.scheduled`), `capacityProviders.neverInterrupt`, the Redis engine, the ECR
-// repository's settings and the deregistration delay. A Spec built here leaves them out, so they
-// take the engine's defaults (no schedule, interruptible Spot, Valkey, immutable scanned tags, 30 s).
+// actions (`scaling.scheduled`), `capacityProviders.neverInterrupt`, the ECR repository's settings
+// and the deregistration delay. A Spec built here leaves them out, so they take the engine's
+// defaults (no schedule, interruptible Spot, immutable scanned tags, 30 s).
 import type { RouteSpec, Rule, ValidationError } from "../../api";
-import type { Placement, Platform, ServiceMetric } from "../../bindings";
+import type { Engine, Placement, Platform, ServiceMetric } from "../../bindings";
 
 /**
  * The form. Numbers are what number inputs bind (null while empty or unreadable), so the form can
@@ -35,8 +35,8 @@ export interface FargateForm {
   target: number | null;
   scaleOutCooldown: number | null;
   scaleInCooldown: number | null;
-  /** Off means `redis: none`: one task holds every room, so tasks must be 1/1/1. */
-  redis: boolean;
+  /** The replication group's engine, or `none`: then one task holds every room, so tasks must be 1/1/1. */
+  redis: Engine | "none";
   redisNodeType: string;
   redisReplicas: number | null;
   logRetentionDays: number;
@@ -114,7 +114,7 @@ export function defaults(): FargateForm {
     target: 60,
     scaleOutCooldown: 60,
     scaleInCooldown: 300,
-    redis: true,
+    redis: "valkey",
     redisNodeType: "cache.t4g.micro",
     redisReplicas: 0,
     logRetentionDays: 14,
@@ -163,7 +163,7 @@ export function unreadable(form: FargateForm): ValidationError[] {
     ["capacityProviders", "capacityProviders.spotWeight", form.spotWeight, true],
     ["cooldown", "scaling.targetTracking.scaleOutCooldownSeconds", form.scaleOutCooldown, form.tracking],
     ["cooldown", "scaling.targetTracking.scaleInCooldownSeconds", form.scaleInCooldown, form.tracking],
-    ["redisReplicas", "redis.replicas", form.redisReplicas, form.redis],
+    ["redisReplicas", "redis.replicas", form.redisReplicas, form.redis !== "none"],
   ];
   const errors = counts
     .filter(([, , value, used]) => used && !isCount(value))
@@ -201,7 +201,10 @@ export function section(form: FargateForm): RouteSpec {
             }
           : null,
       },
-      redis: form.redis ? { nodeType: form.redisNodeType.trim(), replicas: count(form.redisReplicas) } : "none",
+      redis:
+        form.redis === "none"
+          ? "none"
+          : { nodeType: form.redisNodeType.trim(), replicas: count(form.redisReplicas), engine: form.redis },
       logRetentionDays: form.logRetentionDays,
     },
   };
