@@ -55,12 +55,9 @@ function overlap(from: unknown, like: unknown): unknown {
 }
 
 describe("the fargate form", () => {
-  it("starts from the seed's case: its defaults build the seed's section where they overlap", () => {
-    const built = section(defaults()).fargate as Record<string, unknown>;
+  it("starts from the seed's case: its defaults build everything the seed writes, as the seed writes it", () => {
     const seed = seedSection();
-    expect(built).toEqual(overlap(seed, built));
-    // What the seed writes and the form doesn't ask for is the engine's default either way.
-    expect(Object.keys(seed).filter((k) => !(k in built))).toEqual(["repository", "deregistrationDelaySeconds"]);
+    expect(overlap(section(defaults()).fargate, seed)).toEqual(seed);
   });
 
   it("reads its defaults without an error", () => {
@@ -76,6 +73,7 @@ describe("the fargate form", () => {
     form.scaleInCooldown = Number.NaN;
     form.target = null;
     form.redisReplicas = 0.5;
+    form.deregistrationDelay = null;
     expect(unreadable(form).map((e) => [e.rule, e.field])).toEqual([
       ["port", "route.fargate.port"],
       ["tasks", "route.fargate.tasks.min"],
@@ -83,6 +81,7 @@ describe("the fargate form", () => {
       ["capacityProviders", "route.fargate.capacityProviders.spotWeight"],
       ["cooldown", "route.fargate.scaling.targetTracking.scaleInCooldownSeconds"],
       ["redisReplicas", "route.fargate.redis.replicas"],
+      ["deregistrationDelay", "route.fargate.deregistrationDelaySeconds"],
       ["scalingTarget", "route.fargate.scaling.targetTracking.target"],
     ]);
     form.tracking = false;
@@ -92,6 +91,7 @@ describe("the fargate form", () => {
       "route.fargate.tasks.min",
       "route.fargate.tasks.max",
       "route.fargate.capacityProviders.spotWeight",
+      "route.fargate.deregistrationDelaySeconds",
     ]);
   });
 
@@ -118,6 +118,22 @@ describe("the fargate form", () => {
     form.redisNodeType = " cache.r7g.large ";
     form.redisReplicas = 2;
     expect(section(form).fargate?.redis).toEqual({ nodeType: "cache.r7g.large", replicas: 2, engine: "redis" });
+  });
+
+  it("keeps the repository's settings and the deregistration delay the user chose", () => {
+    const form = defaults();
+    form.immutableTags = false;
+    form.deregistrationDelay = 120;
+    let built = section(form).fargate;
+    expect(built?.repository).toEqual({ immutableTags: false, scanOnPush: true });
+    expect(built?.deregistrationDelaySeconds).toBe(120);
+    form.immutableTags = true;
+    form.scanOnPush = false;
+    form.deregistrationDelay = 0;
+    built = section(form).fargate;
+    expect(built?.repository).toEqual({ immutableTags: true, scanOnPush: false });
+    expect(built?.deregistrationDelaySeconds).toBe(0);
+    expect(unreadable(form)).toEqual([]);
   });
 
   it("offers Fargate's task sizes only, up to 16 vCPU", () => {

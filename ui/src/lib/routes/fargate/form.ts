@@ -2,9 +2,8 @@
 // $state, the tests hold a plain object.
 //
 // Left out of the form, and still available in the Spec (a YAML file for the CLI): scheduled
-// actions (`scaling.scheduled`), `capacityProviders.neverInterrupt`, the ECR repository's settings
-// and the deregistration delay. A Spec built here leaves them out, so they take the engine's
-// defaults (no schedule, interruptible Spot, immutable scanned tags, 30 s).
+// actions (`scaling.scheduled`) and `capacityProviders.neverInterrupt`. A Spec built here leaves
+// them out, so they take the engine's defaults (no schedule, interruptible Spot).
 import type { RouteSpec, Rule, ValidationError } from "../../api";
 import type { Engine, Placement, Platform, ServiceMetric } from "../../bindings";
 
@@ -40,6 +39,12 @@ export interface FargateForm {
   redisNodeType: string;
   redisReplicas: number | null;
   logRetentionDays: number;
+  /** The ECR repository refuses to push a tag again with other content. */
+  immutableTags: boolean;
+  /** ECR scans each pushed image for known vulnerabilities. */
+  scanOnPush: boolean;
+  /** Seconds a stopping task keeps serving its users after it leaves the target group. */
+  deregistrationDelay: number | null;
 }
 
 export interface TaskSize {
@@ -118,6 +123,9 @@ export function defaults(): FargateForm {
     redisNodeType: "cache.t4g.micro",
     redisReplicas: 0,
     logRetentionDays: 14,
+    immutableTags: true,
+    scanOnPush: true,
+    deregistrationDelay: 30,
   };
 }
 
@@ -164,6 +172,7 @@ export function unreadable(form: FargateForm): ValidationError[] {
     ["cooldown", "scaling.targetTracking.scaleOutCooldownSeconds", form.scaleOutCooldown, form.tracking],
     ["cooldown", "scaling.targetTracking.scaleInCooldownSeconds", form.scaleInCooldown, form.tracking],
     ["redisReplicas", "redis.replicas", form.redisReplicas, form.redis !== "none"],
+    ["deregistrationDelay", "deregistrationDelaySeconds", form.deregistrationDelay, true],
   ];
   const errors = counts
     .filter(([, , value, used]) => used && !isCount(value))
@@ -205,11 +214,13 @@ export function section(form: FargateForm): RouteSpec {
         form.redis === "none"
           ? "none"
           : { nodeType: form.redisNodeType.trim(), replicas: count(form.redisReplicas), engine: form.redis },
+      repository: { immutableTags: form.immutableTags, scanOnPush: form.scanOnPush },
       logRetentionDays: form.logRetentionDays,
+      deregistrationDelaySeconds: count(form.deregistrationDelay),
     },
   };
 }
 
 /** The fields FargateFields shows errors at. */
 export const FIELDS =
-  /^route\.fargate\.(cpu|memory|platform|port|healthCheckPath|tasks(\.\w+)?|subnets|capacityProviders(\.\w+)?|scaling\.targetTracking\.(target|scaleOutCooldownSeconds|scaleInCooldownSeconds)|redis(\.nodeType|\.replicas)?|logRetentionDays)$/;
+  /^route\.fargate\.(cpu|memory|platform|port|healthCheckPath|tasks(\.\w+)?|subnets|capacityProviders(\.\w+)?|scaling\.targetTracking\.(target|scaleOutCooldownSeconds|scaleInCooldownSeconds)|redis(\.nodeType|\.replicas)?|logRetentionDays|deregistrationDelaySeconds)$/;

@@ -58,6 +58,13 @@ export const en = {
   "scale.fargate.healthCheckPath": "Health-check path",
   "scale.fargate.containerHelp":
     "The port the chat listens on, and the path the load balancer asks each task for: a task that doesn't answer 200 is replaced.",
+  "scale.fargate.repository": "Image repository (ECR)",
+  "scale.fargate.repository.immutableTags": "Immutable tags",
+  "scale.fargate.repository.immutableTagsHelp":
+    "A pushed tag can't be pushed again with other content, so the image the service runs is the one that was reviewed.",
+  "scale.fargate.repository.scanOnPush": "Scan each image on push",
+  "scale.fargate.repository.scanOnPushHelp":
+    "ECR checks each pushed image for known vulnerabilities (CVEs) and lists what it finds in its console.",
   "scale.fargate.tasks": "How many tasks",
   "scale.fargate.tasks.min": "Minimum",
   "scale.fargate.tasks.desired": "Start with",
@@ -70,6 +77,9 @@ export const en = {
     "No public addresses: the tasks pull their image and send their logs through the NAT gateway, so choose one on the Network step.",
   "scale.fargate.subnets.publicHelp":
     "Each task gets a public address (no NAT needed) but only accepts traffic from the load balancer.",
+  "scale.fargate.deregistrationDelay": "Deregistration delay (s)",
+  "scale.fargate.deregistrationDelayHelp":
+    "When the service stops a task (scaling in, or replacing it), the load balancer sends it no new users and lets it finish its requests and sockets for this long (0 to 3600 s).",
   "scale.fargate.providers": "Capacity providers",
   "scale.fargate.providers.fargateBase": "FARGATE base",
   "scale.fargate.providers.fargateWeight": "FARGATE weight",
@@ -166,6 +176,13 @@ export const es: Record<keyof typeof en, string> = {
   "scale.fargate.healthCheckPath": "Ruta de la comprobación de estado",
   "scale.fargate.containerHelp":
     "El puerto en el que escucha el chat y la ruta que el balanceador pide a cada tarea: una tarea que no responde 200 se sustituye.",
+  "scale.fargate.repository": "Repositorio de imágenes (ECR)",
+  "scale.fargate.repository.immutableTags": "Etiquetas inmutables",
+  "scale.fargate.repository.immutableTagsHelp":
+    "Una etiqueta subida no puede volver a subirse con otro contenido, así que la imagen que ejecuta el servicio es la que se revisó.",
+  "scale.fargate.repository.scanOnPush": "Analizar cada imagen al subirla",
+  "scale.fargate.repository.scanOnPushHelp":
+    "ECR busca vulnerabilidades conocidas (CVE) en cada imagen subida y muestra lo que encuentra en su consola.",
   "scale.fargate.tasks": "Cuántas tareas",
   "scale.fargate.tasks.min": "Mínimo",
   "scale.fargate.tasks.desired": "Empezar con",
@@ -178,6 +195,9 @@ export const es: Record<keyof typeof en, string> = {
     "Sin direcciones públicas: las tareas descargan su imagen y envían sus registros por la pasarela NAT, así que elige una en el paso Red.",
   "scale.fargate.subnets.publicHelp":
     "Cada tarea tiene una dirección pública (sin NAT) pero solo acepta tráfico del balanceador.",
+  "scale.fargate.deregistrationDelay": "Retardo de anulación del registro (s)",
+  "scale.fargate.deregistrationDelayHelp":
+    "Cuando el servicio detiene una tarea (al reducir o al sustituirla), el balanceador deja de enviarle usuarios nuevos y le deja terminar sus peticiones y sockets durante este tiempo (de 0 a 3600 s).",
   "scale.fargate.providers": "Proveedores de capacidad",
   "scale.fargate.providers.fargateBase": "Base de FARGATE",
   "scale.fargate.providers.fargateWeight": "Peso de FARGATE",
