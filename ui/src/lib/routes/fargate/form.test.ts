@@ -162,6 +162,18 @@ describe("the fargate form", () => {
     expect(form.target).toBe(60);
   });
 
+  it("lets Spot interrupt tasks, as the engine does, until told never to", () => {
+    const form = defaults();
+    expect(section(form).fargate?.capacityProviders?.neverInterrupt).toBe(false);
+    form.neverInterrupt = true;
+    expect(section(form).fargate?.capacityProviders).toEqual({
+      fargateBase: 1,
+      fargateWeight: 1,
+      spotWeight: 1,
+      neverInterrupt: true,
+    });
+  });
+
   it("counts the tasks on Spot as ECS places them", () => {
     const form = defaults();
     expect(spotTasks(form, 2)).toBe(0);

@@ -2,8 +2,7 @@
 // $state, the tests hold a plain object.
 //
 // Left out of the form, and still available in the Spec (a YAML file for the CLI): scheduled
-// actions (`scaling.scheduled`) and `capacityProviders.neverInterrupt`. A Spec built here leaves
-// them out, so they take the engine's defaults (no schedule, interruptible Spot).
+// actions (`scaling.scheduled`). A Spec built here has none.
 import type { RouteSpec, Rule, ValidationError } from "../../api";
 import type { Engine, Placement, Platform, ServiceMetric } from "../../bindings";
 
@@ -27,6 +26,8 @@ export interface FargateForm {
   fargateBase: number | null;
   fargateWeight: number | null;
   spotWeight: number | null;
+  /** No task below the minimum may be on Spot: the engine then wants the base to cover the minimum. */
+  neverInterrupt: boolean;
   /** Off leaves target tracking out (`targetTracking: null`): the service keeps its task count. */
   tracking: boolean;
   metric: ServiceMetric;
@@ -114,6 +115,7 @@ export function defaults(): FargateForm {
     fargateBase: 1,
     fargateWeight: 1,
     spotWeight: 1,
+    neverInterrupt: false,
     tracking: true,
     metric: "cpu",
     target: 60,
@@ -199,6 +201,7 @@ export function section(form: FargateForm): RouteSpec {
         fargateBase: count(form.fargateBase),
         fargateWeight: count(form.fargateWeight),
         spotWeight: count(form.spotWeight),
+        neverInterrupt: form.neverInterrupt,
       },
       scaling: {
         targetTracking: form.tracking

@@ -87,6 +87,9 @@ export const en = {
   "scale.fargate.providersHelp":
     "The first tasks, up to the base, run on FARGATE; the rest are split between FARGATE and FARGATE_SPOT by weight. Spot costs up to 70% less, but AWS can reclaim a Spot task with 2 minutes' notice.",
   "scale.fargate.providers.spot": "Of the {tasks} tasks it starts with, {spot} on Spot.",
+  "scale.fargate.providers.neverInterrupt": "Never interrupt the minimum tasks",
+  "scale.fargate.providers.neverInterruptHelp":
+    "None of the tasks the service keeps at its minimum runs on Spot: the FARGATE base must cover the minimum, or the FARGATE_SPOT weight be 0.",
   "scale.fargate.policy": "What makes it scale",
   "scale.fargate.tracking": "Target tracking",
   "scale.fargate.metric": "Follow",
@@ -205,6 +208,9 @@ export const es: Record<keyof typeof en, string> = {
   "scale.fargate.providersHelp":
     "Las primeras tareas, hasta la base, se ejecutan en FARGATE; el resto se reparte entre FARGATE y FARGATE_SPOT según los pesos. Spot cuesta hasta un 70 % menos, pero AWS puede recuperar una tarea de Spot con 2 minutos de aviso.",
   "scale.fargate.providers.spot": "De las {tasks} tareas con las que empieza, {spot} en Spot.",
+  "scale.fargate.providers.neverInterrupt": "No interrumpir nunca las tareas mínimas",
+  "scale.fargate.providers.neverInterruptHelp":
+    "Ninguna de las tareas que el servicio mantiene como mínimo se ejecuta en Spot: la base de FARGATE debe cubrir el mínimo, o el peso de FARGATE_SPOT ser 0.",
   "scale.fargate.policy": "Qué lo hace escalar",
   "scale.fargate.tracking": "Seguimiento de objetivo",
   "scale.fargate.metric": "Seguir",
