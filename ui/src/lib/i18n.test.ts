@@ -228,6 +228,49 @@ describe("validation messages", () => {
     }
   });
 
+  it("name every field the fargate route reports, and the form's own, in both languages", () => {
+    // The paths rules.rs puts in `field`, then those only the form's unreadable numbers name.
+    const fields = [
+      "route.fargate.cpu",
+      "route.fargate.memory",
+      "route.fargate.port",
+      "route.fargate.tasks",
+      "route.fargate.healthCheckPath",
+      "route.fargate.subnets",
+      "route.fargate.capacityProviders",
+      "route.fargate.scaling.targetTracking.target",
+      "route.fargate.scaling.targetTracking.scaleOutCooldownSeconds",
+      "route.fargate.scaling.targetTracking.scaleInCooldownSeconds",
+      "route.fargate.scaling.scheduled[3].name",
+      "route.fargate.scaling.scheduled[3].cron",
+      "route.fargate.scaling.scheduled[3].tasks",
+      "route.fargate.redis",
+      "route.fargate.redis.nodeType",
+      "route.fargate.redis.replicas",
+      "route.fargate.logRetentionDays",
+      "route.fargate.deregistrationDelaySeconds",
+      "route.fargate.tasks.min",
+      "route.fargate.tasks.desired",
+      "route.fargate.tasks.max",
+      "route.fargate.capacityProviders.fargateBase",
+      "route.fargate.capacityProviders.fargateWeight",
+      "route.fargate.capacityProviders.spotWeight",
+      "route.fargate.scaling.scheduled[3].tasks.min",
+      "route.fargate.scaling.scheduled[3].tasks.max",
+    ];
+    for (const field of fields) {
+      const english = fieldLabel("en", field);
+      const spanish = fieldLabel("es", field);
+      expect(english, field).not.toBe(field);
+      expect(spanish, field).not.toBe(field);
+      expect(spanish, field).not.toBe(english);
+      expect(english, field).not.toMatch(/[{}[\]]/);
+      expect(spanish, field).not.toMatch(/[{}[\]]/);
+    }
+    expect(fieldLabel("en", "route.fargate.scaling.scheduled[1].tasks.min")).toBe("the minimum tasks of scheduled action 2");
+    expect(fieldLabel("es", "route.fargate.scaling.scheduled[0].tasks.max")).toBe("las tareas máximas de la acción programada 1");
+  });
+
   it("explain the route's rules with the field they are about", () => {
     const capacity = {
       rule: "capacity" as const,
@@ -236,6 +279,9 @@ describe("validation messages", () => {
     };
     expect(ruleMessage("en", "asg", capacity)).toMatch(/^Set the capacity of scheduled action 2 so that min ≤ desired ≤ max/);
     expect(ruleMessage("es", "asg", capacity)).toMatch(/^Ajusta la capacidad de la acción programada 2 para que mínimo ≤ deseado ≤ máximo/);
+    const bound = { rule: "tasks" as const, field: "route.fargate.scaling.scheduled[0].tasks.min", message: "enter a whole number" };
+    expect(ruleMessage("en", "fargate", bound)).toMatch(/^Set the minimum tasks of scheduled action 1 so that min ≤ desired ≤ max/);
+    expect(ruleMessage("es", "fargate", bound)).toMatch(/^Ajusta las tareas mínimas de la acción programada 1 para que mínimo ≤ deseado ≤ máximo/);
     const grace = { rule: "healthCheckGrace" as const, field: "route.asg.healthCheckGraceSeconds", message: "9000 s" };
     expect(ruleMessage("en", "asg", grace)).toBe("Set the health check grace period between 0 and 7200 seconds (2 hours).");
     expect(ruleMessage("es", "asg", grace)).toBe(

@@ -66,8 +66,11 @@ function isKey(key: string): key is MessageKey {
   return key in CATALOGS.en;
 }
 
-/** A numbered item of a list in the Spec: `network.publicSubnets[1]`, `route.asg.scaling.scheduled[0].cron`. */
-const ITEM = /^(.+)\[(\d+)\](?:\.(\w+))?$/;
+/**
+ * A numbered item of a list in the Spec, or a field of one, however deep: `network.publicSubnets[1]`,
+ * `route.asg.scaling.scheduled[0].cron`, `route.fargate.scaling.scheduled[0].tasks.min`.
+ */
+const ITEM = /^(.+)\[(\d+)\](?:\.([\w.]+))?$/;
 
 /**
  * A Spec path as the form names it: "public subnet 2" for `network.publicSubnets[1]`, from the

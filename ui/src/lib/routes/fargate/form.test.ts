@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { TASK_SIZES, defaults, section, setMetric, setSize, sizeKey, spotTasks, unreadable } from "./form";
+import { FIELDS, TASK_SIZES, defaults, section, setMetric, setSize, sizeKey, spotTasks, unreadable } from "./form";
 
 /** The seed's case, as the repository ships it. */
 const SEED = readFileSync(new URL("../../../../../examples/seed-fargate.yaml", import.meta.url), "utf8");
@@ -60,6 +60,30 @@ describe("the fargate form", () => {
     expect(overlap(section(defaults()).fargate, seed)).toEqual(seed);
   });
 
+  it("shows at its input every error the engine reports (crates/escala-core/src/routes/fargate/rules.rs)", () => {
+    const fields = [
+      "cpu",
+      "memory",
+      "port",
+      "tasks",
+      "healthCheckPath",
+      "subnets",
+      "capacityProviders",
+      "scaling.targetTracking.target",
+      "scaling.targetTracking.scaleOutCooldownSeconds",
+      "scaling.targetTracking.scaleInCooldownSeconds",
+      "scaling.scheduled[0].name",
+      "scaling.scheduled[0].cron",
+      "scaling.scheduled[0].tasks",
+      "redis",
+      "redis.nodeType",
+      "redis.replicas",
+      "logRetentionDays",
+      "deregistrationDelaySeconds",
+    ];
+    for (const field of fields) expect(FIELDS.test(`route.fargate.${field}`), field).toBe(true);
+  });
+
   it("reads its defaults without an error", () => {
     expect(unreadable(defaults())).toEqual([]);
   });
@@ -107,7 +131,7 @@ describe("the fargate form", () => {
     form.tracking = false;
     form.redis = "none";
     const built = section(form).fargate;
-    expect(built?.scaling).toEqual({ targetTracking: null });
+    expect(built?.scaling).toEqual({ targetTracking: null, scheduled: [] });
     expect(built?.redis).toBe("none");
   });
 

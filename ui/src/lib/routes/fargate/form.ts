@@ -1,10 +1,8 @@
 // The fargate route's form as plain data and functions: the Scaling step holds it in the wizard's
 // $state, the tests hold a plain object.
-//
-// Left out of the form, and still available in the Spec (a YAML file for the CLI): scheduled
-// actions (`scaling.scheduled`). A Spec built here has none.
 import type { RouteSpec, Rule, ValidationError } from "../../api";
 import type { Engine, Placement, Platform, ServiceMetric } from "../../bindings";
+import { type ScheduleRow, scheduledActions } from "./schedule";
 
 /**
  * The form. Numbers are what number inputs bind (null while empty or unreadable), so the form can
@@ -35,6 +33,8 @@ export interface FargateForm {
   target: number | null;
   scaleOutCooldown: number | null;
   scaleInCooldown: number | null;
+  /** Task bounds on a schedule, on top of (or instead of) target tracking. */
+  scheduled: ScheduleRow[];
   /** The replication group's engine, or `none`: then one task holds every room, so tasks must be 1/1/1. */
   redis: Engine | "none";
   redisNodeType: string;
@@ -121,6 +121,7 @@ export function defaults(): FargateForm {
     target: 60,
     scaleOutCooldown: 60,
     scaleInCooldown: 300,
+    scheduled: [],
     redis: "valkey",
     redisNodeType: "cache.t4g.micro",
     redisReplicas: 0,
@@ -175,6 +176,10 @@ export function unreadable(form: FargateForm): ValidationError[] {
     ["cooldown", "scaling.targetTracking.scaleInCooldownSeconds", form.scaleInCooldown, form.tracking],
     ["redisReplicas", "redis.replicas", form.redisReplicas, form.redis !== "none"],
     ["deregistrationDelay", "deregistrationDelaySeconds", form.deregistrationDelay, true],
+    ...form.scheduled.flatMap((row, i): [Rule, string, number | null, boolean][] => [
+      ["tasks", `scaling.scheduled[${i}].tasks.min`, row.min, true],
+      ["tasks", `scaling.scheduled[${i}].tasks.max`, row.max, true],
+    ]),
   ];
   const errors = counts
     .filter(([, , value, used]) => used && !isCount(value))
@@ -212,6 +217,7 @@ export function section(form: FargateForm): RouteSpec {
               scaleInCooldownSeconds: count(form.scaleInCooldown),
             }
           : null,
+        scheduled: scheduledActions(form.scheduled),
       },
       redis:
         form.redis === "none"
@@ -226,4 +232,4 @@ export function section(form: FargateForm): RouteSpec {
 
 /** The fields FargateFields shows errors at. */
 export const FIELDS =
-  /^route\.fargate\.(cpu|memory|platform|port|healthCheckPath|tasks(\.\w+)?|subnets|capacityProviders(\.\w+)?|scaling\.targetTracking\.(target|scaleOutCooldownSeconds|scaleInCooldownSeconds)|redis(\.nodeType|\.replicas)?|logRetentionDays|deregistrationDelaySeconds)$/;
+  /^route\.fargate\.(cpu|memory|platform|port|healthCheckPath|tasks(\.\w+)?|subnets|capacityProviders(\.\w+)?|scaling\.targetTracking\.(target|scaleOutCooldownSeconds|scaleInCooldownSeconds)|scaling\.scheduled\[\d+\]\.(name|cron|tasks(\.min|\.max)?)|redis(\.nodeType|\.replicas)?|logRetentionDays|deregistrationDelaySeconds)$/;
