@@ -54,6 +54,7 @@ impl Ports for Targets<'_> {
 pub struct Runtime {
     stop: CancellationToken,
     task: Option<JoinHandle<()>>,
+    pids: PathBuf,
 }
 
 impl Runtime {
@@ -72,10 +73,11 @@ impl Runtime {
             );
         }
         let stop = CancellationToken::new();
-        let task = tokio::spawn(run(settings, pids, stop.clone()));
+        let task = tokio::spawn(run(settings, pids.clone(), stop.clone()));
         Ok(Self {
             stop,
             task: Some(task),
+            pids,
         })
     }
 
@@ -89,10 +91,12 @@ impl Runtime {
 }
 
 impl Drop for Runtime {
-    /// Dropped without [`Runtime::stop`] (the app quitting): the loop ends its processes on its
-    /// way out.
+    /// Dropped without [`Runtime::stop`] (the app quitting): the process may exit before the
+    /// loop gets to end its processes, and a chat server or a Redis, which reports nothing, would
+    /// never notice its parent gone; so every process the pid folder still records is ended now.
     fn drop(&mut self) {
         self.stop.cancel();
+        end_orphans(&self.pids);
     }
 }
 
