@@ -204,6 +204,9 @@ pub struct DashboardView {
     /// `None` when the group is gone (torn down outside Escala).
     pub group: Option<GroupView>,
     pub sandbox: bool,
+    /// The route the stack's Spec uses, which names its group (an Auto Scaling group, an ECS
+    /// service).
+    pub route: String,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]

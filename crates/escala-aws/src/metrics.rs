@@ -4,7 +4,7 @@
 
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{Dimension, MetricDataQuery, MetricStat, ScanBy};
-use escala_charts::{Dashboard, Marker, MarkerKind, Point, Series, Unit};
+use escala_charts::{Dashboard, Marker, Point, Series, Unit};
 
 use crate::context::AwsContext;
 use crate::sdk::api_error;
@@ -198,12 +198,11 @@ pub async fn fetch(
 pub async fn dashboard(
     ctx: &AwsContext,
     panels: &[Panel],
-    group: &str,
+    markers: impl std::future::Future<Output = Result<Vec<Marker>, AwsError>>,
     window: Window,
 ) -> Result<(Dashboard, usize), AwsError> {
     let Window { from, to, .. } = window;
-    let ((panels, calls), markers) =
-        tokio::try_join!(fetch(ctx, panels, window), activities(ctx, group, from, to))?;
+    let ((panels, calls), markers) = tokio::try_join!(fetch(ctx, panels, window), markers)?;
     Ok((
         Dashboard {
             title: ctx.stack.clone(),
@@ -215,45 +214,6 @@ pub async fn dashboard(
         },
         calls,
     ))
-}
-
-/// The group's scaling activities in the window, as chart markers.
-async fn activities(
-    ctx: &AwsContext,
-    group: &str,
-    from: i64,
-    to: i64,
-) -> Result<Vec<Marker>, AwsError> {
-    let out = ctx
-        .autoscaling
-        .describe_scaling_activities()
-        .auto_scaling_group_name(group)
-        .max_records(100)
-        .send()
-        .await
-        .map_err(|e| api_error("autoscaling:DescribeScalingActivities", e))?;
-    Ok(out
-        .activities()
-        .iter()
-        .filter_map(|a| {
-            let t = a.start_time()?.secs();
-            let text = a.description().unwrap_or_default();
-            let kind = if text.starts_with("Launching") {
-                MarkerKind::ScaleOut
-            } else if text.starts_with("Terminating") {
-                MarkerKind::ScaleIn
-            } else if text.contains("refresh") {
-                MarkerKind::Refresh
-            } else {
-                MarkerKind::Other
-            };
-            (from..to).contains(&t).then(|| Marker {
-                t,
-                label: text.chars().take(40).collect(),
-                kind,
-            })
-        })
-        .collect())
 }
 
 #[cfg(test)]

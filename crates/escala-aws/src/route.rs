@@ -78,6 +78,11 @@ pub trait Scaling: Send + Sync + std::fmt::Debug + 'static {
     async fn set_desired(&self, ctx: &AwsContext, desired: u32) -> Result<(), AwsError>;
     /// The dashboard's panels, for the objects discovery found.
     fn panels(&self, ctx: &AwsContext, found: &[Found]) -> Vec<Panel>;
-    /// The group's name in scaling activities, for the dashboard's markers.
-    fn group_name(&self, ctx: &AwsContext) -> String;
+    /// Its scaling activities between `from` and `to` (Unix seconds), as the dashboard's markers.
+    async fn markers(
+        &self,
+        ctx: &AwsContext,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<escala_charts::Marker>, AwsError>;
 }

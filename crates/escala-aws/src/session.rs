@@ -357,11 +357,12 @@ impl Session {
             .map(|d| d.as_secs() as i64)
             .unwrap_or_default();
         let found = self.discover().await?;
+        let window = range.window(now, speed);
         crate::metrics::dashboard(
             &self.ctx,
             &scaling.panels(&self.ctx, &found),
-            &scaling.group_name(&self.ctx),
-            range.window(now, speed),
+            scaling.markers(&self.ctx, window.from, window.to),
+            window,
         )
         .await
     }

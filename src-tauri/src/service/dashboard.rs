@@ -65,6 +65,12 @@ pub async fn dashboard(
     width: u32,
 ) -> Result<DashboardView, AppError> {
     let place = scaled_stack(state, name)?;
+    let route = state
+        .stacks
+        .saved(name)?
+        .route
+        .map(|r| r.name().to_string())
+        .unwrap_or_default();
     let target = state.target()?;
     let ((mut charts, calls), group) = tokio::try_join!(
         state
@@ -84,6 +90,7 @@ pub async fn dashboard(
         get_metric_data_calls: calls as u32,
         group: group.map(group_view),
         sandbox: place == Place::Sandbox,
+        route,
     })
 }
 

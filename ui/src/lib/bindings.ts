@@ -163,6 +163,11 @@ export type DashboardView = {
 	/**  `None` when the group is gone (torn down outside Escala). */
 	group: GroupView | null,
 	sandbox: boolean,
+	/**
+	 *  The route the stack's Spec uses, which names its group (an Auto Scaling group, an ECS
+	 *  service).
+	 */
+	route: string,
 };
 
 /**  The deploy user that was made; its secret key went straight to the keyring. */

@@ -283,8 +283,6 @@ export const en = {
   "dashboard.chartLabel": "Scaling charts of {name}: CPU, capacity, requests and healthy hosts",
   "dashboard.export": "Export the charts:",
   "dashboard.exported": "Saved to {path}",
-  "dashboard.group": "Auto Scaling group",
-  "dashboard.inService": "In service",
   "dashboard.desired": "Desired",
   "dashboard.bounds": "Range",
   "dashboard.url": "The web app answers at",

@@ -281,8 +281,6 @@ export const es: Messages = {
   "dashboard.chartLabel": "Gráficas de escalado de {name}: CPU, capacidad, peticiones y hosts sanos",
   "dashboard.export": "Exportar las gráficas:",
   "dashboard.exported": "Guardado en {path}",
-  "dashboard.group": "Grupo de Auto Scaling",
-  "dashboard.inService": "En servicio",
   "dashboard.desired": "Deseadas",
   "dashboard.bounds": "Rango",
   "dashboard.url": "La aplicación web responde en",

@@ -15,7 +15,17 @@ describe("the route registry", () => {
 
   it("offers a dashboard after an apply only for a route that scales a group", () => {
     expect(hasDashboard("asg")).toBe(true);
+    expect(hasDashboard("fargate")).toBe(true);
     expect(hasDashboard("none")).toBe(false);
+  });
+
+  it("names each dashboard's group and its running count in the route's words", () => {
+    const catalog: Record<string, string> = routeEn;
+    for (const name of ROUTE_NAMES.filter(hasDashboard)) {
+      expect(catalog[`dashboard.group.${name}`], name).toBeTruthy();
+      expect(catalog[`dashboard.running.${name}`], name).toBeTruthy();
+    }
+    expect(catalog["dashboard.group.fargate"]).not.toBe(catalog["dashboard.group.asg"]);
   });
 
   it("gives every route its words in both languages, apart from the app's own", () => {

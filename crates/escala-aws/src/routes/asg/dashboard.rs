@@ -3,7 +3,7 @@
 //! capacity, the load balancer's requests and healthy hosts).
 
 use async_trait::async_trait;
-use escala_charts::Unit;
+use escala_charts::{Marker, MarkerKind, Unit};
 use escala_core::routes::asg::AsgSpec;
 use escala_core::routes::Section;
 use escala_core::spec::Spec;
@@ -63,8 +63,38 @@ impl Scaling for GroupScaling {
         Ok(())
     }
 
-    fn group_name(&self, ctx: &AwsContext) -> String {
-        group_name(&ctx.stack)
+    /// The group's scaling activities in the window: launches and terminations, and refreshes.
+    async fn markers(&self, ctx: &AwsContext, from: i64, to: i64) -> Result<Vec<Marker>, AwsError> {
+        let out = ctx
+            .autoscaling
+            .describe_scaling_activities()
+            .auto_scaling_group_name(group_name(&ctx.stack))
+            .max_records(100)
+            .send()
+            .await
+            .map_err(|e| api_error("autoscaling:DescribeScalingActivities", e))?;
+        Ok(out
+            .activities()
+            .iter()
+            .filter_map(|a| {
+                let t = a.start_time()?.secs();
+                let text = a.description().unwrap_or_default();
+                let kind = if text.starts_with("Launching") {
+                    MarkerKind::ScaleOut
+                } else if text.starts_with("Terminating") {
+                    MarkerKind::ScaleIn
+                } else if text.contains("refresh") {
+                    MarkerKind::Refresh
+                } else {
+                    MarkerKind::Other
+                };
+                (from..to).contains(&t).then(|| Marker {
+                    t,
+                    label: text.chars().take(40).collect(),
+                    kind,
+                })
+            })
+            .collect())
     }
 
     /// CPU, then capacity, then the load balancer, all over one time axis. A group without its

@@ -9,6 +9,7 @@
 mod aas;
 mod cache_subnet_group;
 mod cluster;
+mod dashboard;
 mod facts;
 mod ids;
 mod image;
@@ -37,7 +38,7 @@ use escala_core::validate::CheckedSpec;
 use crate::account::AccountRole;
 use crate::context::AwsContext;
 use crate::iam::Grant;
-use crate::route::{Build, Route};
+use crate::route::{Build, Route, Scaling};
 use crate::routes::balancer::ids::SG_ALB;
 use crate::routes::balancer::listener::{self, Listener};
 use crate::routes::balancer::load_balancer::{self, LoadBalancer};
@@ -97,6 +98,12 @@ impl Route for Fargate {
             // Planning finds the account's task roles; the task definition hands them to ECS.
             roles::GRANTS[0],
             roles::GRANTS[1],
+            // The dashboard.
+            Grant::reads(&[
+                "cloudwatch:GetMetricData",
+                "application-autoscaling:DescribeScalingActivities",
+                "application-autoscaling:DescribeScalableTargets",
+            ]),
         ];
         GRANTS
     }
@@ -121,6 +128,9 @@ impl Route for Fargate {
             .clone();
         let facts = facts::look_up(ctx, &fargate).await?;
         Ok(Box::new(move |net| tasks(&fargate, &facts, net)))
+    }
+    fn scaling(&self) -> Option<&'static dyn Scaling> {
+        Some(&dashboard::ServiceScaling)
     }
 }
 

@@ -39,6 +39,8 @@ export const en = {
   "kind.ScheduledAction": "Scheduled actions",
   "kind.WarmPool": "Warm pools",
   "scale.route.asg": "EC2 Auto Scaling group",
+  "dashboard.group.asg": "Auto Scaling group",
+  "dashboard.running.asg": "In service",
   "scale.route.asgHelp":
     "Instances behind an Application Load Balancer; the group adds and removes them to keep a metric near its target.",
   "scale.instances": "Instances",
@@ -119,6 +121,8 @@ export const es: Record<keyof typeof en, string> = {
   "kind.ScheduledAction": "Acciones programadas",
   "kind.WarmPool": "Grupos de instancias preparadas",
   "scale.route.asg": "Grupo de Auto Scaling de EC2",
+  "dashboard.group.asg": "Grupo de Auto Scaling",
+  "dashboard.running.asg": "En servicio",
   "scale.route.asgHelp":
     "Instancias detrás de un Application Load Balancer; el grupo las añade y las quita para mantener una métrica cerca de su objetivo.",
   "scale.instances": "Instancias",

@@ -8,8 +8,7 @@ export const fargate: RouteModule<FargateForm> = {
   defaults,
   unreadable,
   section,
-  // The service's dashboard isn't built yet: after an apply, the service is watched in AWS's consoles.
-  dashboard: false,
+  dashboard: true,
   fields: FIELDS,
   Fields: FargateFields,
 };

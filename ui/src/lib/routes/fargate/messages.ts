@@ -45,6 +45,8 @@ export const en = {
   "kind.ServiceScalingPolicy": "Service scaling policies",
   "kind.ServiceScheduledAction": "Service scheduled actions",
   "scale.route.fargate": "ECS Fargate service",
+  "dashboard.group.fargate": "ECS service",
+  "dashboard.running.fargate": "Running tasks",
   "scale.route.fargateHelp":
     "The chat in containers on Fargate behind an Application Load Balancer with sticky sessions; Redis carries messages between the tasks, and Application Auto Scaling adds and removes tasks.",
   "scale.fargate.container": "Container",
@@ -180,6 +182,8 @@ export const es: Record<keyof typeof en, string> = {
   "kind.ServiceScalingPolicy": "Políticas de escalado del servicio",
   "kind.ServiceScheduledAction": "Acciones programadas del servicio",
   "scale.route.fargate": "Servicio de ECS Fargate",
+  "dashboard.group.fargate": "Servicio de ECS",
+  "dashboard.running.fargate": "Tareas en ejecución",
   "scale.route.fargateHelp":
     "El chat en contenedores de Fargate tras un Application Load Balancer con sesiones persistentes; Redis lleva los mensajes entre las tareas y Application Auto Scaling añade y quita tareas.",
   "scale.fargate.container": "Contenedor",
