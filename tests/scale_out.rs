@@ -51,7 +51,15 @@ async fn load_from_the_dashboard_scales_the_group_out_in_the_real_window() {
     ui.click("next").await;
 
     // The wizard with seed-asg's choices: 2 zones, one NAT gateway, 1 of at most 4 t3.micro.
-    ui.seed_network(&stack).await;
+    ui.on_step("region").await;
+    ui.select("region-select", "us-east-1").await;
+    ui.select("zone-count", "2").await;
+    ui.click("next").await;
+    ui.on_step("network").await;
+    ui.type_into("stack-name", &stack).await;
+    ui.click("nat-single").await;
+    ui.click("next").await;
+    ui.on_step("scale").await;
     ui.type_into("capacity-desired", "1").await;
     ui.type_into("instance-type", "t3.micro").await;
     ui.click("next").await;

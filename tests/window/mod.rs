@@ -163,20 +163,6 @@ impl Ui {
         }
     }
 
-    /// From the region step to the scaling step with seed's network: us-east-1, 2 zones, one NAT
-    /// gateway, the stack named `stack`.
-    pub async fn seed_network(&self, stack: &str) {
-        self.on_step("region").await;
-        self.select("region-select", "us-east-1").await;
-        self.select("zone-count", "2").await;
-        self.click("next").await;
-        self.on_step("network").await;
-        self.type_into("stack-name", stack).await;
-        self.click("nat-single").await;
-        self.click("next").await;
-        self.on_step("scale").await;
-    }
-
     pub async fn on_step(&self, step: &str) {
         let css = format!("{}[data-step=\"{step}\"]", Self::css("step-title"));
         self.until(&format!("the {step} screen"), || async {
