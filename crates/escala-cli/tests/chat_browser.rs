@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
+use support::fargate::{task_ips, wait_healthy};
 use support::sandbox::{balancer_url, sandbox_config, Home};
 
 /// chromedriver for the length of the test.
@@ -101,42 +102,18 @@ async fn a_message_sent_through_one_task_shows_in_a_window_on_another() {
         "/../../examples/seed-fargate.yaml"
     );
     home.run(&["apply", "-f", spec, "--yes"]);
-    let ecs = aws_sdk_ecs::Client::new(&sandbox_config(&endpoint).await);
+    let config = sandbox_config(&endpoint).await;
+    let ecs = aws_sdk_ecs::Client::new(&config);
     let mut ips = Vec::new();
     for _ in 0..100 {
-        let arns = ecs
-            .list_tasks()
-            .cluster("seed-fargate")
-            .service_name("chat")
-            .send()
-            .await
-            .unwrap()
-            .task_arns()
-            .to_vec();
-        if arns.len() == 2 {
-            let tasks = ecs
-                .describe_tasks()
-                .cluster("seed-fargate")
-                .set_tasks(Some(arns))
-                .send()
-                .await
-                .unwrap();
-            ips = tasks
-                .tasks()
-                .iter()
-                .filter(|t| t.last_status() == Some("RUNNING"))
-                .flat_map(|t| t.attachments())
-                .flat_map(|a| a.details())
-                .filter(|d| d.name() == Some("privateIPv4Address"))
-                .filter_map(|d| d.value().map(String::from))
-                .collect();
-            if ips.len() == 2 {
-                break;
-            }
+        ips = task_ips(&ecs).await;
+        if ips.len() == 2 {
+            break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(ips.len(), 2, "two RUNNING tasks");
+    wait_healthy(&aws_sdk_elasticloadbalancingv2::Client::new(&config), 2).await;
     let url = balancer_url(&endpoint);
 
     let port = free_port();

@@ -13,13 +13,11 @@ use std::collections::HashSet;
 use std::process::Stdio;
 use std::time::Duration;
 
-use aws_sdk_ecs::types::DesiredStatus;
 use serde_json::Value;
+use support::fargate::{task_ips, wait_healthy, CLUSTER, SERVICE};
 use support::sandbox::{alive, balancer_url, sandbox_config, Home};
 
 const STACK: &str = "seed-fargate";
-const CLUSTER: &str = "seed-fargate";
-const SERVICE: &str = "chat";
 
 fn load_binary() -> String {
     std::env::var("ESCALA_CHAT_LOAD_BIN")
@@ -39,39 +37,6 @@ async fn counts(ecs: &aws_sdk_ecs::Client) -> (i32, i32, i32) {
     (s.desired_count(), s.running_count(), s.pending_count())
 }
 
-/// The service's RUNNING tasks' private IPs, as DescribeTasks shows them.
-async fn task_ips(ecs: &aws_sdk_ecs::Client) -> Vec<String> {
-    let arns = ecs
-        .list_tasks()
-        .cluster(CLUSTER)
-        .service_name(SERVICE)
-        .desired_status(DesiredStatus::Running)
-        .send()
-        .await
-        .unwrap()
-        .task_arns()
-        .to_vec();
-    if arns.is_empty() {
-        return Vec::new();
-    }
-    let tasks = ecs
-        .describe_tasks()
-        .cluster(CLUSTER)
-        .set_tasks(Some(arns))
-        .send()
-        .await
-        .unwrap();
-    tasks
-        .tasks()
-        .iter()
-        .filter(|t| t.last_status() == Some("RUNNING"))
-        .flat_map(|t| t.attachments())
-        .flat_map(|a| a.details())
-        .filter(|d| d.name() == Some("privateIPv4Address"))
-        .filter_map(|d| d.value().map(String::from))
-        .collect()
-}
-
 /// The causes of the service's scaling activities, newest first.
 async fn activities(aas: &aws_sdk_applicationautoscaling::Client) -> Vec<String> {
     aas.describe_scaling_activities()
@@ -84,28 +49,6 @@ async fn activities(aas: &aws_sdk_applicationautoscaling::Client) -> Vec<String>
         .iter()
         .map(|a| format!("{} {}", a.description(), a.cause()))
         .collect()
-}
-
-/// The stack's target group's healthy targets, as DescribeTargetHealth reports them.
-async fn healthy_targets(elb: &aws_sdk_elasticloadbalancingv2::Client) -> usize {
-    let groups = elb.describe_target_groups().send().await.unwrap();
-    let arn = groups.target_groups()[0].target_group_arn().unwrap();
-    let health = elb
-        .describe_target_health()
-        .target_group_arn(arn)
-        .send()
-        .await
-        .unwrap();
-    health
-        .target_health_descriptions()
-        .iter()
-        .filter(|d| {
-            d.target_health()
-                .and_then(|h| h.state())
-                .map(|s| s.as_str())
-                == Some("healthy")
-        })
-        .count()
 }
 
 /// `/healthz` through the load balancer, pinned to a task by ALB's stickiness cookie.
@@ -150,6 +93,10 @@ async fn the_chat_serves_scales_out_under_load_and_back_in() {
         ips[0].starts_with("10.0.3.") && ips[1].starts_with("10.0.4."),
         "spread over the private subnets: {ips:?}"
     );
+
+    // Through the balancer only once both targets pass their health checks.
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&config);
+    wait_healthy(&elb, 2).await;
 
     // Each task serves through the load balancer, pinned by its cookie, with Redis reachable.
     let url = balancer_url(&endpoint);
@@ -219,19 +166,7 @@ async fn the_chat_serves_scales_out_under_load_and_back_in() {
         "{ips:?}"
     );
     // The new tasks are healthy targets: the load balancer sends new connections to them.
-    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&config);
-    let mut healthy = 0;
-    for _ in 0..100 {
-        healthy = healthy_targets(&elb).await;
-        if healthy >= grown as usize {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    assert!(
-        healthy >= grown as usize,
-        "{healthy} healthy targets of {grown}"
-    );
+    wait_healthy(&elb, grown as usize).await;
     let _ = load.kill();
     let _ = load.wait();
 

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod fargate;
 pub mod sandbox;
 
 use std::path::{Path, PathBuf};
