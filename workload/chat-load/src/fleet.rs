@@ -147,7 +147,11 @@ pub async fn drive(
                 };
                 let c = &phase.counters;
                 match ack {
-                    Some(a) if a.ok => { Counters::add(&c.acked, 1); Counters::add(&c.expected, fan_out); }
+                    Some(a) if a.ok => {
+                        Counters::add(&c.acked, 1);
+                        Counters::add(&c.expected, fan_out);
+                        if let Some(id) = &a.id { c.acked_by(id) }
+                    }
                     _ => Counters::add(&c.rejected, 1),
                 }
             }

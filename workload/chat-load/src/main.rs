@@ -78,6 +78,9 @@ enum Command {
         /// Keep stepping after a step misses the objective (by default the run stops there).
         #[arg(long)]
         keep_going: bool,
+        /// Print the run so far as one JSON line a second on stdout (for a dashboard to follow).
+        #[arg(long)]
+        progress: bool,
     },
     /// Open idle connections and report the servers' memory per connection.
     Idle {
@@ -142,6 +145,7 @@ async fn main_inner(cli: Cli) -> Result<(), LoadError> {
             payload,
             p99_limit_ms,
             keep_going,
+            progress,
         } => {
             if rates.iter().any(|r| *r <= 0.0) || duration <= 0.0 {
                 return Err(LoadError::Usage(
@@ -157,6 +161,7 @@ async fn main_inner(cli: Cli) -> Result<(), LoadError> {
                 pids: common.pids.clone(),
                 p99_limit_ms,
                 keep_going,
+                progress,
             };
             let report = run::run(plan(&common)?, opts).await?;
             match &report.best {

@@ -21,6 +21,7 @@ pub struct RunOptions {
     pub pids: Vec<u32>,
     pub p99_limit_ms: f64,
     pub keep_going: bool,
+    pub progress: bool,
 }
 
 fn check_connected(plan: &Plan, connected: usize, errors: &[String]) -> Result<(), LoadError> {
@@ -118,7 +119,14 @@ async fn run_step(
         counters: counters.clone(),
         flushed: flushed.clone(),
     });
-    tokio::time::sleep(opts.step).await;
+    let end = t0 + opts.step;
+    let mut since = (t0, 0);
+    while Instant::now() < end {
+        tokio::time::sleep_until((end.min(Instant::now() + Duration::from_secs(1))).into()).await;
+        if opts.progress {
+            since = print_progress(&counters, t0, since);
+        }
+    }
     let cpu1 = proc_stats::sample(&opts.pids)?;
     let seconds = t0.elapsed().as_secs_f64();
     let _ = tx.send(Phase {
@@ -180,7 +188,27 @@ async fn run_step(
         } else {
             0.0
         },
+        instances: counters.instances(),
     })
+}
+
+/// One progress line: the step's counts so far, the delivery rate since the previous line, and
+/// the server instances that acknowledged messages. Returns this line's time and delivered count.
+fn print_progress(counters: &Counters, t0: Instant, since: (Instant, u64)) -> (Instant, u64) {
+    let now = Instant::now();
+    let delivered = Counters::load(&counters.received);
+    let seconds = now.duration_since(since.0).as_secs_f64().max(1e-3);
+    let line = serde_json::json!({
+        "elapsedMs": now.duration_since(t0).as_millis() as u64,
+        "sent": Counters::load(&counters.sent),
+        "acked": Counters::load(&counters.acked),
+        "rejected": Counters::load(&counters.rejected),
+        "delivered": delivered,
+        "deliveredPerSec": (delivered - since.1) as f64 / seconds,
+        "instances": counters.instances(),
+    });
+    println!("{line}");
+    (now, delivered)
 }
 
 fn print_step(label: &str, s: &StepReport) {

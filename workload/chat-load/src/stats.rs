@@ -1,5 +1,6 @@
 //! Counters shared by all simulated clients of one step, and the step's report.
 
+use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -21,6 +22,8 @@ pub struct Counters {
     pub received: AtomicU64,
     pub late_sends: AtomicU64,
     latencies: Mutex<Option<Histogram<u64>>>,
+    /// The server instances that acknowledged a message: behind a load balancer, how many served.
+    instances: Mutex<BTreeSet<String>>,
 }
 
 impl Counters {
@@ -37,6 +40,25 @@ impl Counters {
             .unwrap_or_else(|e| e.into_inner())
             .take()
             .unwrap_or_else(new_histogram)
+    }
+
+    /// Notes the instance that acknowledged a message, from the message id it gave
+    /// (`<instance>-<counter>`).
+    pub fn acked_by(&self, message_id: &str) {
+        if let Some((instance, _)) = message_id.rsplit_once('-') {
+            let mut set = self.instances.lock().unwrap_or_else(|e| e.into_inner());
+            if !set.contains(instance) {
+                set.insert(instance.to_string());
+            }
+        }
+    }
+
+    /// How many instances acknowledged messages so far.
+    pub fn instances(&self) -> usize {
+        self.instances
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
     }
 
     pub fn load(c: &AtomicU64) -> u64 {
@@ -70,6 +92,9 @@ pub struct StepReport {
     pub delivered_per_core_sec: f64,
     /// Core-milliseconds per second of server CPU for each 1,000 delivered msgs/s.
     pub cpu_ms_per_1k_msgs: f64,
+    /// The server instances that acknowledged messages during the step.
+    #[serde(default)]
+    pub instances: usize,
 }
 
 impl StepReport {

@@ -153,6 +153,11 @@ impl Config {
     }
 
     /// The Redis URL with any password replaced, safe for logs.
+    /// `REDIS_URL=none`: one instance alone, its history in memory, no Redis to share messages through.
+    pub fn alone(&self) -> bool {
+        self.redis_url == "none"
+    }
+
     pub fn redacted_redis_url(&self) -> String {
         redact_url(&self.redis_url)
     }

@@ -39,7 +39,11 @@ async fn health(State(app): State<SharedApp>) -> impl IntoResponse {
         status,
         instance: &app.config.instance_id,
         connections: app.connections(),
-        redis: if redis_ok { "ok" } else { "unavailable" },
+        redis: match (app.history.shared(), redis_ok) {
+            (false, _) => "none",
+            (true, true) => "ok",
+            (true, false) => "unavailable",
+        },
     };
     (code, Json(body)).into_response()
 }

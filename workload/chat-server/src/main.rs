@@ -21,14 +21,16 @@ use std::time::Duration;
 use axum::ServiceExt;
 use axum::middleware::map_request;
 use axum::serve::ListenerExt;
-use socketioxide::SocketIo;
+use socketioxide::adapter::Adapter;
 use socketioxide::handler::ConnectHandler;
+use socketioxide::layer::SocketIoLayer;
+use socketioxide::{SocketIo, SocketIoBuilder};
 use socketioxide_redis::drivers::redis::redis_client;
 use socketioxide_redis::{RedisAdapter, RedisAdapterConfig, RedisAdapterCtr};
 use tokio::sync::oneshot;
 use tower_layer::Layer;
 
-use crate::app::App;
+use crate::app::{App, SharedApp};
 use crate::config::Config;
 use crate::error::ServerError;
 use crate::history::History;
@@ -75,6 +77,15 @@ async fn start(config: Config) -> std::process::ExitCode {
     }
 }
 
+/// The socket.io layer's settings, before its adapter is chosen.
+fn builder(config: &Config, app: &SharedApp) -> SocketIoBuilder {
+    SocketIo::builder()
+        .max_payload(config.max_payload_bytes)
+        .max_buffer_size(config.socket_buffer)
+        .ws_read_buffer_size(config.ws_read_buffer)
+        .with_state(app.clone())
+}
+
 async fn run(config: Config) -> Result<(), ServerError> {
     tracing::info!(
         instance = %config.instance_id,
@@ -83,6 +94,13 @@ async fn run(config: Config) -> Result<(), ServerError> {
         history_len = config.history_len,
         "starting"
     );
+    // One instance alone (`REDIS_URL=none`) needs no adapter between instances, nor shared history.
+    if config.alone() {
+        let app = App::new(config.clone(), History::in_memory(config.history_len));
+        let (layer, io) = builder(&config, &app).build_layer();
+        io.ns("/", handlers::on_connect.with(handlers::register));
+        return serve(config, app, layer, io).await;
+    }
     let client = redis_client::Client::open(config.redis_url_resp3())?;
     // The adapter drops pub/sub messages when its inbound queue is full; the default (1024) is small for a busy
     // instance.
@@ -93,18 +111,24 @@ async fn run(config: Config) -> Result<(), ServerError> {
         config.history_len,
     );
     let app = App::new(config.clone(), history);
-
-    let (layer, io) = SocketIo::builder()
-        .max_payload(config.max_payload_bytes)
-        .max_buffer_size(config.socket_buffer)
-        .ws_read_buffer_size(config.ws_read_buffer)
-        .with_state(app.clone())
+    let (layer, io) = builder(&config, &app)
         .with_adapter::<RedisAdapter<_>>(adapter)
         .build_layer();
     io.ns("/", handlers::on_connect.with(handlers::register))
         .await
         .map_err(|e| ServerError::Namespace(e.to_string()))?;
+    serve(config, app, layer, io).await
+}
 
+/// Serves the chat with its socket.io layer (its namespace declared: the local adapter's is ready at
+/// once, the Redis adapter's once subscribed, so each caller declares its own) until a stop signal,
+/// then drains.
+async fn serve<A: Adapter>(
+    config: Config,
+    app: SharedApp,
+    layer: SocketIoLayer<A>,
+    io: SocketIo<A>,
+) -> Result<(), ServerError> {
     let router = http::router(app.clone(), &config.web_dir).layer(layer);
     // Around the whole router, not through `Router::layer`: routing itself keeps a copy of the URI.
     let service = map_request(owned_request::own_uri_and_headers).layer(router);
