@@ -1,6 +1,7 @@
 //! The chat's task definition: one container from the pushed image, `awsvpc` networking (each
 //! task its own interface, registered in the target group by IP), the awslogs driver into the
-//! stack's log group, a container health check, and REDIS_URL pointing at the replication group.
+//! stack's log group, a container health check, and REDIS_URL pointing at the replication group
+//! (or `none`: one task alone).
 //!
 //! A definition's revisions are immutable: a change registers a new revision, tagged with the
 //! revision of what it is made from, which the service then rolls out; the old one is deregistered.
@@ -78,12 +79,14 @@ impl TaskDefinition {
         let env =
             |name: &str, value: String| KeyValuePair::builder().name(name).value(value).build();
         let mut environment = vec![env("ESCALA_CHAT_PORT", self.port.to_string())];
-        if self.redis {
-            environment.push(env(
-                "REDIS_URL",
-                refs.outputs::<RedisOutputs>(REDIS)?.url.clone(),
-            ));
-        }
+        // Without Redis the chat runs as one instance alone, its history in memory: it is told
+        // so, rather than left to look for a Redis on its own loopback.
+        let redis_url = if self.redis {
+            refs.outputs::<RedisOutputs>(REDIS)?.url.clone()
+        } else {
+            "none".to_string()
+        };
+        environment.push(env("REDIS_URL", redis_url));
         let logs = built(
             LogConfiguration::builder()
                 .log_driver(LogDriver::Awslogs)
