@@ -250,3 +250,67 @@ async fn a_redis_node_type_the_region_doesnt_offer_is_refused_at_its_field() {
         "{text}"
     );
 }
+
+/// `redis: none` for one task: no cache, and the task told to run alone (REDIS_URL=none), which
+/// the chat server takes as one instance with its history in memory.
+#[tokio::test]
+async fn without_redis_the_one_task_is_told_to_run_alone() {
+    image_parts();
+    let stack = unique_stack("fg-alone");
+    let yaml = include_str!("../../../examples/seed-fargate.yaml")
+        .replace("name: seed-fargate", &format!("name: {stack}"))
+        .replace(
+            "tasks: {min: 1, desired: 2, max: 6}",
+            "tasks: {min: 1, desired: 1, max: 1}",
+        )
+        .replace(
+            "redis: {nodeType: cache.t4g.micro, replicas: 0, engine: valkey}",
+            "redis: none",
+        );
+    let spec = Spec::from_yaml(&yaml).unwrap();
+    let session = session_at(emulator(), &stack).await;
+    let ec2 = ec2_at(emulator()).await;
+    let prepared = session.prepare(&checked(&spec)).await.unwrap();
+    let plan = session.plan(&prepared).await.unwrap();
+    for id in ["redis", "cache-subnet-group", "sg-redis"] {
+        assert!(plan.change(id).is_none(), "{id} is not planned");
+    }
+    session
+        .apply(&prepared, &plan, &NoProgress, CancellationToken::new())
+        .await
+        .unwrap();
+    let ctx = session.context();
+    let service = ctx
+        .ecs
+        .describe_services()
+        .cluster(&stack)
+        .services("chat")
+        .send()
+        .await
+        .unwrap();
+    let definition = ctx
+        .ecs
+        .describe_task_definition()
+        .task_definition(service.services()[0].task_definition().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let env: Vec<(String, String)> = definition
+        .task_definition()
+        .unwrap()
+        .container_definitions()[0]
+        .environment()
+        .iter()
+        .map(|e| {
+            (
+                e.name().unwrap_or_default().to_string(),
+                e.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        env.contains(&("REDIS_URL".into(), "none".into())),
+        "{env:?}"
+    );
+    destroy_to_zero(&session, &ec2, &stack).await;
+}
