@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "scale_stack",
     "export_chart",
     "start_load",
+    "start_chat_load",
     "stop_load",
 ];
 

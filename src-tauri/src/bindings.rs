@@ -35,6 +35,7 @@ pub fn builder() -> Builder<tauri::Wry> {
         dashboard::scale_stack,
         dashboard::export_chart,
         dashboard::start_load,
+        dashboard::start_chat_load,
         dashboard::stop_load,
     ])
 }

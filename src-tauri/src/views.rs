@@ -207,6 +207,16 @@ pub struct DashboardView {
     /// The route the stack's Spec uses, which names its group (an Auto Scaling group, an ECS
     /// service).
     pub route: String,
+    /// What the load panel sends: requests, or chat messages.
+    pub load: LoadKind,
+}
+
+/// What load makes the stack's workload work (see `escala_aws::route::Load`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum LoadKind {
+    Requests,
+    Messages,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]

@@ -67,9 +67,23 @@ pub struct GroupState {
     pub url: Option<String>,
 }
 
+/// What load makes a route's workload work, which the dashboard sends to watch it scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Load {
+    /// HTTP requests at the load balancer: each costs the web app CPU.
+    Requests,
+    /// Chat clients connected through the load balancer, sending messages between them: a chat's
+    /// pages cost nothing; its messages do.
+    Messages,
+}
+
 /// What a route that scales something offers: its size by hand, and its dashboard.
 #[async_trait]
 pub trait Scaling: Send + Sync + std::fmt::Debug + 'static {
+    /// What load its workload serves.
+    fn load(&self) -> Load {
+        Load::Requests
+    }
     /// The size the Spec allows, as (min, max).
     fn bounds(&self, spec: &Spec) -> Option<(u32, u32)>;
     /// The group as it is now; `None` when it doesn't exist.

@@ -203,3 +203,48 @@ async fn a_sandbox_at_a_time_factor_gets_each_of_its_minutes_as_a_point() {
         .collect();
     assert_eq!(points, cpu);
 }
+
+/// The runtime (as AWS) publishes the load balancer's per-group metrics with LoadBalancer first;
+/// the dashboard names TargetGroup first. CloudWatch matches dimensions as a set (emulator fix 18).
+#[tokio::test]
+async fn a_series_is_found_whatever_order_its_dimensions_are_named_in() {
+    let stack = unique_stack("dims");
+    let cw = cloudwatch().await;
+    let window = Range::Hour.window(now(), 1.0);
+    let lb = format!("app/{stack}-alb/0123456789abcdef");
+    let tg = format!("targetgroup/{stack}-web/fedcba9876543210");
+    let healthy = vec![(window.from + 600, 1.0), (window.from + 660, 2.0)];
+    put(
+        &cw,
+        "AWS/ApplicationELB",
+        "HealthyHostCount",
+        &[("LoadBalancer", &lb), ("TargetGroup", &tg)],
+        &healthy,
+    )
+    .await;
+
+    let (session, scaling) = asg_session(&stack).await;
+    let arn = |kind: &str, tail: &str| {
+        format!("arn:aws:elasticloadbalancing:{REGION}:123456789012:{kind}/{tail}")
+    };
+    let found = [
+        Found::new("LoadBalancer", Some("alb".into()), arn("loadbalancer", &lb)),
+        Found::new(
+            "TargetGroup",
+            Some("target-group".into()),
+            arn("targetgroup", tg.trim_start_matches("targetgroup/")),
+        ),
+    ];
+    let panels = scaling.panels(session.context(), &found);
+    let (drawn, _) = fetch(session.context(), &panels, window).await.unwrap();
+    let points: Vec<(i64, f64)> = drawn
+        .iter()
+        .flat_map(|p| &p.series)
+        .find(|s| s.id == "healthy-hosts")
+        .expect("the healthy hosts series")
+        .points
+        .iter()
+        .map(|p| (p.t, p.v))
+        .collect();
+    assert_eq!(points, healthy);
+}

@@ -20,16 +20,21 @@ impl ValueAxis {
                 ticks: vec![0.0, 25.0, 50.0, 75.0, 100.0],
             };
         }
-        let want = max.filter(|m| *m > 0.0).map_or(1.0, |m| m * 1.1);
+        let empty = if unit == Unit::Seconds { 0.1 } else { 1.0 };
+        let want = max.filter(|m| *m > 0.0).map_or(empty, |m| m * 1.1);
         let raw = want / 5.0;
         let magnitude = 10f64.powf(raw.log10().floor());
-        // Instances, hosts and requests come whole: no tick at 0.5.
         let step = [1.0, 2.0, 5.0, 10.0]
             .into_iter()
             .map(|f| f * magnitude)
             .find(|s| *s >= raw)
-            .unwrap_or(10.0 * magnitude)
-            .max(1.0);
+            .unwrap_or(10.0 * magnitude);
+        // Instances, hosts and requests come whole: no tick at 0.5. Seconds don't.
+        let step = if unit == Unit::Seconds {
+            step
+        } else {
+            step.max(1.0)
+        };
         let n = (want / step).ceil() as u32;
         Self {
             unit,
@@ -43,6 +48,8 @@ impl ValueAxis {
             Unit::Percent => format!("{v:.0}%"),
             Unit::Count => format!("{v:.0}"),
             Unit::Requests => compact(v),
+            Unit::Seconds if v != 0.0 && v.abs() < 1.0 => format!("{:.0} ms", v * 1e3),
+            Unit::Seconds => format!("{v:.1} s"),
         }
     }
 
@@ -51,6 +58,7 @@ impl ValueAxis {
             Unit::Percent => "percent",
             Unit::Count => "count",
             Unit::Requests => "requests",
+            Unit::Seconds => "seconds",
         }
     }
 }
@@ -69,6 +77,16 @@ fn compact(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn seconds_tick_below_one_and_read_as_milliseconds() {
+        let axis = ValueAxis::new(Unit::Seconds, Some(0.004));
+        assert!(axis.top < 0.01 && axis.ticks.len() > 2, "{axis:?}");
+        assert_eq!(axis.label(0.002), "2 ms");
+        assert_eq!(axis.label(0.0), "0.0 s");
+        assert_eq!(axis.label(1.5), "1.5 s");
+        assert_eq!(ValueAxis::new(Unit::Count, Some(0.004)).top, 1.0);
+    }
+
     use super::*;
 
     #[test]

@@ -290,6 +290,7 @@ fn unit_name(unit: Unit) -> &'static str {
         Unit::Percent => "percent",
         Unit::Count => "count",
         Unit::Requests => "requests",
+        Unit::Seconds => "seconds",
     }
 }
 

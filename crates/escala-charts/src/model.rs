@@ -21,6 +21,9 @@ pub enum Unit {
     Percent,
     Count,
     Requests,
+    /// Durations such as a load balancer's response time: milliseconds are common, so its ticks
+    /// may fall between whole seconds.
+    Seconds,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::chat::{MAX_CLIENTS, MAX_MESSAGE_RATE, PER_CLIENT_RATE};
 use crate::duration::format;
 use crate::plan::{MAX_CONCURRENCY, MAX_DURATION, MAX_RPS, MAX_TIMEOUT};
 
@@ -14,6 +15,8 @@ pub enum Input {
     Duration,
     Concurrency,
     Timeout,
+    Clients,
+    MessageRate,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +44,18 @@ pub enum LoadError {
     Concurrency(usize),
     #[error("the request timeout must be 1ms to {}, not {}", format(&MAX_TIMEOUT), format(.0))]
     Timeout(Duration),
+    #[error("the chat load needs 1 to {MAX_CLIENTS} clients, not {0}")]
+    Clients(u32),
+    #[error("the chat load sends 1 to {MAX_MESSAGE_RATE} messages per second, not {0}")]
+    MessageRate(u32),
+    #[error("each chat client may send at most {PER_CLIENT_RATE} messages a second (the chat's own limit): {rate} a second needs at least {} clients, not {clients}", rate.div_ceil(PER_CLIENT_RATE))]
+    PerClientRate { clients: u32, rate: u32 },
+    #[error("no chat load generator at {0} (set ESCALA_CHAT_LOAD_BIN, or install escala-chat-load beside Escala)")]
+    NoChatLoad(String),
+    #[error("the chat load generator could not run: {0}")]
+    ChatLoad(std::io::Error),
+    #[error("the chat load generator stopped: {0}")]
+    ChatLoadFailed(String),
 }
 
 impl LoadError {
@@ -57,7 +72,12 @@ impl LoadError {
             LoadError::Duration(_) => Some(Input::Duration),
             LoadError::Concurrency(_) => Some(Input::Concurrency),
             LoadError::Timeout(_) => Some(Input::Timeout),
-            LoadError::DurationFormat { .. } => None,
+            LoadError::Clients(_) => Some(Input::Clients),
+            LoadError::MessageRate(_) | LoadError::PerClientRate { .. } => Some(Input::MessageRate),
+            LoadError::DurationFormat { .. }
+            | LoadError::NoChatLoad(_)
+            | LoadError::ChatLoad(_)
+            | LoadError::ChatLoadFailed(_) => None,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! An HTTP load generator for watching an Auto Scaling group react: a fixed rate of GETs at a load
-//! balancer, with a live rate and latency readout, and a count of which instances answered.
+//! balancer, with a live rate and latency readout, and a count of which instances answered; and,
+//! for the chat on Fargate, a driver of the workload's own chat load generator ([`run_chat`]).
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), escala_load::LoadError> {
@@ -14,6 +15,7 @@
 //! # }
 //! ```
 
+mod chat;
 pub mod duration;
 mod error;
 mod plan;
@@ -22,6 +24,10 @@ mod request;
 mod run;
 mod stats;
 
+pub use chat::{
+    chat_load_binary, run_chat, ChatLatency, ChatPlan, ChatReport, ChatSnapshot, MAX_CLIENTS,
+    MAX_MESSAGE_RATE, PER_CLIENT_RATE,
+};
 pub use error::{Input, LoadError};
 pub use plan::{
     LoadPlan, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, MAX_CONCURRENCY, MAX_DURATION, MAX_RPS,

@@ -94,7 +94,7 @@ impl LoadPlan {
     }
 }
 
-fn parse_url(text: &str) -> Result<Uri, LoadError> {
+pub(crate) fn parse_url(text: &str) -> Result<Uri, LoadError> {
     let invalid = |reason: String| LoadError::Url {
         url: text.to_string(),
         reason,

@@ -288,6 +288,19 @@ impl Publisher {
                 total.response_seconds += s.response_seconds;
             }
             let lb_only = dims(&[("LoadBalancer", lb_dim)]);
+            // AWS publishes the response time per load balancer too, over all its groups.
+            if total.requests > 0 {
+                out.push((
+                    key(
+                        &lb.place,
+                        "AWS/ApplicationELB",
+                        "TargetResponseTime",
+                        lb_only.clone(),
+                    ),
+                    total.response_seconds / total.requests as f64,
+                    StandardUnit::Seconds,
+                ));
+            }
             for (name, value) in [
                 ("RequestCount", total.requests as f64),
                 ("HTTPCode_Target_2XX_Count", total.target_2xx as f64),

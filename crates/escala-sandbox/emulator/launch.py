@@ -67,7 +67,7 @@ emulator's state in one call and acts through AWS's own API; these fixes give it
    Deleting the pool or its group terminates them.
 
 The Fargate route's fixes are in the files that follow this one (ecr.py, elasticache.py, ecs.py,
-aas.py), and serve.py
+aas.py, cloudwatch.py), and serve.py
 starts the server; the sandbox runs them as one program.
 """
 

@@ -22,6 +22,7 @@ const LAUNCHER: &str = concat!(
     include_str!("../emulator/elasticache.py"),
     include_str!("../emulator/ecs.py"),
     include_str!("../emulator/aas.py"),
+    include_str!("../emulator/cloudwatch.py"),
     include_str!("../emulator/serve.py"),
 );
 

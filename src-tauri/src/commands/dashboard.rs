@@ -4,7 +4,7 @@
 use tauri::ipc::Channel;
 use tauri::State;
 
-use escala_load::{Report, Snapshot};
+use escala_load::{ChatReport, ChatSnapshot, Report, Snapshot};
 
 use crate::error::ApiError;
 use crate::service::dashboard;
@@ -58,6 +58,23 @@ pub async fn start_load(
         let _ = on_tick.send(s.clone());
     };
     Ok(dashboard::load(&state, &name, rps, seconds, tick).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn start_chat_load(
+    state: State<'_, AppState>,
+    name: String,
+    clients: u32,
+    rate: u32,
+    seconds: u32,
+    on_tick: Channel<ChatSnapshot>,
+) -> Result<ChatReport, ApiError> {
+    let tick = move |s: &ChatSnapshot| {
+        // A failed send means the window is gone; the load runs to its end regardless.
+        let _ = on_tick.send(s.clone());
+    };
+    Ok(dashboard::chat_load(&state, &name, clients, rate, seconds, tick).await?)
 }
 
 /// True when load was being sent and is now stopping.

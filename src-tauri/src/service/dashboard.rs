@@ -4,16 +4,16 @@
 use std::time::Duration;
 
 use escala_aws::metrics::Range;
-use escala_aws::route::GroupState;
+use escala_aws::route::{GroupState, Load, Scaling};
 use escala_aws::session::Session;
 use escala_charts::{Size, Theme};
 use escala_core::store::Place;
-use escala_load::{LoadPlan, Report, Snapshot};
+use escala_load::{ChatPlan, ChatReport, ChatSnapshot, LoadPlan, Report, Snapshot};
 
 use crate::error::AppError;
 use crate::service::stacks::{reachable, save_download};
 use crate::state::AppState;
-use crate::views::{ChartFormat, ChartRange, DashboardView, ExportedChart, GroupView};
+use crate::views::{ChartFormat, ChartRange, DashboardView, ExportedChart, GroupView, LoadKind};
 
 /// The exported chart's size: a slide's width, at twice the pixels for PNG.
 const EXPORT_SIZE: Size = Size {
@@ -35,15 +35,21 @@ fn speed(state: &AppState) -> f64 {
     state.connection().and_then(|c| c.speed).unwrap_or(1.0)
 }
 
-/// A stack whose route scales a group, reachable from the current connection.
-fn scaled_stack(state: &AppState, name: &str) -> Result<Place, AppError> {
+/// A stack whose route scales a group, reachable from the current connection: where it is, and
+/// its route's scaling.
+fn scaled_stack(state: &AppState, name: &str) -> Result<(Place, &'static dyn Scaling), AppError> {
     let spec = state.stacks.saved(name)?;
-    if Session::scaling(&spec).is_none() {
-        return Err(AppError::Invalid(format!(
-            "stack '{name}' has no group to chart or scale"
-        )));
+    let scaling = Session::scaling(&spec).ok_or_else(|| {
+        AppError::Invalid(format!("stack '{name}' has no group to chart or scale"))
+    })?;
+    Ok((reachable(state, name)?, scaling))
+}
+
+fn load_kind(load: Load) -> LoadKind {
+    match load {
+        Load::Requests => LoadKind::Requests,
+        Load::Messages => LoadKind::Messages,
     }
-    reachable(state, name)
 }
 
 fn group_view(group: GroupState) -> GroupView {
@@ -64,7 +70,7 @@ pub async fn dashboard(
     dark: bool,
     width: u32,
 ) -> Result<DashboardView, AppError> {
-    let place = scaled_stack(state, name)?;
+    let (place, scaling) = scaled_stack(state, name)?;
     let route = state
         .stacks
         .saved(name)?
@@ -91,6 +97,7 @@ pub async fn dashboard(
         group: group.map(group_view),
         sandbox: place == Place::Sandbox,
         route,
+        load: load_kind(scaling.load()),
     })
 }
 
@@ -131,6 +138,31 @@ pub async fn export_chart(
     })
 }
 
+/// Where the stack's workload answers, for a stack whose route's load is `load`.
+async fn load_url(state: &AppState, name: &str, load: Load) -> Result<String, AppError> {
+    let (_, scaling) = scaled_stack(state, name)?;
+    if scaling.load() != load {
+        return Err(AppError::Invalid(format!(
+            "stack '{name}' serves {}, not {}",
+            what(scaling.load()),
+            what(load)
+        )));
+    }
+    state
+        .stacks
+        .group(&state.target()?, name)
+        .await?
+        .and_then(|g| g.url)
+        .ok_or_else(|| AppError::Invalid(format!("stack '{name}' has no load balancer yet")))
+}
+
+fn what(load: Load) -> &'static str {
+    match load {
+        Load::Requests => "web requests",
+        Load::Messages => "chat messages",
+    }
+}
+
 /// Sends `rps` requests a second at the stack's load balancer for `seconds`, reporting every
 /// second, until done or stopped. In the sandbox, its runtime serves the load balancer on loopback.
 pub async fn load(
@@ -140,17 +172,31 @@ pub async fn load(
     seconds: u32,
     tick: impl Fn(&Snapshot) + Send + Sync,
 ) -> Result<Report, AppError> {
-    scaled_stack(state, name)?;
-    let url = state
-        .stacks
-        .group(&state.target()?, name)
-        .await?
-        .and_then(|g| g.url)
-        .ok_or_else(|| AppError::Invalid(format!("stack '{name}' has no load balancer yet")))?;
+    let url = load_url(state, name, Load::Requests).await?;
     let plan = LoadPlan::new(&url, rps, Duration::from_secs(u64::from(seconds)))
         .map_err(|e| AppError::Invalid(e.to_string()))?;
     let token = state.begin_load()?;
     escala_load::run(&plan, tick, token.token.clone())
+        .await
+        .map_err(|e| AppError::Invalid(e.to_string()))
+}
+
+/// Connects `clients` chat clients through the stack's load balancer and has them send `rate`
+/// messages a second between them for `seconds`, reporting every second, until done or stopped.
+pub async fn chat_load(
+    state: &AppState,
+    name: &str,
+    clients: u32,
+    rate: u32,
+    seconds: u32,
+    tick: impl Fn(&ChatSnapshot) + Send + Sync,
+) -> Result<ChatReport, AppError> {
+    let url = load_url(state, name, Load::Messages).await?;
+    let plan = ChatPlan::new(&url, clients, rate, Duration::from_secs(u64::from(seconds)))
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
+    let binary = escala_load::chat_load_binary().map_err(|e| AppError::Invalid(e.to_string()))?;
+    let token = state.begin_load()?;
+    escala_load::run_chat(&plan, &binary, tick, token.token.clone())
         .await
         .map_err(|e| AppError::Invalid(e.to_string()))
 }

@@ -32,6 +32,7 @@ export const commands = {
 	scaleStack: (name: string, desired: number) => typedError<GroupView, ApiError>(__TAURI_INVOKE("scale_stack", { name, desired })),
 	exportChart: (name: string, range: ChartRange, format: ChartFormat) => typedError<ExportedChart, ApiError>(__TAURI_INVOKE("export_chart", { name, range, format })),
 	startLoad: (name: string, rps: number, seconds: number, onTick: Channel<Snapshot>) => typedError<Report, ApiError>(__TAURI_INVOKE("start_load", { name, rps, seconds, onTick })),
+	startChatLoad: (name: string, clients: number, rate: number, seconds: number, onTick: Channel<ChatSnapshot>) => typedError<ChatReport, ApiError>(__TAURI_INVOKE("start_chat_load", { name, clients, rate, seconds, onTick })),
 	/**  True when load was being sent and is now stopping. */
 	stopLoad: () => __TAURI_INVOKE<boolean>("stop_load"),
 };
@@ -124,6 +125,45 @@ export type ChartFormat = "svg" | "png";
 /**  The dashboard's time ranges. */
 export type ChartRange = "hour" | "sixHours" | "day" | "week";
 
+/**  Delivery latency percentiles, in milliseconds: what the chat's generator keeps. */
+export type ChatLatency = {
+	p50Ms: number,
+	p99Ms: number,
+	maxMs: number,
+};
+
+/**  The whole run. */
+export type ChatReport = {
+	url: string,
+	clients: number,
+	/**  The rate asked for, in messages a second. */
+	rate: number,
+	/**  Stopped before the duration was over: the figures are the last second's. */
+	cancelled: boolean,
+	last: ChatSnapshot,
+	/**  Deliveries promised by acknowledged messages that never arrived (unknown when stopped). */
+	lost: number | null,
+	/**  Delivery latency, sender's clock to receiver's (unknown when stopped). */
+	latency: ChatLatency | null,
+};
+
+/**  The run so far, once a second, as `escala-chat-load --progress` prints it. */
+export type ChatSnapshot = {
+	elapsedMs: number,
+	/**  Messages sent so far. */
+	sent: number,
+	/**  Messages the servers acknowledged (stored and published through Redis). */
+	acked: number,
+	/**  Messages refused or unanswered. */
+	rejected: number,
+	/**  Deliveries to the other clients of each room. */
+	delivered: number,
+	/**  Deliveries a second since the previous snapshot. */
+	deliveredPerSec: number,
+	/**  Server instances (tasks) that acknowledged messages. */
+	instances: number,
+};
+
 /**  Who the app acts as. Never holds a secret. */
 export type Connection = {
 	mode: Place,
@@ -168,6 +208,8 @@ export type DashboardView = {
 	 *  service).
 	 */
 	route: string,
+	/**  What the load panel sends: requests, or chat messages. */
+	load: LoadKind,
 };
 
 /**  The deploy user that was made; its secret key went straight to the keyring. */
@@ -305,6 +347,9 @@ export type Latency = {
 	p99Ms: number,
 	maxMs: number,
 };
+
+/**  What load makes the stack's workload work (see `escala_aws::route::Load`). */
+export type LoadKind = "requests" | "messages";
 
 /**  How private subnets reach the internet. */
 export type NatMode = 

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { GroupView, LoadReport } from "./api";
+import type { ChatReport, GroupView, LoadReport } from "./api";
 import {
+  MAX_CLIENTS,
+  MAX_MESSAGE_RATE,
   MAX_RPS,
   MAX_SECONDS,
   MIN_REFRESH_MS,
   REFRESH_MS,
+  chatLoadProblem,
+  fromChatReport,
+  fromChatSnapshot,
   fromReport,
   fromSnapshot,
   loadProblem,
@@ -82,6 +87,74 @@ describe("load runs", () => {
       errors: 20,
       instances: 3,
     });
+  });
+});
+
+describe("chat load runs", () => {
+  it("accept the chat generator's limits", () => {
+        expect(chatLoadProblem(MAX_CLIENTS, MAX_MESSAGE_RATE, MAX_SECONDS)).toBeNull();
+    expect(chatLoadProblem(1, 20, 1)).toBeNull();
+  });
+
+  it("refuse clients, then a message rate, then a duration outside them", () => {
+    expect(chatLoadProblem(0, 0, 0)).toEqual({ key: "dashboard.clientsRange", params: { max: MAX_CLIENTS } });
+    expect(chatLoadProblem(MAX_CLIENTS + 1, 10, 10)?.key).toBe("dashboard.clientsRange");
+    expect(chatLoadProblem(50, 0, 0)).toEqual({ key: "dashboard.messagesRange", params: { max: MAX_MESSAGE_RATE } });
+    expect(chatLoadProblem(50, 2.5, 10)?.key).toBe("dashboard.messagesRange");
+    expect(chatLoadProblem(50, 100, MAX_SECONDS + 1)?.key).toBe("dashboard.secondsRange");
+  });
+
+  it("keep each client within the chat's own rate limit", () => {
+    expect(chatLoadProblem(150, 3000, 60)).toBeNull();
+    expect(chatLoadProblem(40, 3000, 60)).toEqual({ key: "dashboard.perClient", params: { per: 20, clients: 150 } });
+  });
+
+  const last = {
+    elapsedMs: 29_600,
+    sent: 3000,
+    acked: 2990,
+    rejected: 4,
+    delivered: 26_910,
+    deliveredPerSec: 897.4,
+    instances: 3,
+  };
+
+  it("show the live delivery rate and the tasks that took messages", () => {
+    expect(fromChatSnapshot(last)).toEqual({
+      elapsedS: 30,
+      rps: 897,
+      p50Ms: null,
+      p99Ms: null,
+      sent: 3000,
+      errors: 4,
+      instances: 3,
+    });
+  });
+
+  it("end with the latency, counting lost deliveries as failed", () => {
+    const report: ChatReport = {
+      url: "http://127.0.0.1:40000",
+      clients: 50,
+      rate: 100,
+      cancelled: false,
+      last,
+      lost: 6,
+      latency: { p50Ms: 3.4, p99Ms: 18.6, maxMs: 40 },
+    };
+    expect(fromChatReport(report)).toMatchObject({ p50Ms: 3, p99Ms: 19, errors: 10, instances: 3 });
+  });
+
+  it("say nothing of latency or loss when stopped early", () => {
+    const report: ChatReport = {
+      url: "http://127.0.0.1:40000",
+      clients: 50,
+      rate: 100,
+      cancelled: true,
+      last,
+      lost: null,
+      latency: null,
+    };
+    expect(fromChatReport(report)).toMatchObject({ p50Ms: null, p99Ms: null, errors: 4 });
   });
 });
 

@@ -1,6 +1,6 @@
 // The dashboard's rules as plain functions: its ranges, what a manual scale or a load run may ask
 // for, and the load readout. The screen holds the state; the tests call these directly.
-import type { ChartRange, GroupView, LoadReport, LoadSnapshot } from "./api";
+import type { ChartRange, ChatReport, ChatSnapshot, GroupView, LoadReport, LoadSnapshot } from "./api";
 import type { MessageKey } from "./i18n";
 
 export const RANGES: readonly ChartRange[] = ["hour", "sixHours", "day", "week"];
@@ -27,6 +27,11 @@ export function refreshEvery(speed: number | null | undefined): number {
 /** The load generator's limits (crates/escala-load/src/plan.rs), checked here to say so before asking. */
 export const MAX_RPS = 20_000;
 export const MAX_SECONDS = 3600;
+/** The chat load's limits (crates/escala-load/src/chat.rs). */
+export const MAX_CLIENTS = 5_000;
+export const MAX_MESSAGE_RATE = 20_000;
+/** What one chat client may send a second: the chat server's own limit per connection. */
+export const PER_CLIENT_RATE = 20;
 
 export type Problem = { key: MessageKey; params?: Record<string, number> };
 
@@ -51,6 +56,20 @@ export function loadProblem(rps: number | null, seconds: number | null): Problem
   return null;
 }
 
+/** Why a chat load run can't start as asked, or null. */
+export function chatLoadProblem(clients: number | null, rate: number | null, seconds: number | null): Problem | null {
+  if (!isWhole(clients) || clients < 1 || clients > MAX_CLIENTS) {
+    return { key: "dashboard.clientsRange", params: { max: MAX_CLIENTS } };
+  }
+  if (!isWhole(rate) || rate < 1 || rate > MAX_MESSAGE_RATE) {
+    return { key: "dashboard.messagesRange", params: { max: MAX_MESSAGE_RATE } };
+  }
+  if (rate > clients * PER_CLIENT_RATE) {
+    return { key: "dashboard.perClient", params: { per: PER_CLIENT_RATE, clients: Math.ceil(rate / PER_CLIENT_RATE) } };
+  }
+  return loadProblem(1, seconds);
+}
+
 /** What the load panel shows: live while running, the whole run's figures once it ends. */
 export interface LoadReadout {
   elapsedS: number;
@@ -59,7 +78,7 @@ export interface LoadReadout {
   p99Ms: number | null;
   sent: number;
   errors: number;
-  /** How many instances answered (each names itself); only known at the end. */
+  /** How many instances (or tasks) answered; for HTTP load, only known at the end. */
   instances: number | null;
 }
 
@@ -85,5 +104,28 @@ export function fromReport(r: LoadReport): LoadReadout {
     sent: r.sent,
     errors: failed,
     instances: r.distinctBodyCount,
+  };
+}
+
+/** A chat run so far: its rate is of deliveries, its failures the messages refused. */
+export function fromChatSnapshot(s: ChatSnapshot): LoadReadout {
+  return {
+    elapsedS: Math.round(s.elapsedMs / 1000),
+    rps: Math.round(s.deliveredPerSec),
+    p50Ms: null,
+    p99Ms: null,
+    sent: s.sent,
+    errors: s.rejected,
+    instances: s.instances,
+  };
+}
+
+/** A whole chat run: deliveries that never arrived count as failed too. */
+export function fromChatReport(r: ChatReport): LoadReadout {
+  return {
+    ...fromChatSnapshot(r.last),
+    p50Ms: r.latency ? Math.round(r.latency.p50Ms) : null,
+    p99Ms: r.latency ? Math.round(r.latency.p99Ms) : null,
+    errors: r.last.rejected + (r.lost ?? 0),
   };
 }

@@ -52,12 +52,14 @@ fn plan(args: &LoadArgs) -> Result<LoadPlan, CliError> {
 
 /// Bad input names its flag. A host that doesn't resolve is bad input too: nothing was sent.
 fn invalid(error: LoadError, flag: Option<&str>) -> CliError {
-    let flag = flag.or(error.input().map(|input| match input {
-        Input::Url => "--url",
-        Input::Rps => "--rps",
-        Input::Duration => "--duration",
-        Input::Concurrency => "--concurrency",
-        Input::Timeout => "--request-timeout",
+    let flag = flag.or(error.input().and_then(|input| match input {
+        Input::Url => Some("--url"),
+        Input::Rps => Some("--rps"),
+        Input::Duration => Some("--duration"),
+        Input::Concurrency => Some("--concurrency"),
+        Input::Timeout => Some("--request-timeout"),
+        // The chat's message load is the dashboard's (and escala-chat-load's), not this command's.
+        Input::Clients | Input::MessageRate => None,
     }));
     match flag {
         Some(flag) => CliError::Invalid(format!("{flag}: {error}")),

@@ -16,7 +16,7 @@ use escala_core::task::{Found, TaskError};
 use super::ids::{cluster_name, redis_name, service_resource_id, SERVICE_NAME};
 use crate::context::AwsContext;
 use crate::metrics::{arn_dimension, Metric, Panel};
-use crate::route::{GroupState, Scaling};
+use crate::route::{GroupState, Load, Scaling};
 use crate::routes::balancer::load_balancer;
 use crate::sdk::{api_error, SdkResultExt};
 use crate::AwsError;
@@ -36,6 +36,10 @@ pub struct ServiceScaling;
 
 #[async_trait]
 impl Scaling for ServiceScaling {
+    fn load(&self) -> Load {
+        Load::Messages
+    }
+
     fn bounds(&self, spec: &Spec) -> Option<(u32, u32)> {
         let f = spec.route.as_ref().and_then(FargateSpec::of)?;
         Some((f.tasks.min, f.tasks.max))
@@ -208,8 +212,8 @@ impl Scaling for ServiceScaling {
                     ),
                     metric(
                         ids::RESPONSE_TIME,
-                        "Response time (s)",
-                        Unit::Count,
+                        "Response time",
+                        Unit::Seconds,
                         "AWS/ApplicationELB",
                         "TargetResponseTime",
                         lb.map(|lb| vec![("LoadBalancer", lb)]),
