@@ -4,6 +4,7 @@
 //! is not sent again. Its tag is made from its digest, so an immutable repository takes every new
 //! build, and the same build twice is found, not pushed.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -85,6 +86,31 @@ pub fn build(platform: Platform) -> Result<Arc<escala_image::Image>, AwsError> {
 pub fn tag_of(image: &escala_image::Image) -> String {
     let hex = image.digest().trim_start_matches("sha256:");
     format!("sha256-{}", &hex[..16.min(hex.len())])
+}
+
+/// Reports each blob's bytes as they go, with the share of the whole image sent so far: the
+/// apply's progress shows which layer is uploading and how far it is.
+fn push_progress(image: &escala_image::Image) -> impl FnMut(escala_image::Progress) {
+    let names: HashMap<String, String> = image
+        .blobs()
+        .into_iter()
+        .map(|(what, blob)| (blob.digest().to_string(), what))
+        .collect();
+    let total = image.size().max(1);
+    let mut sent: HashMap<String, u64> = HashMap::new();
+    move |p| {
+        sent.insert(p.digest.clone(), p.sent);
+        let all: u64 = sent.values().sum();
+        let what = names.get(&p.digest).map_or("a blob", String::as_str);
+        escala_core::progress::report(
+            (all * 100 / total).min(100) as u8,
+            format!("pushing {what}: {} of {}", mib(p.sent), mib(p.total)),
+        );
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
 #[derive(Debug)]
@@ -197,11 +223,9 @@ impl Resource<AwsContext> for Image {
             )
         })?;
         let auth = Self::login(ctx).await?;
-        let report = escala_image::push(&self.image, &reference, &auth, |p| {
-            tracing::debug!(digest = %p.digest, sent = p.sent, total = p.total, "pushing the chat's image");
-        })
-        .await
-        .map_err(|e| TaskError::fatal("ImagePush", format!("the chat's image: {e}")))?;
+        let report = escala_image::push(&self.image, &reference, &auth, push_progress(&self.image))
+            .await
+            .map_err(|e| TaskError::fatal("ImagePush", format!("the chat's image: {e}")))?;
         tracing::info!(
             reference = %report.reference,
             uploaded = report.uploaded_bytes(),
