@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs the benchmark programs and prints their figures (recorded in BENCHMARKS.md).
 #   ./scripts/bench.sh network   escala apply vs a sequential AWS CLI script, 50 ms per call
+#   ./scripts/bench.sh fargate   the same, for seed-fargate (the chat's image built and pushed too)
+#   ./scripts/bench.sh image     the chat's image: build and push, cold and warm, beside tar|gzip and curl
 #   ./scripts/bench.sh desktop   the app's start to an interactive Connect screen, and its idle memory
 #   ./scripts/bench.sh charts    the 7-day scaling dashboard (4 series x 10,080 points) rendered to SVG
 #   ./scripts/bench.sh chat      the Rust chat vs the Node reference (workload/scripts/bench.sh)
 #   ./scripts/bench.sh balancer  the sandbox load balancer's added latency at 1,000 requests/s
 #   ./scripts/bench.sh timeline  the sandbox's scale-out timeline at speed 1 and 10
+#   ./scripts/bench.sh timeline-fargate  the chat service's scale-out timeline under chat load, at speed 10
 #   ./scripts/bench.sh idle      the sandbox's own CPU and memory with 20 idle instances
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -14,6 +17,17 @@ case "${1:-network}" in
   network)
     cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-cli -p escala-bench
     "$CARGO_TARGET_DIR/release/bench-network" --latency-ms 50 --runs 3
+    ;;
+  fargate)
+    chat_parts
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-cli -p escala-bench
+    "$CARGO_TARGET_DIR/release/bench-network" --latency-ms 50 --runs 3 \
+      --spec "$ROOT/examples/seed-fargate.yaml" --script "$ROOT/crates/escala-bench/awscli/seed-fargate.sh"
+    ;;
+  image)
+    chat_parts
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-bench --bin bench-image
+    "$CARGO_TARGET_DIR/release/bench-image" --runs 5
     ;;
   desktop)
     (cd "$ROOT/ui" && npm run -s build)
@@ -45,12 +59,17 @@ case "${1:-network}" in
     "$CARGO_TARGET_DIR/release/bench-timeline" --speed 10
     "$CARGO_TARGET_DIR/release/bench-timeline" --speed 1
     ;;
+  timeline-fargate)
+    chat_parts
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-cli -p escala-bench --bin escala --bin bench-timeline-fargate
+    "$CARGO_TARGET_DIR/release/bench-timeline-fargate" --speed 10
+    ;;
   idle)
     cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-cli -p escala-bench --bin escala --bin bench-idle
     "$CARGO_TARGET_DIR/release/bench-idle" --speed 1 --seconds 60
     ;;
   *)
-    echo "usage: $0 [network|desktop|charts|chat|balancer|timeline|idle]" >&2
+    echo "usage: $0 [network|fargate|image|desktop|charts|chat|balancer|timeline|timeline-fargate|idle]" >&2
     exit 2
     ;;
 esac

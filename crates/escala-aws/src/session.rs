@@ -8,7 +8,6 @@ use futures::future::try_join_all;
 use tokio_util::sync::CancellationToken;
 
 use escala_core::executor::{self, ApplyReport, DestroyReport};
-use escala_core::graph;
 use escala_core::options::Options;
 use escala_core::plan::Plan;
 use escala_core::planner;
@@ -41,16 +40,6 @@ pub struct Prepared {
 impl Prepared {
     pub fn tasks(&self) -> &[Arc<dyn Task<AwsContext>>] {
         &self.tasks
-    }
-
-    /// The longest chain of tasks that must run one after another: the floor under apply's wall time.
-    pub fn dependency_depth(&self) -> usize {
-        let deps = self
-            .tasks
-            .iter()
-            .map(|t| (t.id().to_string(), t.deps()))
-            .collect();
-        graph::depth(&deps).unwrap_or(0)
     }
 }
 

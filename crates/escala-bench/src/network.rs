@@ -1,6 +1,7 @@
-//! bench-network: provisions the seed network through a proxy that adds latency to every AWS call,
-//! once with `escala apply` and once with a sequential AWS CLI script, side by side on the same
-//! emulator, and prints wall times, call counts and the critical-path lower bound.
+//! bench-network: provisions a stack (the seed network, or a Spec file such as seed-fargate)
+//! through a proxy that adds latency to every AWS call, once with `escala apply` and once with a
+//! sequential AWS CLI script, side by side on the same emulator, and prints wall times, call
+//! counts and the critical path (measured: see `escala_bench::critical`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -10,20 +11,24 @@ use std::time::{Duration, Instant};
 use escala_aws::connect::Target;
 use escala_aws::credentials::KeyringStore;
 use escala_aws::session::Session;
+use escala_bench::critical::{self, Events};
 use escala_core::spec::Spec;
 use escala_core::validate::CheckedSpec;
 use escala_sandbox::Emulator;
 use escala_testkit::{FaultProxy, Faults};
 
 /// The command line, as `--help` prints it.
-const USAGE: &str =
-    "bench-network [--latency-ms 50] [--runs 3] [--escala PATH] [--aws PATH] [--trace]";
+const USAGE: &str = "bench-network [--latency-ms 50] [--runs 3] [--spec FILE --script FILE] [--escala PATH] [--aws PATH] [--trace]";
 
 struct Args {
     latency: Duration,
     runs: usize,
     escala: PathBuf,
     aws: PathBuf,
+    /// The Spec to apply (its name is replaced per run); the seed network without one.
+    spec: Option<PathBuf>,
+    /// The AWS CLI script that builds the same stack.
+    script: PathBuf,
     /// Print when each of Escala's tasks finished, for finding where the time goes.
     trace: bool,
 }
@@ -44,6 +49,8 @@ fn args() -> Args {
         runs: 3,
         escala: exe_dir.join("escala"),
         aws: cache.join("venv/bin/aws"),
+        spec: None,
+        script: concat!(env!("CARGO_MANIFEST_DIR"), "/awscli/seed-network.sh").into(),
         trace: false,
     };
     let mut flags = escala_bench::flags::Flags::from_env(USAGE);
@@ -54,6 +61,8 @@ fn args() -> Args {
             "--runs" => a.runs = flags.value(&flag, "a count"),
             "--escala" => a.escala = flags.value::<String>(&flag, "a path").into(),
             "--aws" => a.aws = flags.value::<String>(&flag, "a path").into(),
+            "--spec" => a.spec = Some(flags.value::<String>(&flag, "a path").into()),
+            "--script" => a.script = flags.value::<String>(&flag, "a path").into(),
             other => flags.fail(&format!("unknown flag {other}")),
         }
     }
@@ -67,12 +76,28 @@ struct Run {
     wall: Duration,
     calls: u64,
     by_action: BTreeMap<String, u64>,
+    arrivals: Vec<(Instant, String)>,
+    /// Its progress events (Escala's side only), each with when its line was read.
+    events: Events,
+    end: Instant,
 }
 
-fn spec_file(stack: &str) -> PathBuf {
+/// The Spec of the benchmark, named `stack`.
+fn spec(a: &Args, stack: &str) -> Spec {
+    match &a.spec {
+        None => Spec::seed_network(stack, "us-east-1"),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).expect("reading --spec");
+            let mut spec = Spec::from_yaml(&text).expect("--spec is a valid Spec");
+            spec.name = stack.to_string();
+            spec
+        }
+    }
+}
+
+fn spec_file(a: &Args, stack: &str) -> PathBuf {
     let path = std::env::temp_dir().join(format!("escala-bench-{stack}.yaml"));
-    std::fs::write(&path, Spec::seed_network(stack, "us-east-1").to_yaml())
-        .expect("writing the spec");
+    std::fs::write(&path, spec(a, stack).to_yaml()).expect("writing the spec");
     path
 }
 
@@ -113,18 +138,22 @@ async fn timed(proxy: &FaultProxy, mut command: Command, trace: bool) -> Run {
     proxy.reset_stats();
     command.stdout(Stdio::null()).stderr(Stdio::piped());
     let started = Instant::now();
-    let (status, wall, log) = tokio::task::spawn_blocking(move || {
+    let (status, wall, log, events) = tokio::task::spawn_blocking(move || {
         let mut child = command.spawn().expect("runs");
-        let mut log = String::new();
+        let (mut log, mut events) = (String::new(), Vec::new());
         let stderr = BufReader::new(child.stderr.take().expect("piped"));
         for line in stderr.lines().map_while(Result::ok) {
+            let now = Instant::now();
             log.push_str(&format!(
                 "{:>5} ms  {line}\n",
-                started.elapsed().as_millis()
+                now.duration_since(started).as_millis()
             ));
+            if let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) {
+                events.push((now, event));
+            }
         }
         let status = child.wait().expect("waits");
-        (status, started.elapsed(), log)
+        (status, started.elapsed(), log, events)
     })
     .await
     .expect("joins");
@@ -137,7 +166,19 @@ async fn timed(proxy: &FaultProxy, mut command: Command, trace: bool) -> Run {
         wall,
         calls: stats.requests,
         by_action: stats.by_action,
+        arrivals: stats.arrivals,
+        events,
+        end: started + wall,
     }
+}
+
+fn escala_apply(a: &Args, proxy: &FaultProxy, home: &std::path::Path, stack: &str) -> Command {
+    let mut c = Command::new(&a.escala);
+    c.args(["apply", "--yes", "--output", "json", "-f"])
+        .arg(spec_file(a, stack))
+        .env("ESCALA_HOME", home)
+        .env("ESCALA_ENDPOINT_URL", proxy.endpoint());
+    c
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -160,8 +201,7 @@ async fn main() {
     .expect("proxy");
     let home = std::env::temp_dir().join(format!("escala-bench-home-{}", std::process::id()));
 
-    // The critical path: the longest chain of Escala's tasks, plus the NAT gateway's wait for
-    // "available" (one more call that can't start before the create returns).
+    // The task graph, for the critical path.
     let probe = Session::connect(
         &Target::sandbox(emulator.endpoint()),
         "us-east-1",
@@ -170,46 +210,55 @@ async fn main() {
     )
     .await
     .expect("session");
-    let depth = probe
-        .prepare(
-            &CheckedSpec::new(Spec::seed_network("probe", "us-east-1")).expect("the seed is valid"),
-        )
+    let deps: BTreeMap<String, Vec<String>> = probe
+        .prepare(&CheckedSpec::new(spec(&a, "probe")).expect("the Spec is valid"))
         .await
         .expect("valid")
-        .dependency_depth()
-        + 1;
-    let bound = a.latency * depth as u32;
+        .tasks()
+        .iter()
+        .map(|t| (t.id().to_string(), t.deps()))
+        .collect();
 
-    let (mut escala_runs, mut script_runs) = (Vec::new(), Vec::new());
+    // Each task's cost on its own: Escala with one task at a time.
+    emulator.reset().expect("reset");
+    warm(emulator.endpoint()).await;
+    let mut serial = escala_apply(&a, &proxy, &home, "bench-serial");
+    serial.args(["--parallelism", "1"]);
+    let serial = timed(&proxy, serial, false).await;
+    let costs = critical::costs(&serial.events, &serial.arrivals, serial.end);
+    let (chain_ms, chain) = critical::longest(&deps, |id| {
+        costs.get(id).map_or(0.0, |c| c.wall.as_secs_f64() * 1e3)
+    });
+    let (chain_calls, _) =
+        critical::longest(&deps, |id| costs.get(id).map_or(0.0, |c| c.calls as f64));
+
+    let (mut escala_runs, mut script_runs, mut bounds) = (Vec::new(), Vec::new(), Vec::new());
     let mut last: Option<(Run, Run)> = None;
     for i in 0..a.runs {
         emulator.reset().expect("reset");
         warm(emulator.endpoint()).await;
         let stack = format!("bench-escala-{i}");
-        let mut c = Command::new(&a.escala);
-        c.args(["apply", "--yes", "--output", "json", "-f"])
-            .arg(spec_file(&stack))
-            .env("ESCALA_HOME", &home)
-            .env("ESCALA_ENDPOINT_URL", proxy.endpoint());
+        let c = escala_apply(&a, &proxy, &home, &stack);
         let escala = timed(&proxy, c, a.trace && i == 0).await;
+        let before = critical::first_running(&escala.events).map_or(Duration::ZERO, |t| {
+            t.duration_since(escala.end - escala.wall)
+        });
+        bounds.push(before + Duration::from_secs_f64(chain_ms / 1e3));
         let escala_kinds = inventory(emulator.endpoint(), &stack).await;
 
         emulator.reset().expect("reset");
         warm(emulator.endpoint()).await;
         let stack = format!("bench-awscli-{i}");
         let mut c = Command::new("bash");
-        c.arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/awscli/seed-network.sh"
-        ))
-        .env("AWS", &a.aws)
-        .env("ENDPOINT", proxy.endpoint())
-        .env("STACK", &stack);
+        c.arg(&a.script)
+            .env("AWS", &a.aws)
+            .env("ENDPOINT", proxy.endpoint())
+            .env("STACK", &stack);
         let script = timed(&proxy, c, false).await;
         let script_kinds = inventory(emulator.endpoint(), &stack).await;
         assert_eq!(
             escala_kinds, script_kinds,
-            "both sides must build the same network"
+            "both sides must build the same stack"
         );
 
         println!(
@@ -247,9 +296,17 @@ async fn main() {
         "speed-up:                      {:.1}x  (target: at least 5x)",
         ms(s) / ms(e)
     );
+    let bound = median(bounds);
     println!(
-        "critical path lower bound:     {:.0} ms  ({depth} dependent calls x {} ms)",
+        "critical path:                 {:.0} ms  (start-up and planning, then the heaviest chain of tasks as each took alone: {:.0} ms over {} tasks)",
         ms(bound),
+        chain_ms,
+        chain.len()
+    );
+    println!("  its tasks:                   {}", chain.join(" -> "));
+    println!(
+        "  calls-only floor:            {:.0} ms  ({chain_calls} dependent calls x {} ms)",
+        chain_calls * a.latency.as_secs_f64() * 1e3,
         a.latency.as_millis()
     );
     println!(

@@ -68,15 +68,21 @@ impl Home {
 
     /// Writes seed-asg with `edit` applied to each line, named `stack`, and applies it.
     pub fn apply_seed(&self, stack: &str, edit: impl Fn(&str) -> Option<String>) {
-        let seed = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../examples/seed-asg.yaml"
-        ))
-        .unwrap();
+        self.apply_example("seed-asg", stack, edit);
+    }
+
+    /// Writes `examples/<example>.yaml` with `edit` applied to each line, named `stack`, and
+    /// applies it.
+    pub fn apply_example(&self, example: &str, stack: &str, edit: impl Fn(&str) -> Option<String>) {
+        let path = format!(
+            "{}/../../examples/{example}.yaml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let seed = std::fs::read_to_string(path).unwrap();
         let body: Vec<String> = seed
             .lines()
             .filter_map(&edit)
-            .map(|l| l.replace("name: seed-asg", &format!("name: {stack}")))
+            .map(|l| l.replace(&format!("name: {example}"), &format!("name: {stack}")))
             .collect();
         let path = self.dir.path().join(format!("{stack}.yaml"));
         std::fs::write(&path, body.join("\n")).unwrap();

@@ -46,16 +46,6 @@ pub fn topo_order(deps: &BTreeMap<String, Vec<String>>) -> Result<Vec<String>, C
     Ok(order)
 }
 
-/// The length of the longest dependency chain, counting each task as one level.
-pub fn depth(deps: &BTreeMap<String, Vec<String>>) -> Result<usize, CoreError> {
-    let mut level: BTreeMap<String, usize> = BTreeMap::new();
-    for id in topo_order(deps)? {
-        let l = 1 + deps[&id].iter().map(|d| level[d]).max().unwrap_or(0);
-        level.insert(id, l);
-    }
-    Ok(level.values().copied().max().unwrap_or(0))
-}
-
 /// For each task, the length of the longest chain that starts at it and runs through the tasks
 /// that depend on it. Starting the tasks with the longest chains first keeps the critical path
 /// moving when more tasks are ready than may run at once.
@@ -96,15 +86,6 @@ mod tests {
         let pos = |id: &str| order.iter().position(|x| x == id).unwrap();
         assert!(
             pos("vpc") < pos("subnet") && pos("subnet") < pos("nat") && pos("eip") < pos("nat")
-        );
-        assert_eq!(
-            depth(&g(&[
-                ("subnet", &["vpc"]),
-                ("vpc", &[]),
-                ("nat", &["subnet"])
-            ]))
-            .unwrap(),
-            3
         );
     }
 

@@ -33,6 +33,9 @@ pub struct Stats {
     pub by_action: BTreeMap<String, u64>,
     /// Faults answered by the proxy itself.
     pub injected: u64,
+    /// When each request arrived, and its action, in order: what a benchmark attributes to the
+    /// task that was running then.
+    pub arrivals: Vec<(std::time::Instant, String)>,
 }
 
 struct Shared {
@@ -126,12 +129,26 @@ async fn handle(
         .map(|b| b.to_bytes())
         .unwrap_or_default();
     let text = String::from_utf8_lossy(&body).to_string();
-    let action = form_value(&text, "Action").unwrap_or_else(|| "Unknown".into());
+    // Query-protocol services name the action in the form; JSON-protocol ones (ECS, ECR, Logs,
+    // Application Auto Scaling) in X-Amz-Target, as `<service>.<Action>`.
+    let action = form_value(&text, "Action")
+        .or_else(|| {
+            parts
+                .headers
+                .get("x-amz-target")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|t| t.rsplit('.').next())
+                .map(String::from)
+        })
+        .unwrap_or_else(|| "Unknown".into());
     let faults = s.faults.lock().expect("faults lock").clone();
     {
         let mut stats = s.stats.lock().expect("stats lock");
         stats.requests += 1;
         *stats.by_action.entry(action.clone()).or_default() += 1;
+        stats
+            .arrivals
+            .push((std::time::Instant::now(), action.clone()));
     }
     if !faults.latency.is_zero() {
         tokio::time::sleep(faults.latency).await;
