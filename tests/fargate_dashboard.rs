@@ -2,8 +2,8 @@
 //! seed-fargate's choices applied through the wizard (the chat's image built and pushed, its
 //! tasks run as local chat servers behind the sandbox's load balancer, with a real Redis), chat
 //! load started from the dashboard, and the service seen to scale out on its CPU through
-//! Application Auto Scaling, with the charts filling. A screenshot of the dashboard mid-scale-out
-//! goes to the artifacts.
+//! Application Auto Scaling, with the charts filling; then torn down from the Stacks screen to
+//! nothing. A screenshot of the dashboard mid-scale-out goes to the artifacts.
 //!
 //! Needs a display, `tauri-driver` and `WebKitWebDriver`, and the chat's release binaries
 //! (ESCALA_CHAT_BIN, ESCALA_CHAT_WEB, ESCALA_CHAT_LOAD_BIN, which scripts/test.sh builds and
@@ -50,6 +50,7 @@ async fn chat_load_from_the_dashboard_scales_the_service_out_in_the_real_window(
             .is_ok_and(|e| e.starts_with("http://127.0.0.1:"))
     })
     .await;
+    let endpoint = endpoint.text().await.unwrap();
     ui.click("next").await;
 
     // seed-fargate's network, and its route: the wizard's Fargate defaults are the seed's.
@@ -129,5 +130,39 @@ async fn chat_load_from_the_dashboard_scales_the_service_out_in_the_real_window(
         ui.count("[data-testid=\"load-stop\"]").await == 0
     })
     .await;
+
+    // Torn down from the Stacks screen: nothing is left, in AWS's view or as a process.
+    ui.click("dashboard-back").await;
+    ui.on_step("stacks").await;
+    ui.click("teardown").await;
+    ui.el("confirm-dialog").await;
+    ui.type_into("confirm-input", &stack).await;
+    ui.click("confirm-teardown").await;
+    let torn = "[data-testid=\"teardown-status\"]";
+    ui.until("the teardown to finish", || async {
+        matches!(
+            ui.attr_of(torn, "data-state").await.as_deref(),
+            Some("done" | "failed")
+        )
+    })
+    .await;
+    assert_eq!(
+        ui.attr_of(torn, "data-state").await.as_deref(),
+        Some("done")
+    );
+    assert_eq!(
+        ui.attr_of("[data-testid=\"resources-left\"]", "data-count")
+            .await
+            .as_deref(),
+        Some("0")
+    );
+    let world = escala_testkit::world::world(&endpoint);
+    for part in ["services", "loadBalancers", "caches"] {
+        assert_eq!(
+            world[part].as_array().map(Vec::len),
+            Some(0),
+            "{part}: {world}"
+        );
+    }
     ui.client.close().await.unwrap();
 }

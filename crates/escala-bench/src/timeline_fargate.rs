@@ -93,10 +93,13 @@ fn main() {
     });
     let patience = Duration::from_secs_f64(1800.0 / speed + 60.0);
     let url = home.balancer_url();
-    let first = wait("the service's 2 tasks serving", patience, || {
+    // The first two tasks, and the instances they answer as. A cookie naming a target that isn't
+    // healthy yet is answered by a healthy one, as ALB does, so a new task serves once its own
+    // instance answers.
+    let (first, answered) = wait("the service's 2 tasks serving", patience, || {
         let (_, running) = service(&home.world());
-        (running.len() == 2 && running.iter().all(|ip| serves(&url, ip).is_some()))
-            .then_some(running)
+        let answered: BTreeSet<String> = running.iter().filter_map(|ip| serves(&url, ip)).collect();
+        (running.len() == 2 && answered.len() == 2).then_some((running, answered))
     });
     println!(
         "speed {speed}×, {clients} chat clients in {} rooms sending {rate} messages/s through the load balancer, on 2 tasks of 256 CPU units",
@@ -128,7 +131,8 @@ fn main() {
             alarm,
             desired > 2,
             !new.is_empty(),
-            new.iter().any(|ip| serves(&url, ip).is_some()),
+            new.iter()
+                .any(|ip| serves(&url, ip).is_some_and(|i| !answered.contains(&i))),
         ];
         for (mark, now) in marks.iter_mut().zip(reached) {
             if mark.is_none() && now {
