@@ -90,7 +90,10 @@ pub fn tag_of(image: &escala_image::Image) -> String {
 
 /// Reports each blob's bytes as they go, with the share of the whole image sent so far: the
 /// apply's progress shows which layer is uploading and how far it is.
-fn push_progress(image: &escala_image::Image) -> impl FnMut(escala_image::Progress) {
+fn push_progress(
+    image: &escala_image::Image,
+    mut report: impl FnMut(u8, String),
+) -> impl FnMut(escala_image::Progress) {
     let names: HashMap<String, String> = image
         .blobs()
         .into_iter()
@@ -102,15 +105,22 @@ fn push_progress(image: &escala_image::Image) -> impl FnMut(escala_image::Progre
         sent.insert(p.digest.clone(), p.sent);
         let all: u64 = sent.values().sum();
         let what = names.get(&p.digest).map_or("a blob", String::as_str);
-        escala_core::progress::report(
+        report(
             (all * 100 / total).min(100) as u8,
-            format!("pushing {what}: {} of {}", mib(p.sent), mib(p.total)),
+            format!("pushing {what}: {} of {}", bytes(p.sent), bytes(p.total)),
         );
     }
 }
 
-fn mib(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+/// A blob's bytes as a person reads them: the config and the small layers are KiB, the base and
+/// the program MiB.
+fn bytes(n: u64) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    if (n as f64) < MIB {
+        format!("{:.0} KiB", n as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", n as f64 / MIB)
+    }
 }
 
 #[derive(Debug)]
@@ -223,7 +233,10 @@ impl Resource<AwsContext> for Image {
             )
         })?;
         let auth = Self::login(ctx).await?;
-        let report = escala_image::push(&self.image, &reference, &auth, push_progress(&self.image))
+        let progress = push_progress(&self.image, |percent, message| {
+            escala_core::progress::report(percent, message)
+        });
+        let report = escala_image::push(&self.image, &reference, &auth, progress)
             .await
             .map_err(|e| TaskError::fatal("ImagePush", format!("the chat's image: {e}")))?;
         tracing::info!(
@@ -296,5 +309,44 @@ impl Kind<AwsContext> for ImageKind {
             Err(e) if e.code == "RepositoryNotFoundException" => Ok(()),
             other => other.map(|_| ()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_push_reports_each_blob_by_name_and_the_share_of_the_image_sent() {
+        let image = escala_image::build(&escala_image::BuildSpec::new("/bin/true", "/bin/true"))
+            .expect("an image of /bin/true");
+        let blobs: Vec<(String, String, u64)> = image
+            .blobs()
+            .into_iter()
+            .map(|(what, b)| (what, b.digest().to_string(), b.size()))
+            .collect();
+        let mut heard = Vec::new();
+        let mut progress = push_progress(&image, |percent, message| heard.push((percent, message)));
+        for (_, digest, size) in &blobs {
+            for sent in [0, *size] {
+                progress(escala_image::Progress {
+                    digest: digest.clone(),
+                    sent,
+                    total: *size,
+                });
+            }
+        }
+        drop(progress);
+        let (what, _, _) = &blobs[0];
+        assert!(
+            heard[0].1.starts_with(&format!("pushing {what}: 0 KiB of")),
+            "{heard:?}"
+        );
+        assert!(heard.windows(2).all(|w| w[0].0 <= w[1].0), "{heard:?}");
+        let last = heard.last().unwrap();
+        assert!(
+            last.0 >= 99,
+            "every blob sent is (nearly) all of the image: {heard:?}"
+        );
     }
 }
