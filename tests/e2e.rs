@@ -266,29 +266,7 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
     // Escape closes the export dialog before the next action.
     ui.escape().await;
 
-    ui.click("teardown").await;
-    ui.el("confirm-dialog").await;
-    ui.type_into("confirm-input", &stack).await;
-    screenshot("15-confirm-teardown").await;
-    ui.click("confirm-teardown").await;
-    let torn = "[data-testid=\"teardown-status\"]";
-    ui.until("the teardown to finish", || async {
-        matches!(
-            ui.attr_of(torn, "data-state").await.as_deref(),
-            Some("done" | "failed")
-        )
-    })
-    .await;
-    assert_eq!(
-        ui.attr_of(torn, "data-state").await.as_deref(),
-        Some("done")
-    );
-    assert_eq!(
-        ui.attr_of("[data-testid=\"resources-left\"]", "data-count")
-            .await
-            .as_deref(),
-        Some("0")
-    );
+    ui.tear_down(&stack, Some("15-confirm-teardown")).await;
     assert_eq!(counts(&ec2, &stack).await, [0; 6]);
     assert_eq!(
         running(&ec2, &stack).await,

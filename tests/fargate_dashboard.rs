@@ -134,28 +134,7 @@ async fn chat_load_from_the_dashboard_scales_the_service_out_in_the_real_window(
     // Torn down from the Stacks screen: nothing is left, in AWS's view or as a process.
     ui.click("dashboard-back").await;
     ui.on_step("stacks").await;
-    ui.click("teardown").await;
-    ui.el("confirm-dialog").await;
-    ui.type_into("confirm-input", &stack).await;
-    ui.click("confirm-teardown").await;
-    let torn = "[data-testid=\"teardown-status\"]";
-    ui.until("the teardown to finish", || async {
-        matches!(
-            ui.attr_of(torn, "data-state").await.as_deref(),
-            Some("done" | "failed")
-        )
-    })
-    .await;
-    assert_eq!(
-        ui.attr_of(torn, "data-state").await.as_deref(),
-        Some("done")
-    );
-    assert_eq!(
-        ui.attr_of("[data-testid=\"resources-left\"]", "data-count")
-            .await
-            .as_deref(),
-        Some("0")
-    );
+    ui.tear_down(&stack, None).await;
     let world = escala_testkit::world::world(&endpoint);
     for part in ["services", "loadBalancers", "caches"] {
         assert_eq!(

@@ -133,6 +133,36 @@ impl Ui {
         );
     }
 
+    /// Tears `stack` down from the Stacks screen, its name typed to confirm (the dialog saved as
+    /// screenshot `confirmed` when named), and asserts it ended done with no resource left.
+    pub async fn tear_down(&self, stack: &str, confirmed: Option<&str>) {
+        self.click("teardown").await;
+        self.el("confirm-dialog").await;
+        self.type_into("confirm-input", stack).await;
+        if let Some(name) = confirmed {
+            screenshot(name).await;
+        }
+        self.click("confirm-teardown").await;
+        let torn = "[data-testid=\"teardown-status\"]";
+        self.until("the teardown to finish", || async {
+            matches!(
+                self.attr_of(torn, "data-state").await.as_deref(),
+                Some("done" | "failed")
+            )
+        })
+        .await;
+        assert_eq!(
+            self.attr_of(torn, "data-state").await.as_deref(),
+            Some("done")
+        );
+        assert_eq!(
+            self.attr_of("[data-testid=\"resources-left\"]", "data-count")
+                .await
+                .as_deref(),
+            Some("0")
+        );
+    }
+
     pub async fn attr_of(&self, css: &str, attr: &str) -> Option<String> {
         let el = self.client.find(Locator::Css(css)).await.ok()?;
         el.attr(attr).await.ok().flatten()

@@ -6,3 +6,4 @@ pub mod critical;
 pub mod flags;
 pub mod procfs;
 pub mod sandbox;
+pub mod steps;

@@ -9,9 +9,10 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use escala_bench::sandbox::Home;
+use escala_bench::steps::{Documented, Steps};
 use escala_testkit::world::{group, in_service, wait};
 
 const USAGE: &str = "bench-timeline [--speed N] [--rps R]";
@@ -32,7 +33,7 @@ fn answer(url: &str) -> Option<String> {
 
 /// What AWS documents for each step of seed-asg's scale-out (target tracking on 70% CPU, ALB
 /// target group with its defaults), counted from the moment the CPU goes above the target.
-const AWS: [(&str, &str); 4] = [
+const AWS: Documented = [
     (
         "alarm in ALARM",
         "≥ 180 s: AlarmHigh needs 3 datapoints of 60 s above the target (target tracking's alarm)",
@@ -77,7 +78,7 @@ fn main() {
         (answer(&url)? == first).then_some(())
     });
     println!("speed {speed}×, {rps} requests/s of 20 ms CPU each on one t3.micro (2 vCPUs)");
-    let started = Instant::now();
+    let mut steps = Steps::start();
     let mut load = home
         .command(&[
             "load",
@@ -91,10 +92,9 @@ fn main() {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let mut marks: [Option<Duration>; 4] = [None; 4];
-    while marks.iter().any(Option::is_none) {
+    while !steps.all_seen() {
         assert!(
-            started.elapsed() < patience,
+            steps.elapsed() < patience,
             "no scale-out within {patience:?}"
         );
         let w = home.world();
@@ -109,22 +109,11 @@ fn main() {
             !new.is_empty(),
             !new.is_empty() && (0..4).any(|_| answer(&url).is_some_and(|a| new.contains(&a))),
         ];
-        for (mark, now) in marks.iter_mut().zip(reached) {
-            if mark.is_none() && now {
-                *mark = Some(started.elapsed());
-            }
-        }
+        steps.see(reached);
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = load.kill();
     let _ = load.wait();
-    println!(
-        "{:<30} {:>9} {:>14}  AWS documents",
-        "from the load's start to", "wall (s)", "sandbox (s)"
-    );
-    for ((step, aws), mark) in AWS.iter().zip(marks) {
-        let wall = mark.unwrap().as_secs_f64();
-        println!("{step:<30} {wall:>9.1} {:>14.0}  {aws}", wall * speed);
-    }
+    steps.print(&AWS, speed);
     home.destroy("timeline");
 }

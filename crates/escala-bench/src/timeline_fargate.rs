@@ -9,9 +9,10 @@
 
 use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use escala_bench::sandbox::Home;
+use escala_bench::steps::{Documented, Steps};
 use escala_testkit::world::wait;
 use serde_json::Value;
 
@@ -21,7 +22,7 @@ const SERVICE: &str = "chat";
 /// What AWS documents for each step of seed-fargate's scale-out (target tracking on 60% of the
 /// service's average CPU, an ip target group with ALB's default health check), counted from the
 /// moment the CPU goes above the target.
-const AWS: [(&str, &str); 4] = [
+const AWS: Documented = [
     (
         "alarm in ALARM",
         "≥ 180 s: AlarmHigh needs 3 datapoints of 60 s above the target (ECS publishes CPU each minute)",
@@ -105,7 +106,7 @@ fn main() {
         "speed {speed}×, {clients} chat clients in {} rooms sending {rate} messages/s through the load balancer, on 2 tasks of 256 CPU units",
         clients.div_ceil(10)
     );
-    let started = Instant::now();
+    let mut steps = Steps::start();
     let mut load = Command::new(&load_bin)
         .args(["run", "--url", &url, "--keep-going", "--duration", "3600"])
         .args(["--clients", &clients.to_string()])
@@ -115,10 +116,9 @@ fn main() {
         .stderr(Stdio::null())
         .spawn()
         .expect("escala-chat-load runs");
-    let mut marks: [Option<Duration>; 4] = [None; 4];
-    while marks.iter().any(Option::is_none) {
+    while !steps.all_seen() {
         assert!(
-            started.elapsed() < patience,
+            steps.elapsed() < patience,
             "no scale-out within {patience:?}"
         );
         let w = home.world();
@@ -134,22 +134,11 @@ fn main() {
             new.iter()
                 .any(|ip| serves(&url, ip).is_some_and(|i| !answered.contains(&i))),
         ];
-        for (mark, now) in marks.iter_mut().zip(reached) {
-            if mark.is_none() && now {
-                *mark = Some(started.elapsed());
-            }
-        }
+        steps.see(reached);
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = load.kill();
     let _ = load.wait();
-    println!(
-        "{:<30} {:>9} {:>14}  AWS documents",
-        "from the load's start to", "wall (s)", "sandbox (s)"
-    );
-    for ((step, aws), mark) in AWS.iter().zip(marks) {
-        let wall = mark.expect("every step reached").as_secs_f64();
-        println!("{step:<30} {wall:>9.1} {:>14.0}  {aws}", wall * speed);
-    }
+    steps.print(&AWS, speed);
     home.destroy("timeline");
 }

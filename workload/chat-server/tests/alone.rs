@@ -3,22 +3,8 @@
 
 mod support;
 
-use escala_chat_proto::{EV_JOIN, EV_MESSAGE, JoinAck, JoinRequest, SendAck, SendMessage, now_us};
-use support::{Server, connect, next_named, request};
-
-async fn join(c: &escala_chat_proto::Client, room: &str, nick: &str) -> JoinAck {
-    let ack: JoinAck = request(
-        c,
-        EV_JOIN,
-        &JoinRequest {
-            room: room.into(),
-            nick: nick.into(),
-        },
-    )
-    .await;
-    assert!(ack.ok, "join {room} refused: {:?}", ack.error);
-    ack
-}
+use escala_chat_proto::{EV_MESSAGE, SendAck, SendMessage, now_us};
+use support::{Server, connect, join, next_named, request};
 
 #[tokio::test]
 async fn without_redis_one_instance_serves_its_rooms_and_their_history() {

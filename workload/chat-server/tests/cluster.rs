@@ -3,10 +3,9 @@
 mod support;
 
 use escala_chat_proto::{
-    EV_JOIN, EV_JOINED, EV_LEFT, EV_MESSAGE, EV_TYPING, JoinAck, JoinRequest, SendAck, SendMessage,
-    TypingRequest, now_us,
+    EV_JOINED, EV_LEFT, EV_MESSAGE, EV_TYPING, SendAck, SendMessage, TypingRequest, now_us,
 };
-use support::{Server, connect, events_until, next_named, request, unique};
+use support::{Server, connect, events_until, join, next_named, request, unique};
 
 fn msg(room: &str, text: &str) -> SendMessage {
     SendMessage {
@@ -15,20 +14,6 @@ fn msg(room: &str, text: &str) -> SendMessage {
         sent_at_us: now_us(),
         cid: None,
     }
-}
-
-async fn join(c: &escala_chat_proto::Client, room: &str, nick: &str) -> JoinAck {
-    let ack: JoinAck = request(
-        c,
-        EV_JOIN,
-        &JoinRequest {
-            room: room.into(),
-            nick: nick.into(),
-        },
-    )
-    .await;
-    assert!(ack.ok, "join {room} refused: {:?}", ack.error);
-    ack
 }
 
 #[tokio::test]

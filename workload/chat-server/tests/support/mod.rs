@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use escala_chat_proto::{Client, Incoming};
+use escala_chat_proto::{Client, EV_JOIN, Incoming, JoinAck, JoinRequest};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -214,4 +214,19 @@ pub async fn events_until(
             Some(Incoming::Closed) | None => panic!("connection closed while waiting for {name}"),
         }
     }
+}
+
+/// Joins `room` as `nick`, asserting the server took it.
+pub async fn join(c: &Client, room: &str, nick: &str) -> JoinAck {
+    let ack: JoinAck = request(
+        c,
+        EV_JOIN,
+        &JoinRequest {
+            room: room.into(),
+            nick: nick.into(),
+        },
+    )
+    .await;
+    assert!(ack.ok, "join {room} refused: {:?}", ack.error);
+    ack
 }
