@@ -203,7 +203,7 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
     })
     .await;
     ui.until("the dashboard to show 3 desired", || async {
-        ui.attr_of(size, "data-desired").await.as_deref() == Some("3")
+        ui.group_size().await.0 == 3
     })
     .await;
     // The sandbox publishes the group's capacity, healthy hosts and CPU as AWS does; no load is
@@ -211,7 +211,7 @@ async fn sandbox_wizard_from_connect_to_teardown_in_the_real_window() {
     let start = Instant::now();
     loop {
         ui.click("dashboard-refresh").await;
-        let chart = ui.el("dashboard-chart").await.html(true).await.unwrap();
+        let chart = ui.chart().await;
         if chart.matches(escala_charts::EMPTY_STATE).count() == 1 {
             break;
         }

@@ -20,16 +20,6 @@ use window::screenshot;
 /// AWS's minute is 2 s: the scale-out alarm's 3 periods take 6 s.
 const SPEED: &str = "30";
 
-/// The service's counts as the dashboard shows them: (desired, serving).
-async fn counts(ui: &window::Ui) -> (u32, u32) {
-    let size = "[data-testid=\"group-size\"]";
-    let n = |v: Option<String>| v.and_then(|v| v.parse::<u32>().ok()).unwrap_or(0);
-    (
-        n(ui.attr_of(size, "data-desired").await),
-        n(ui.attr_of(size, "data-in-service").await),
-    )
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a display, tauri-driver, WebKitWebDriver and the chat's binaries: run by scripts/test.sh under xvfb-run"]
 async fn chat_load_from_the_dashboard_scales_the_service_out_in_the_real_window() {
@@ -75,7 +65,7 @@ async fn chat_load_from_the_dashboard_scales_the_service_out_in_the_real_window(
     // Before: the service's 2 tasks serving, and the load panel offering chat messages.
     ui.on_step("dashboard").await;
     ui.until("two tasks serving", || async {
-        counts(&ui).await == (2, 2)
+        ui.group_size().await == (2, 2)
     })
     .await;
     ui.el("load-clients").await;
@@ -105,7 +95,7 @@ async fn chat_load_from_the_dashboard_scales_the_service_out_in_the_real_window(
     })
     .await;
     ui.until("the service scaled out", || async {
-        let (desired, serving) = counts(&ui).await;
+        let (desired, serving) = ui.group_size().await;
         assert!(
             desired <= 6,
             "the service's bounds: at most 6, got {desired}"
@@ -114,12 +104,7 @@ async fn chat_load_from_the_dashboard_scales_the_service_out_in_the_real_window(
     })
     .await;
     ui.until("the charts to show the tasks' CPU", || async {
-        let chart = ui
-            .el("dashboard-chart")
-            .await
-            .html(true)
-            .await
-            .unwrap_or_default();
+        let chart = ui.chart().await;
         !chart.contains(escala_charts::EMPTY_STATE) && chart.contains("class=\"marker\"")
     })
     .await;

@@ -87,7 +87,7 @@ async fn load_from_the_dashboard_scales_the_group_out_in_the_real_window() {
         !ui.flag("load-start", "disabled").await
     })
     .await;
-    let before = ui.el("dashboard-chart").await.html(true).await.unwrap();
+    let before = ui.chart().await;
     screenshot("scale-out-1-before").await;
 
     // 90 requests a second of 20 ms each on one t3.micro (2 vCPUs) is 90% CPU, above the 70%
@@ -96,10 +96,7 @@ async fn load_from_the_dashboard_scales_the_group_out_in_the_real_window() {
     ui.type_into("load-seconds", "40").await;
     ui.click("load-start").await;
     ui.until("the group scaled out", || async {
-        let desired = ui.attr_of(size, "data-desired").await;
-        let serving = ui.attr_of(size, "data-in-service").await;
-        let n = |v: Option<String>| v.and_then(|v| v.parse::<u32>().ok()).unwrap_or(0);
-        let (desired, serving) = (n(desired), n(serving));
+        let (desired, serving) = ui.group_size().await;
         assert!(
             desired <= 4,
             "the policy's bounds: at most 4, got {desired}"
@@ -108,12 +105,7 @@ async fn load_from_the_dashboard_scales_the_group_out_in_the_real_window() {
     })
     .await;
     ui.until("the charts to show the CPU and the requests", || async {
-        let chart = ui
-            .el("dashboard-chart")
-            .await
-            .html(true)
-            .await
-            .unwrap_or_default();
+        let chart = ui.chart().await;
         chart != before && !chart.contains(escala_charts::EMPTY_STATE)
     })
     .await;

@@ -163,6 +163,25 @@ impl Ui {
         );
     }
 
+    /// The group's (or service's) size as the dashboard shows it: (desired, serving).
+    pub async fn group_size(&self) -> (u32, u32) {
+        let size = "[data-testid=\"group-size\"]";
+        let n = |v: Option<String>| v.and_then(|v| v.parse::<u32>().ok()).unwrap_or(0);
+        (
+            n(self.attr_of(size, "data-desired").await),
+            n(self.attr_of(size, "data-in-service").await),
+        )
+    }
+
+    /// The dashboard's charts as drawn now (empty while they load).
+    pub async fn chart(&self) -> String {
+        self.el("dashboard-chart")
+            .await
+            .html(true)
+            .await
+            .unwrap_or_default()
+    }
+
     pub async fn attr_of(&self, css: &str, attr: &str) -> Option<String> {
         let el = self.client.find(Locator::Css(css)).await.ok()?;
         el.attr(attr).await.ok().flatten()

@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use serde_json::Value;
+
 /// Each step's name and what AWS documents for it.
 pub type Documented = [(&'static str, &'static str); 4];
 
@@ -21,13 +23,13 @@ impl Steps {
         }
     }
 
-    pub fn elapsed(&self) -> Duration {
-        self.started.elapsed()
-    }
-
-    /// Whether every step has been seen.
-    pub fn all_seen(&self) -> bool {
-        self.marks.iter().all(Option::is_some)
+    /// Whether a step is still to be seen, failing once `patience` is over.
+    pub fn waiting(&self, patience: Duration) -> bool {
+        assert!(
+            self.started.elapsed() < patience,
+            "no scale-out within {patience:?}"
+        );
+        self.marks.iter().any(Option::is_none)
     }
 
     /// Marks each step reached now that wasn't before.
@@ -54,4 +56,11 @@ impl Steps {
             );
         }
     }
+}
+
+/// Whether a target tracking policy's AlarmHigh is in ALARM, in the emulator's world.
+pub fn alarm_high(world: &Value) -> bool {
+    world["alarms"].as_array().into_iter().flatten().any(|a| {
+        a["name"].as_str().is_some_and(|n| n.contains("AlarmHigh")) && a["state"] == "ALARM"
+    })
 }

@@ -12,7 +12,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use escala_bench::sandbox::Home;
-use escala_bench::steps::{Documented, Steps};
+use escala_bench::steps::{alarm_high, Documented, Steps};
 use escala_testkit::world::{group, in_service, wait};
 
 const USAGE: &str = "bench-timeline [--speed N] [--rps R]";
@@ -92,15 +92,9 @@ fn main() {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    while !steps.all_seen() {
-        assert!(
-            steps.elapsed() < patience,
-            "no scale-out within {patience:?}"
-        );
+    while steps.waiting(patience) {
         let w = home.world();
-        let alarm = w["alarms"].as_array().into_iter().flatten().any(|a| {
-            a["name"].as_str().is_some_and(|n| n.contains("AlarmHigh")) && a["state"] == "ALARM"
-        });
+        let alarm = alarm_high(&w);
         let g = group(&w, name).cloned().unwrap_or_default();
         let new: Vec<String> = in_service(&g).into_iter().filter(|i| *i != first).collect();
         let reached = [

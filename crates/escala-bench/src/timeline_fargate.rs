@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use escala_bench::sandbox::Home;
-use escala_bench::steps::{Documented, Steps};
+use escala_bench::steps::{alarm_high, Documented, Steps};
 use escala_testkit::world::wait;
 use serde_json::Value;
 
@@ -116,15 +116,9 @@ fn main() {
         .stderr(Stdio::null())
         .spawn()
         .expect("escala-chat-load runs");
-    while !steps.all_seen() {
-        assert!(
-            steps.elapsed() < patience,
-            "no scale-out within {patience:?}"
-        );
+    while steps.waiting(patience) {
         let w = home.world();
-        let alarm = w["alarms"].as_array().into_iter().flatten().any(|a| {
-            a["name"].as_str().is_some_and(|n| n.contains("AlarmHigh")) && a["state"] == "ALARM"
-        });
+        let alarm = alarm_high(&w);
         let (desired, running) = service(&w);
         let new: Vec<&String> = running.difference(&first).collect();
         let reached = [
