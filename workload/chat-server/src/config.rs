@@ -106,7 +106,7 @@ impl Config {
             rate_burst: parse("ESCALA_CHAT_RATE_BURST", 40.0)?,
             max_payload_bytes: parse("ESCALA_CHAT_MAX_PAYLOAD_BYTES", 64 * 1024)?,
             socket_buffer: parse("ESCALA_CHAT_SOCKET_BUFFER", 1024)?,
-            ws_read_buffer: parse("ESCALA_CHAT_WS_READ_BUFFER", 1024)?,
+            ws_read_buffer: parse("ESCALA_CHAT_WS_READ_BUFFER", 256)?,
             worker_threads: parse(
                 "ESCALA_CHAT_WORKER_THREADS",
                 std::thread::available_parallelism()

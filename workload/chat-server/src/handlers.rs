@@ -7,9 +7,10 @@ use escala_chat_proto::{
     TypingNotice, TypingRequest,
 };
 use socketioxide::adapter::Adapter;
-use socketioxide::extract::{Event, SocketRef, State, TryData};
+use socketioxide::extract::{SocketRef, State, TryData};
 
 use crate::app::SharedApp;
+use crate::events::Payload;
 use crate::reply::Reply;
 use crate::session::Session;
 use crate::validate;
@@ -31,11 +32,8 @@ pub async fn register<A: Adapter>(
     socket
         .extensions
         .insert(Session::new(app.config.rate_per_sec, app.config.rate_burst));
-    socket.on(EV_JOIN, on_join);
-    socket.on(EV_LEAVE, on_leave);
-    socket.on(EV_MESSAGE, on_message);
-    socket.on(EV_TYPING, on_typing);
-    socket.on_fallback(on_unknown);
+    // One handler for every event: see events.rs for why not one per event.
+    socket.on_fallback(on_event);
     socket.on_disconnect(on_disconnect);
     Ok(())
 }
@@ -63,11 +61,26 @@ fn rate_limited() -> Rejection {
     Rejection::new(ErrorCode::RateLimited, "too many events, slow down")
 }
 
+async fn on_event<A: Adapter>(
+    socket: SocketRef<A>,
+    reply: Reply<A>,
+    State(app): State<SharedApp>,
+    mut payload: Payload,
+) {
+    match payload.event() {
+        EV_JOIN => on_join(socket, payload.data(), reply, app).await,
+        EV_LEAVE => on_leave(socket, payload.data(), reply).await,
+        EV_MESSAGE => on_message(socket, payload.data(), reply, app).await,
+        EV_TYPING => on_typing(socket, payload.data(), reply).await,
+        unknown => on_unknown(unknown, reply),
+    }
+}
+
 async fn on_join<A: Adapter>(
     socket: SocketRef<A>,
     TryData(req): TryData<JoinRequest>,
     reply: Reply<A>,
-    State(app): State<SharedApp>,
+    app: SharedApp,
 ) {
     let req = match req {
         Ok(r) => r,
@@ -88,7 +101,7 @@ async fn on_join<A: Adapter>(
     }
     let newly_joined = {
         let mut s = session.lock();
-        if !s.rooms.contains(&req.room) && s.rooms.len() >= cfg.max_rooms_per_socket {
+        if !s.in_room(&req.room) && s.room_count() >= cfg.max_rooms_per_socket {
             drop(s);
             let r = Rejection::new(
                 ErrorCode::TooManyRooms,
@@ -97,7 +110,7 @@ async fn on_join<A: Adapter>(
             return reply.reject::<JoinAck>(EV_JOIN, r);
         }
         s.nick = Some(req.nick.clone());
-        s.rooms.insert(req.room.clone())
+        s.join(&req.room)
     };
     // Join before reading history, so that a message sent meanwhile is at worst seen twice, never missed.
     socket.join(req.room.clone());
@@ -141,7 +154,7 @@ async fn on_leave<A: Adapter>(
     let Some(nick) = session.nick_in(&req.room) else {
         return reply.reject::<Ack>(EV_LEAVE, not_in_room(&req.room));
     };
-    session.lock().rooms.remove(&req.room);
+    session.lock().leave(&req.room);
     socket.leave(req.room.clone());
     reply.ok(&Ack::ok());
     let notice = PresenceNotice {
@@ -175,7 +188,7 @@ async fn on_message<A: Adapter>(
     socket: SocketRef<A>,
     TryData(req): TryData<SendMessage>,
     reply: Reply<A>,
-    State(app): State<SharedApp>,
+    app: SharedApp,
 ) {
     let req = match req {
         Ok(r) => r,
@@ -257,7 +270,7 @@ async fn on_typing<A: Adapter>(
     reply.ok(&Ack::ok());
 }
 
-async fn on_unknown<A: Adapter>(Event(event): Event, reply: Reply<A>) {
+fn on_unknown<A: Adapter>(event: &str, reply: Reply<A>) {
     let shown: String = event.chars().take(64).collect();
     let r = Rejection::new(ErrorCode::UnknownEvent, format!("unknown event {shown:?}"));
     reply.reject::<Ack>(&shown, r);
@@ -268,7 +281,7 @@ async fn on_disconnect<A: Adapter>(socket: SocketRef<A>, State(app): State<Share
     let session = session(&socket);
     let (nick, rooms) = {
         let s = session.lock();
-        (s.nick.clone(), s.rooms.clone())
+        (s.nick.clone(), s.rooms().to_vec())
     };
     let Some(nick) = nick else { return };
     for room in rooms {

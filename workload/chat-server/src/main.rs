@@ -4,6 +4,7 @@
 mod app;
 mod config;
 mod error;
+mod events;
 mod handlers;
 mod history;
 mod http;
@@ -131,7 +132,7 @@ async fn serve<A: Adapter>(
 ) -> Result<(), ServerError> {
     let router = http::router(app.clone(), &config.web_dir).layer(layer);
     // Around the whole router, not through `Router::layer`: routing itself keeps a copy of the URI.
-    let service = map_request(owned_request::own_uri_and_headers).layer(router);
+    let service = map_request(owned_request::own_socket_io_request).layer(router);
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     tracing::info!(addr = %listener.local_addr()?, "listening");
     // Nagle's algorithm with delayed ACKs holds small websocket frames back for up to ~40 ms.
