@@ -19,8 +19,8 @@ pub struct AccountRole {
     pub name: &'static str,
     /// The service principal that may assume it (`ecs-tasks.amazonaws.com`).
     pub service: &'static str,
-    /// The AWS managed policy it holds, if any.
-    pub policy: Option<&'static str>,
+    /// The AWS managed policies it holds.
+    pub policies: &'static [&'static str],
     pub description: &'static str,
 }
 
@@ -76,10 +76,10 @@ pub async fn ensure(iam: &Client, role: &AccountRole) -> Result<String, AwsError
         .send()
         .await
         .map_err(|e| api_error("iam:CreateRole", e))?;
-    if let Some(policy) = role.policy {
+    for policy in role.policies {
         iam.attach_role_policy()
             .role_name(role.name)
-            .policy_arn(policy)
+            .policy_arn(*policy)
             .send()
             .await
             .map_err(|e| api_error("iam:AttachRolePolicy", e))?;

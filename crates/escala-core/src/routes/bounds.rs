@@ -1,5 +1,5 @@
-//! Rules more than one route's section shares: a size range (min ≤ desired ≤ max, with a cap) and
-//! a scheduled action's name.
+//! Rules more than one route's section shares: a size range (min ≤ desired ≤ max, with a cap), a
+//! scheduled action's name, and an EC2 instance type's shape and architecture.
 
 /// The most units a route's Spec may scale to: so a typo can't run up a bill.
 pub const MAX_UNITS: u32 = 100;
@@ -37,6 +37,26 @@ pub fn valid_action_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// An EC2 instance type's shape, `family.size`: `t3.micro`, `m7g.large`, `c6in.2xlarge`, `u-6tb1.metal`.
+pub fn valid_instance_type(name: &str) -> bool {
+    let ok = |s: &str, extra: &[u8]| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || extra.contains(&b))
+    };
+    matches!(name.split_once('.'), Some((family, size)) if ok(family, b"-") && ok(size, b""))
+}
+
+/// Whether an instance type is Graviton (arm64): its generation is followed by `g` (`t4g`, `m7gd`,
+/// `c6gn`), where `g5` (a GPU family) and `m7i` are x86.
+pub fn graviton(instance_type: &str) -> bool {
+    let family = instance_type.split('.').next().unwrap_or_default();
+    let after_generation = family
+        .trim_start_matches(|c: char| c.is_ascii_lowercase())
+        .trim_start_matches(|c: char| c.is_ascii_digit());
+    after_generation.starts_with('g')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +72,12 @@ mod tests {
             .contains("caps a group at 100 instances"));
         assert!(valid_action_name("business-hours_1"));
         assert!(!valid_action_name("business hours"));
+        assert!(valid_instance_type("m7i-flex.large") && !valid_instance_type("m7i"));
+        for arm in ["t4g.small", "m7gd.large", "c6gn.xlarge", "g5g.xlarge"] {
+            assert!(graviton(arm), "{arm}");
+        }
+        for x86 in ["t3.small", "g5.xlarge", "m7i.large", "m5ad.large"] {
+            assert!(!graviton(x86), "{x86}");
+        }
     }
 }

@@ -13,14 +13,14 @@ use crate::AwsError;
 pub const EXECUTION: AccountRole = AccountRole {
     name: "escala-ecs-task-execution",
     service: TASKS,
-    policy: Some("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
+    policies: &["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
     description: "ECS pulls Escala's Fargate images and writes their logs with it (Escala)",
 };
 
 pub const TASK: AccountRole = AccountRole {
     name: "escala-ecs-task",
     service: TASKS,
-    policy: None,
+    policies: &[],
     description: "The identity of Escala's Fargate tasks, with no permission (Escala)",
 };
 

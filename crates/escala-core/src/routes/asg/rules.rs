@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::spec::{AsgSpec, Capacity, KeyPairSpec, TrackedMetric, LATEST_AMI};
-use crate::routes::bounds::{range_problem, valid_action_name};
+use crate::routes::bounds::{range_problem, valid_action_name, valid_instance_type};
 use crate::validate::ValidationError;
 
 /// The route's rules. Stable: user interfaces key their help and highlighting on them.
@@ -258,16 +258,6 @@ fn valid_ami(id: &str) -> bool {
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     })
-}
-
-/// `family.size`: `t3.micro`, `m7g.large`, `c6in.2xlarge`, `u-6tb1.metal`.
-fn valid_instance_type(name: &str) -> bool {
-    let ok = |s: &str, extra: &[u8]| {
-        !s.is_empty()
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || extra.contains(&b))
-    };
-    matches!(name.split_once('.'), Some((family, size)) if ok(family, b"-") && ok(size, b""))
 }
 
 /// What is wrong with a scheduled action's cron, by the same parser the sandbox fires it with.
