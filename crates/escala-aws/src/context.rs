@@ -28,6 +28,8 @@ pub struct AwsContext {
     pub elasticache: aws_sdk_elasticache::Client,
     /// The Fargate route's service scaling.
     pub aas: aws_sdk_applicationautoscaling::Client,
+    /// The Kubernetes route's cluster and node groups.
+    pub eks: aws_sdk_eks::Client,
     /// The permission check before a change asks IAM's policy simulator about the caller.
     pub iam: aws_sdk_iam::Client,
     pub sts: aws_sdk_sts::Client,

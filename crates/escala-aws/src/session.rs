@@ -62,6 +62,7 @@ impl Session {
             ecs: aws_sdk_ecs::Client::new(&config),
             elasticache: aws_sdk_elasticache::Client::new(&config),
             aas: aws_sdk_applicationautoscaling::Client::new(&config),
+            eks: aws_sdk_eks::Client::new(&config),
             iam: aws_sdk_iam::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
             region: region.into(),

@@ -15,17 +15,30 @@ use escala_sandbox::Emulator;
 use escala_testkit::unique_stack;
 use support::*;
 
-/// `examples/seed-<route>.yaml`: every route has one, as the seed's case for it.
-fn example(route: &str) -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples")
-        .join(format!("seed-{route}.yaml"));
+/// The route's examples, `examples/seed-*.yaml` whose Spec takes it (the network's has no route):
+/// every route has at least one, as the seed's case for it (one per provider for kubernetes).
+fn examples(route: &str) -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with("seed-") && name.ends_with(".yaml")
+        })
+        .filter(|p| {
+            let spec =
+                escala_core::spec::Spec::from_yaml(&std::fs::read_to_string(p).unwrap()).unwrap();
+            spec.route.as_ref().map_or("network", |r| r.name()) == route
+        })
+        .collect();
+    found.sort();
     assert!(
-        path.exists(),
-        "route {route} has no example at {}",
-        path.display()
+        !found.is_empty(),
+        "route {route} has no example in {}",
+        dir.display()
     );
-    path
+    found
 }
 
 /// The `escala` command with a keyring service of the test's own.
@@ -95,35 +108,36 @@ fn each_routes_deploy_user_applies_and_destroys_its_example_under_iam_enforcemen
     enforce(&emulator);
     for route in &routes {
         let profile = format!("deploy-{route}");
-        let file = example(route);
-        let applied = cli.ok(&[
-            "apply",
-            "-f",
-            file.to_str().unwrap(),
-            "--yes",
-            "--profile",
-            &profile,
-        ]);
-        assert!(applied.contains("up to date"), "{route}: {applied}");
-        let spec =
-            escala_core::spec::Spec::from_yaml(&std::fs::read_to_string(&file).unwrap()).unwrap();
-        let status = cli.ok(&["status", "--stack", &spec.name, "--profile", &profile]);
-        assert!(
-            status.contains("In sync with its Spec."),
-            "{route}: {status}"
-        );
-        let destroyed = cli.ok(&[
-            "destroy",
-            "--stack",
-            &spec.name,
-            "--yes",
-            "--profile",
-            &profile,
-        ]);
-        assert!(
-            destroyed.contains("0 resources left."),
-            "{route}: {destroyed}"
-        );
+        for file in examples(route) {
+            let applied = cli.ok(&[
+                "apply",
+                "-f",
+                file.to_str().unwrap(),
+                "--yes",
+                "--profile",
+                &profile,
+            ]);
+            assert!(applied.contains("up to date"), "{route}: {applied}");
+            let spec = escala_core::spec::Spec::from_yaml(&std::fs::read_to_string(&file).unwrap())
+                .unwrap();
+            let status = cli.ok(&["status", "--stack", &spec.name, "--profile", &profile]);
+            assert!(
+                status.contains("In sync with its Spec."),
+                "{route}: {status}"
+            );
+            let destroyed = cli.ok(&[
+                "destroy",
+                "--stack",
+                &spec.name,
+                "--yes",
+                "--profile",
+                &profile,
+            ]);
+            assert!(
+                destroyed.contains("0 resources left."),
+                "{route}: {destroyed}"
+            );
+        }
     }
 }
 
@@ -161,7 +175,7 @@ fn a_user_missing_an_action_is_refused_by_name_before_anything_is_made() {
         ));
     enforce(&emulator);
 
-    let file = example("asg");
+    let file = examples("asg").remove(0);
     let refused = cli.run(&[
         "apply",
         "-f",

@@ -233,6 +233,30 @@ export type DestroyReport = {
 	left: Found[],
 };
 
+export type EksSpec = {
+	/**  The cluster's name in EKS; the stack's name when absent. */
+	name?: string | null,
+	/**  The Kubernetes minor version, as EKS names it: "1.35". */
+	version: string,
+	endpoint?: Endpoint,
+	nodeGroups: NodeGroup[],
+};
+
+/**  Who reaches the cluster's API server, and from where. */
+export type Endpoint = {
+	access?: EndpointAccess,
+	/**  The addresses the public endpoint answers, when there is one. */
+	publicCidrs?: string[],
+};
+
+export type EndpointAccess = 
+/**  From the internet (within `publicCidrs`) only: the nodes reach it through NAT too. */
+"public" | 
+/**  From inside the VPC only: kubectl needs a way in (a VPN, a bastion). */
+"private" | 
+/**  Both: the nodes stay inside the VPC, and kubectl works from `publicCidrs`. */
+"both";
+
 export type Engine = 
 /**
  *  Valkey, the open-source fork ElastiCache prices 20% below Redis OSS; the chat speaks to it
@@ -340,6 +364,16 @@ export type KeyPairSpec = {
 	publicKeyFile?: string | null,
 };
 
+/**  The route's rules. Stable: user interfaces key their help and highlighting on them. */
+export type KubernetesRule = "clusterName" | "version" | "endpoint" | "clusterZones" | "nodeGroups" | "nodeGroupName" | "instanceTypes" | "disk" | "nodeGroupSize" | "labels" | "taints" | "nodeSubnets";
+
+/**  A Kubernetes cluster, as one provider makes it. */
+export type KubernetesSpec = 
+/**  Amazon EKS: AWS runs the control plane ($0.10 an hour), managed node groups run the nodes. */
+{
+	provider: "eks",
+} & EksSpec;
+
 /**  Latency percentiles of answered requests, in milliseconds. */
 export type Latency = {
 	p50Ms: number,
@@ -375,6 +409,41 @@ export type NetworkSpec = {
 };
 
 export type NoRedis = "none";
+
+export type NodeCapacity = "onDemand" | 
+/**  Spare EC2 capacity at a discount, reclaimed with two minutes' notice. */
+"spot";
+
+/**
+ *  A managed node group: EKS makes its launch template and Auto Scaling group, and drains nodes
+ *  on updates.
+ */
+export type NodeGroup = {
+	name: string,
+	/**  One type on demand; several for Spot, so that a reclaimed type is replaced by another. */
+	instanceTypes: string[],
+	capacity?: NodeCapacity,
+	/**  Each node's root volume, in GiB. */
+	diskGib?: number,
+	size: NodeGroupSize,
+	labels?: { [key in string]: string },
+	taints?: Taint[],
+	subnets?: NodeSubnets,
+};
+
+/**  The node group's bounds: cluster-autoscaler moves `desired` between `min` and `max`. */
+export type NodeGroupSize = {
+	min: number,
+	desired: number,
+	max: number,
+};
+
+/**  Where the nodes go. */
+export type NodeSubnets = 
+/**  The private subnets, pulling images through NAT: needs a network with NAT. */
+"private" | 
+/**  The public subnets, each node with a public IP. */
+"public";
 
 /**
  *  A resource's state as the engine keeps it: its id, its fields as text for plans and reports,
@@ -547,13 +616,13 @@ export type RouteInfo = {
  *  How the workload is scaled: one route's section, named by its one key
  *  (`route: {asg: {...}}`) in YAML and JSON alike.
  */
-export type RouteSpec = ({ asg: AsgSpec }) & { fargate?: never } | ({ fargate: FargateSpec }) & { asg?: never };
+export type RouteSpec = ({ asg: AsgSpec }) & { fargate?: never; kubernetes?: never } | ({ fargate: FargateSpec }) & { asg?: never; kubernetes?: never } | ({ kubernetes: KubernetesSpec }) & { asg?: never; fargate?: never };
 
 /**
  *  Which rule was broken: the Spec's own, or a route's. Stable: user interfaces key their
  *  help and highlighting on it, and it is the rule's bare name in JSON (`capacity`).
  */
-export type Rule = SpecRule | AsgRule | FargateRule;
+export type Rule = SpecRule | AsgRule | FargateRule | KubernetesRule;
 
 export type Scaling = {
 	/**
@@ -714,6 +783,14 @@ export type Summary = {
 	delete: number,
 	unchanged: number,
 };
+
+export type Taint = {
+	key: string,
+	value?: string | null,
+	effect: TaintEffect,
+};
+
+export type TaintEffect = "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 
 export type TargetTracking = {
 	metric: TrackedMetric,

@@ -6,6 +6,7 @@
 pub mod asg;
 pub mod balancer;
 pub mod fargate;
+pub mod kubernetes;
 pub mod network;
 
 use std::sync::OnceLock;
@@ -20,7 +21,7 @@ use crate::route::Route;
 pub static BASE: &dyn Route = &network::Network;
 
 /// The routes a Spec's `route:` section can name, on top of the network.
-pub static ROUTES: &[&dyn Route] = &[&asg::Asg, &fargate::Fargate];
+pub static ROUTES: &[&dyn Route] = &[&asg::Asg, &fargate::Fargate, &kubernetes::Kubernetes];
 
 /// Every route, the network first.
 pub fn all() -> impl Iterator<Item = &'static dyn Route> {

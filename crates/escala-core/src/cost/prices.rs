@@ -84,8 +84,21 @@ pub fn instance_hourly(instance_type: &str) -> Option<f64> {
     })
 }
 
-/// An instance's 8 GB gp3 root volume ($0.08 per GB-month in us-east-1).
-pub const ROOT_VOLUME_MONTHLY: f64 = 8.0 * 0.08;
+/// gp3 EBS storage per GB-month (USD, us-east-1), with its baseline 3,000 IOPS and 125 MB/s.
+pub const EBS_GP3_GB_MONTHLY: f64 = 0.08;
+
+/// An instance's 8 GB gp3 root volume.
+pub const ROOT_VOLUME_MONTHLY: f64 = 8.0 * EBS_GP3_GB_MONTHLY;
+
+/// EC2 Spot's discount on the on-demand price. AWS advertises up to 90%; general-purpose types
+/// usually save 60–75% (the Spot Instance Advisor's ranges), so the estimate takes 70% and the note
+/// says the price moves.
+pub const EC2_SPOT_DISCOUNT: f64 = 0.70;
+
+/// An EKS cluster's control plane per hour in standard support, in every commercial region.
+pub const EKS_CLUSTER_HOURLY: f64 = 0.10;
+/// The same in extended support: $0.60 an hour.
+pub const EKS_EXTENDED_SUPPORT_HOURLY: f64 = 0.60;
 
 /// Fargate's on-demand hourly prices (USD, Linux, us-east-1): per vCPU and per GB of memory, for
 /// x86 and for Graviton (arm64). Other regions list them up to about 30% higher, which the note says.

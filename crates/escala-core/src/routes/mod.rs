@@ -6,6 +6,7 @@
 pub mod asg;
 pub mod bounds;
 pub mod fargate;
+pub mod kubernetes;
 
 use serde::{Deserialize, Serialize};
 
@@ -104,6 +105,7 @@ macro_rules! routes {
 routes! {
     "asg" => Asg(asg::AsgSpec, asg::AsgRule),
     "fargate" => Fargate(fargate::FargateSpec, fargate::FargateRule),
+    "kubernetes" => Kubernetes(kubernetes::KubernetesSpec, kubernetes::KubernetesRule),
 }
 
 impl From<SpecRule> for Rule {
@@ -121,7 +123,7 @@ mod tests {
         let asg: RouteSpec =
             serde_saphyr::from_str("asg: {capacity: {min: 1, desired: 1, max: 2}}").unwrap();
         assert_eq!(asg.name(), "asg");
-        assert_eq!(RouteSpec::NAMES, &["asg", "fargate"]);
+        assert_eq!(RouteSpec::NAMES, &["asg", "fargate", "kubernetes"]);
         let json = serde_json::to_value(&asg).unwrap();
         assert!(json.get(asg.name()).is_some(), "{json}");
         assert_eq!(

@@ -1,0 +1,167 @@
+//! The `kubernetes` route as tasks, on EKS: the cluster on the network's subnets (its control
+//! plane's interfaces in the private ones when there are any), and its managed node groups.
+//! The roles EKS is handed are the account's, shared by every EKS stack ([`roles`]).
+
+mod cluster;
+mod facts;
+mod ids;
+mod node_group;
+mod roles;
+mod updates;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use escala_core::kind::Kind;
+use escala_core::network::{ResolvedNetwork, SubnetPlan};
+use escala_core::routes::kubernetes::{EksSpec, KubernetesSpec, NodeSubnets};
+use escala_core::routes::Section;
+use escala_core::task::Task;
+use escala_core::validate::CheckedSpec;
+
+use crate::account::AccountRole;
+use crate::context::AwsContext;
+use crate::iam::Grant;
+use crate::route::{Build, Route};
+use crate::AwsError;
+
+use cluster::EksCluster;
+use facts::Facts;
+use node_group::EksNodeGroup;
+
+/// A Kubernetes cluster whose nodes cluster-autoscaler scales, on EKS.
+#[derive(Debug)]
+pub struct Kubernetes;
+
+#[async_trait]
+impl Route for Kubernetes {
+    fn name(&self) -> &'static str {
+        KubernetesSpec::NAME
+    }
+    fn summary(&self) -> &'static str {
+        "a Kubernetes cluster on EKS with managed node groups, on the network"
+    }
+    fn kinds(&self) -> &'static [&'static dyn Kind<AwsContext>] {
+        &[&cluster::EksClusterKind, &node_group::EksNodeGroupKind]
+    }
+    fn permissions(&self) -> &'static [Grant] {
+        const GRANTS: &[Grant] = &[
+            // Planning: the region's instance types, and EKS's versions newer than the calendar.
+            Grant::reads(&[
+                "ec2:DescribeInstanceTypeOfferings",
+                "eks:DescribeClusterVersions",
+            ]),
+            // Planning finds the account's roles; the cluster and its node groups hand them to EKS.
+            roles::GRANTS[0],
+            roles::GRANTS[1],
+        ];
+        GRANTS
+    }
+    fn account_roles(&self) -> &'static [AccountRole] {
+        &[roles::CLUSTER, roles::NODE]
+    }
+    fn service_linked_roles(&self) -> &'static [&'static str] {
+        &[
+            "eks.amazonaws.com",
+            "eks-nodegroup.amazonaws.com",
+            "autoscaling.amazonaws.com",
+        ]
+    }
+    async fn prepare(&self, ctx: &AwsContext, spec: &CheckedSpec) -> Result<Build, AwsError> {
+        let KubernetesSpec::Eks(eks) = spec
+            .spec()
+            .route
+            .as_ref()
+            .and_then(KubernetesSpec::of)
+            .ok_or_else(|| AwsError::Invalid("the Spec has no kubernetes route".into()))?
+            .clone();
+        let name = eks.cluster_name(&ctx.stack).to_string();
+        let facts = facts::look_up(ctx, &eks, &name).await?;
+        Ok(Box::new(move |net| tasks(&eks, &name, &facts, net)))
+    }
+}
+
+fn subnet_ids(subnets: &[SubnetPlan]) -> Vec<String> {
+    subnets
+        .iter()
+        .map(|s| format!("subnet-{}", s.logical_id()))
+        .collect()
+}
+
+fn tasks(
+    eks: &EksSpec,
+    name: &str,
+    facts: &Facts,
+    net: &ResolvedNetwork,
+) -> Vec<Arc<dyn Task<AwsContext>>> {
+    // The control plane's interfaces go where the nodes reach them privately; without private
+    // subnets, in the public ones.
+    let control_plane = if net.private.is_empty() {
+        subnet_ids(&net.public)
+    } else {
+        subnet_ids(&net.private)
+    };
+    let mut t: Vec<Arc<dyn Task<AwsContext>>> = vec![Arc::new(EksCluster {
+        name: name.to_string(),
+        version: eks.version.clone(),
+        endpoint: eks.endpoint.clone(),
+        subnets: control_plane,
+        role_arn: facts.roles.cluster.clone(),
+    })];
+    for group in &eks.node_groups {
+        let subnets = match group.subnets {
+            NodeSubnets::Private => subnet_ids(&net.private),
+            NodeSubnets::Public => subnet_ids(&net.public),
+        };
+        t.push(Arc::new(EksNodeGroup {
+            id: ids::node_group(&group.name),
+            cluster: name.to_string(),
+            version: eks.version.clone(),
+            group: group.clone(),
+            subnets,
+            role_arn: facts.roles.node.clone(),
+        }));
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use escala_core::spec::Spec;
+    use escala_core::validate::{RegionZones, ValidSpec};
+
+    #[test]
+    fn every_task_is_of_a_kind_the_route_registers() {
+        let yaml = include_str!("../../../../../examples/seed-eks.yaml");
+        let spec = Spec::from_yaml(yaml).unwrap();
+        let zones = RegionZones {
+            region: "us-east-1".into(),
+            zones: vec!["us-east-1a".into(), "us-east-1b".into()],
+        };
+        let valid = ValidSpec::new(spec, &zones).unwrap_or_else(|e| panic!("{e}"));
+        let KubernetesSpec::Eks(eks) = valid
+            .spec()
+            .route
+            .as_ref()
+            .and_then(KubernetesSpec::of)
+            .unwrap();
+        let facts = Facts {
+            roles: roles::RoleArns {
+                cluster: "arn:aws:iam::123456789012:role/escala/escala-eks-cluster".into(),
+                node: "arn:aws:iam::123456789012:role/escala/escala-eks-node".into(),
+            },
+        };
+        let registered: Vec<&str> = Kubernetes.kinds().iter().map(|k| k.name()).collect();
+        let tasks = tasks(eks, "seed-eks", &facts, valid.network());
+        assert_eq!(tasks.len(), 2, "{tasks:?}");
+        for t in &tasks {
+            assert!(registered.contains(&t.kind().name()), "{}", t.id());
+        }
+        // The nodes join from the private subnets, where the control plane's interfaces are.
+        assert_eq!(
+            tasks[1].deps(),
+            ["eks-cluster", "subnet-private-a", "subnet-private-b"]
+        );
+    }
+}

@@ -1,0 +1,172 @@
+//! EKS's fields: the cluster's name, version and API endpoint, and its managed node groups.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EksSpec {
+    /// The cluster's name in EKS; the stack's name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The Kubernetes minor version, as EKS names it: "1.35".
+    pub version: String,
+    #[serde(default)]
+    pub endpoint: Endpoint,
+    pub node_groups: Vec<NodeGroup>,
+}
+
+impl EksSpec {
+    /// The cluster's name: the Spec's, or the stack's.
+    pub fn cluster_name<'a>(&'a self, stack: &'a str) -> &'a str {
+        self.name.as_deref().unwrap_or(stack)
+    }
+}
+
+/// Who reaches the cluster's API server, and from where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Endpoint {
+    #[serde(default)]
+    pub access: EndpointAccess,
+    /// The addresses the public endpoint answers, when there is one.
+    #[serde(default = "anywhere")]
+    pub public_cidrs: Vec<String>,
+}
+
+fn anywhere() -> Vec<String> {
+    vec!["0.0.0.0/0".into()]
+}
+
+impl Default for Endpoint {
+    fn default() -> Self {
+        Self {
+            access: EndpointAccess::default(),
+            public_cidrs: anywhere(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum EndpointAccess {
+    /// From the internet (within `publicCidrs`) only: the nodes reach it through NAT too.
+    Public,
+    /// From inside the VPC only: kubectl needs a way in (a VPN, a bastion).
+    Private,
+    /// Both: the nodes stay inside the VPC, and kubectl works from `publicCidrs`.
+    #[default]
+    Both,
+}
+
+impl EndpointAccess {
+    pub fn public(self) -> bool {
+        matches!(self, EndpointAccess::Public | EndpointAccess::Both)
+    }
+
+    pub fn private(self) -> bool {
+        matches!(self, EndpointAccess::Private | EndpointAccess::Both)
+    }
+}
+
+/// A managed node group: EKS makes its launch template and Auto Scaling group, and drains nodes
+/// on updates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NodeGroup {
+    pub name: String,
+    /// One type on demand; several for Spot, so that a reclaimed type is replaced by another.
+    pub instance_types: Vec<String>,
+    #[serde(default)]
+    pub capacity: NodeCapacity,
+    /// Each node's root volume, in GiB.
+    #[serde(default = "twenty")]
+    pub disk_gib: u32,
+    pub size: NodeGroupSize,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taints: Vec<Taint>,
+    #[serde(default)]
+    pub subnets: NodeSubnets,
+}
+
+fn twenty() -> u32 {
+    20
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum NodeCapacity {
+    #[default]
+    OnDemand,
+    /// Spare EC2 capacity at a discount, reclaimed with two minutes' notice.
+    Spot,
+}
+
+impl NodeCapacity {
+    /// EKS's `capacityType`.
+    pub fn eks_name(self) -> &'static str {
+        match self {
+            NodeCapacity::OnDemand => "ON_DEMAND",
+            NodeCapacity::Spot => "SPOT",
+        }
+    }
+}
+
+/// The node group's bounds: cluster-autoscaler moves `desired` between `min` and `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NodeGroupSize {
+    pub min: u32,
+    pub desired: u32,
+    pub max: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Taint {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub effect: TaintEffect,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+impl TaintEffect {
+    /// EKS's name for the effect.
+    pub fn eks_name(self) -> &'static str {
+        match self {
+            TaintEffect::NoSchedule => "NO_SCHEDULE",
+            TaintEffect::PreferNoSchedule => "PREFER_NO_SCHEDULE",
+            TaintEffect::NoExecute => "NO_EXECUTE",
+        }
+    }
+}
+
+/// Where the nodes go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum NodeSubnets {
+    /// The private subnets, pulling images through NAT: needs a network with NAT.
+    #[default]
+    Private,
+    /// The public subnets, each node with a public IP.
+    Public,
+}
