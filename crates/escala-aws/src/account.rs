@@ -67,7 +67,7 @@ pub async fn ensure(iam: &Client, role: &AccountRole) -> Result<String, AwsError
             "Action": "sts:AssumeRole",
         }],
     });
-    let out = iam
+    let out = match iam
         .create_role()
         .role_name(role.name)
         .path(ROLE_PATH)
@@ -75,7 +75,22 @@ pub async fn ensure(iam: &Client, role: &AccountRole) -> Result<String, AwsError
         .description(role.description)
         .send()
         .await
-        .map_err(|e| api_error("iam:CreateRole", e))?;
+    {
+        Ok(out) => out,
+        // Made meanwhile by another apply in the account, which attaches its policies too.
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_entity_already_exists_exception()) =>
+        {
+            return find(iam, role).await?.ok_or_else(|| {
+                AwsError::Invalid(format!(
+                    "the IAM role {} exists and can't be read",
+                    role.name
+                ))
+            });
+        }
+        Err(e) => return Err(api_error("iam:CreateRole", e)),
+    };
     for policy in role.policies {
         iam.attach_role_policy()
             .role_name(role.name)

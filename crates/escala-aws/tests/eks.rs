@@ -1,8 +1,10 @@
 //! The `kubernetes` route on EKS, on the emulator: the seed's Spec applied (the cluster with access
-//! entries on the private subnets, its node group with its labels and bounds), read back as the
-//! Spec says, planned again as nothing to do; upgraded one minor (the control plane, then the node
-//! group) with the endpoint's access changed; a skipped minor, a downgrade and a version EKS doesn't
-//! offer refused before anything is made; and gone to zero after a destroy.
+//! entries on the private subnets, its node group with its labels and bounds, its six addons at
+//! EKS's defaults, an IAM user let in with a namespaced policy), read back as the Spec says,
+//! planned again as nothing to do; upgraded one minor (the control plane, the addons that follow
+//! it, the node group) with the endpoint's access and the grant changed; a skipped minor, a
+//! downgrade, a version EKS doesn't offer and an addon version it doesn't have refused before
+//! anything is made; and gone to zero after a destroy.
 
 mod common;
 
@@ -19,6 +21,18 @@ fn seed_eks(stack: &str, version: &str, access: &str) -> Spec {
         .replace("version: \"1.35\"", &format!("version: \"{version}\""))
         .replace("access: both", &format!("access: {access}"));
     Spec::from_yaml(&yaml).unwrap()
+}
+
+/// The seed with `grant` as its access list.
+fn granting(spec: &Spec, grant: &str) -> Spec {
+    let yaml = spec.to_yaml();
+    assert!(yaml.contains("nodeGroups:"), "{yaml}");
+    let yaml = yaml.replacen(
+        "    nodeGroups:",
+        &format!("    access: [{grant}]\n    nodeGroups:"),
+        1,
+    );
+    Spec::from_yaml(&yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"))
 }
 
 async fn apply(session: &escala_aws::session::Session, spec: &Spec) -> escala_core::plan::Plan {
@@ -45,8 +59,30 @@ async fn the_seeds_eks_stack_is_made_upgraded_one_minor_and_goes_to_zero() {
     let session = session_at(emulator(), &stack).await;
     let ec2 = ec2_at(emulator()).await;
 
-    let plan = apply(&session, &seed_eks(&stack, "1.34", "both")).await;
-    for id in ["eks-cluster", "node-group-nodes"] {
+    let ctx = session.context();
+    let user = ctx
+        .iam
+        .create_user()
+        .user_name(format!("{stack}-ana"))
+        .send()
+        .await
+        .unwrap();
+    let ana = user.user().unwrap().arn().to_string();
+    let view = format!("{{principal: '{ana}', policy: view, namespaces: [demo]}}");
+    let edit = format!("{{principal: '{ana}', policy: edit}}");
+    let plan = apply(
+        &session,
+        &granting(&seed_eks(&stack, "1.34", "both"), &view),
+    )
+    .await;
+    for id in [
+        "eks-cluster",
+        "node-group-nodes",
+        "addon-vpc-cni",
+        "addon-coredns",
+        "addon-metrics-server",
+        &format!("access-user-{stack}-ana"),
+    ] {
         assert_eq!(
             plan.change(id).map(|c| c.action),
             Some(Action::Create),
@@ -104,13 +140,26 @@ async fn the_seeds_eks_stack_is_made_upgraded_one_minor_and_goes_to_zero() {
     let again = session
         .plan(
             &session
-                .prepare(&checked(&seed_eks(&stack, "1.34", "both")))
+                .prepare(&checked(&granting(
+                    &seed_eks(&stack, "1.34", "both"),
+                    &view,
+                )))
                 .await
                 .unwrap(),
         )
         .await
         .unwrap();
     assert!(again.is_empty(), "{:?}", again.changes);
+    let pinned = seed_eks(&stack, "1.34", "both").to_yaml().replace(
+        "- name: coredns",
+        "- {name: coredns, version: v1.0.0-eksbuild.1}",
+    );
+    let pinned = refused(&session, &Spec::from_yaml(&pinned).unwrap()).await;
+    assert!(
+        pinned.contains("route.kubernetes.addons[2].version")
+            && pinned.contains("EKS has no v1.0.0-eksbuild.1 of coredns for Kubernetes 1.34"),
+        "{pinned}"
+    );
 
     // EKS's rules for versions, before anything is made.
     let skip = refused(&session, &seed_eks(&stack, "1.36", "both")).await;
@@ -118,9 +167,16 @@ async fn the_seeds_eks_stack_is_made_upgraded_one_minor_and_goes_to_zero() {
     let down = refused(&session, &seed_eks(&stack, "1.33", "both")).await;
     assert!(down.contains("can't downgrade it to 1.33"), "{down}");
 
-    // One minor up, with the endpoint made public only: updates in place, in AWS's order.
-    let upgrade = apply(&session, &seed_eks(&stack, "1.35", "public")).await;
-    for id in ["eks-cluster", "node-group-nodes"] {
+    // One minor up, with the endpoint made public only and the grant widened: updates in place,
+    // in AWS's order.
+    let upgraded = granting(&seed_eks(&stack, "1.35", "public"), &edit);
+    let upgrade = apply(&session, &upgraded).await;
+    for id in [
+        "eks-cluster",
+        "node-group-nodes",
+        "addon-kube-proxy",
+        &format!("access-user-{stack}-ana"),
+    ] {
         assert_eq!(
             upgrade.change(id).map(|c| c.action),
             Some(Action::Update),
@@ -152,13 +208,22 @@ async fn the_seeds_eks_stack_is_made_upgraded_one_minor_and_goes_to_zero() {
         .await
         .unwrap();
     assert_eq!(group.nodegroup().unwrap().version(), Some("1.35"));
+    let policies = ctx
+        .eks
+        .list_associated_access_policies()
+        .cluster_name(&stack)
+        .principal_arn(&ana)
+        .send()
+        .await
+        .unwrap();
+    let policies = policies.associated_access_policies();
+    assert_eq!(policies.len(), 1, "{policies:?}");
+    assert!(policies[0]
+        .policy_arn()
+        .unwrap()
+        .ends_with("/AmazonEKSEditPolicy"));
     let after = session
-        .plan(
-            &session
-                .prepare(&checked(&seed_eks(&stack, "1.35", "public")))
-                .await
-                .unwrap(),
-        )
+        .plan(&session.prepare(&checked(&upgraded)).await.unwrap())
         .await
         .unwrap();
     assert!(after.is_empty(), "{:?}", after.changes);
@@ -170,7 +235,7 @@ async fn the_seeds_eks_stack_is_made_upgraded_one_minor_and_goes_to_zero() {
         .into_iter()
         .map(|f| f.kind)
         .collect();
-    for kind in ["EksCluster", "EksNodeGroup"] {
+    for kind in ["EksCluster", "EksNodeGroup", "EksAddon", "EksAccessEntry"] {
         assert!(found.iter().any(|k| k == kind), "{kind} in {found:?}");
     }
     destroy_to_zero(&session, &ec2, &stack).await;

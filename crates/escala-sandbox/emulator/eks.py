@@ -14,9 +14,20 @@
 #   ListUpdates (404). The fix makes each change, refuses a version that isn't the next minor as
 #   AWS does, records an update with its id (InProgress, as AWS returns it), and answers
 #   DescribeUpdate (Successful: the change is made) and ListUpdates from the record.
+# - moto has no addons (404). The fix keeps each cluster's addons with their versions and tags:
+#   Create, Describe, List, Update (an update with its id) and Delete, and DescribeAddonVersions
+#   from the sandbox's own versions of the six addons Escala installs, each compatible with every
+#   version of the calendar and one of them the default (kube-proxy's follows the cluster's minor,
+#   as AWS's does). Addons are ACTIVE at once, as moto's clusters and node groups are.
+# - moto has no access entries (404). The fix keeps each cluster's entries with their tags and
+#   associated access policies (Create, Describe, List, Delete, Associate, Disassociate,
+#   ListAssociated), and refuses a principal that isn't an IAM user or role of the account, or an
+#   access policy that isn't one of EKS's, as AWS does.
 
 import moto.eks.urls as eks_urls
-from moto.eks.exceptions import InvalidParameterException, ResourceNotFoundException
+from urllib.parse import unquote
+
+from moto.eks.exceptions import InvalidParameterException, ResourceInUseException, ResourceNotFoundException
 from moto.eks.models import EKSBackend, eks_backends
 from moto.eks.responses import EKSResponse
 
@@ -226,5 +237,283 @@ eks_urls.url_paths.update(
         "{0}/clusters/(?P<name>[^/]+)/updates$": eks_urls.response.dispatch,
         "{0}/clusters/(?P<name>[^/]+)/updates/(?P<updateId>[^/]+)$": eks_urls.response.dispatch,
         "{0}/clusters/(?P<name>[^/]+)/node-groups/(?P<nodegroupName>[^/]+)/update-version$": eks_urls.response.dispatch,
+    }
+)
+
+
+def eks_addon_versions(name, minor):
+    """The sandbox's versions of an addon for Kubernetes `minor`, newest (the default) first."""
+    if name == "kube-proxy":
+        return [f"v{minor}.0-eksbuild.2", f"v{minor}.0-eksbuild.1"]
+    return {
+        "vpc-cni": ["v1.20.4-eksbuild.2", "v1.19.6-eksbuild.1"],
+        "coredns": ["v1.12.4-eksbuild.1", "v1.11.4-eksbuild.2"],
+        "eks-pod-identity-agent": ["v1.3.9-eksbuild.3", "v1.3.8-eksbuild.2"],
+        "aws-ebs-csi-driver": ["v1.51.1-eksbuild.1", "v1.48.0-eksbuild.2"],
+        "metrics-server": ["v0.8.0-eksbuild.2", "v0.7.2-eksbuild.3"],
+    }.get(name, [])
+
+
+EKS_ADDON_NAMES = ["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver", "metrics-server"]
+
+
+def describe_addon_versions(self):
+    name = (self.querystring.get("addonName") or [None])[0]
+    minor = (self.querystring.get("kubernetesVersion") or [None])[0]
+    minors = [minor] if minor else [v[0] for v in EKS_CALENDAR]
+    addons = []
+    for addon in EKS_ADDON_NAMES:
+        if name and addon != name:
+            continue
+        versions = {}
+        for m in minors:
+            if m not in [v[0] for v in EKS_CALENDAR]:
+                continue
+            for i, version in enumerate(eks_addon_versions(addon, m)):
+                entry = versions.setdefault(
+                    version,
+                    {"addonVersion": version, "architecture": ["amd64", "arm64"], "compatibilities": []},
+                )
+                entry["compatibilities"].append(
+                    {"clusterVersion": m, "platformVersions": ["*"], "defaultVersion": i == 0}
+                )
+        if versions:
+            addons.append(
+                {"addonName": addon, "type": "networking", "owner": "aws", "publisher": "eks",
+                 "addonVersions": list(versions.values())}
+            )
+    return ActionResult({"addons": addons})
+
+
+def eks_addons(cluster):
+    if not hasattr(cluster, "escala_addons"):
+        cluster.escala_addons = {}
+    return cluster.escala_addons
+
+
+def eks_addon(cluster, name):
+    addon = eks_addons(cluster).get(name)
+    if addon is None:
+        raise ResourceNotFoundException(
+            clusterName=cluster.name,
+            nodegroupName=None,
+            fargateProfileName=None,
+            addonName=name,
+            message=f"No addon: {name} found in cluster: {cluster.name}",
+        )
+    return addon
+
+
+def eks_check_addon_version(cluster, name, version):
+    offered = eks_addon_versions(name, cluster.version)
+    if not offered:
+        raise InvalidParameterException(message=f"Addon {name} specified is not supported in {cluster.version} cluster version")
+    if version is None:
+        return offered[0]
+    if version not in offered:
+        raise InvalidParameterException(message=f"Addon version specified is not supported: {version}")
+    return version
+
+
+def create_addon(self):
+    name = self._get_param("name")
+    addon_name = self._get_param("addonName")
+    cluster = eks_cluster(self.eks_backend, name)
+    if addon_name in eks_addons(cluster):
+        raise ResourceInUseException(
+            clusterName=name, nodegroupName=None, addonName=addon_name,
+            message=f"Addon already exists with name: {addon_name} and cluster name: {name}",
+        )
+    version = eks_check_addon_version(cluster, addon_name, self._get_param("addonVersion"))
+    now = datetime.now(timezone.utc)
+    addon = {
+        "addonName": addon_name,
+        "clusterName": name,
+        "status": "ACTIVE",
+        "addonVersion": version,
+        "health": {"issues": []},
+        "addonArn": f"arn:aws:eks:{self.region}:{self.current_account}:addon/{name}/{addon_name}/{uuid.uuid4()}",
+        "createdAt": now,
+        "modifiedAt": now,
+        "tags": self._get_param("tags") or {},
+        "owner": "aws",
+        "publisher": "eks",
+    }
+    eks_addons(cluster)[addon_name] = addon
+    return ActionResult({"addon": addon})
+
+
+def describe_addon(self):
+    cluster = eks_cluster(self.eks_backend, self._get_param("name"))
+    return ActionResult({"addon": eks_addon(cluster, self._get_param("addonName"))})
+
+
+def list_addons(self):
+    cluster = eks_cluster(self.eks_backend, self._get_param("name"))
+    return ActionResult({"addons": sorted(eks_addons(cluster))})
+
+
+def update_addon(self):
+    name = self._get_param("name")
+    addon_name = self._get_param("addonName")
+    cluster = eks_cluster(self.eks_backend, name)
+    addon = eks_addon(cluster, addon_name)
+    params = []
+    version = self._get_param("addonVersion")
+    if version:
+        addon["addonVersion"] = eks_check_addon_version(cluster, addon_name, version)
+        params.append({"type": "AddonVersion", "value": version})
+    addon["modifiedAt"] = datetime.now(timezone.utc)
+    update = eks_record_update(self.eks_backend, name, None, "AddonUpdate", params)
+    return ActionResult({"update": update})
+
+
+def delete_addon(self):
+    cluster = eks_cluster(self.eks_backend, self._get_param("name"))
+    addon = eks_addon(cluster, self._get_param("addonName"))
+    del eks_addons(cluster)[addon["addonName"]]
+    return ActionResult({"addon": {**addon, "status": "DELETING"}})
+
+
+EKS_ACCESS_POLICIES = [
+    "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+    "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy",
+    "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy",
+    "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+]
+
+
+def eks_access(cluster):
+    if not hasattr(cluster, "escala_access"):
+        cluster.escala_access = {}
+    return cluster.escala_access
+
+
+def eks_principal_param(self):
+    return unquote(self._get_param("principalArn") or "")
+
+
+def eks_entry(cluster, principal):
+    entry = eks_access(cluster).get(principal)
+    if entry is None:
+        raise ResourceNotFoundException(
+            clusterName=cluster.name, nodegroupName=None, fargateProfileName=None, addonName=None,
+            message=f"The specified principalArn could not be found. You can view your available access entries with 'list-access-entries'.",
+        )
+    return entry
+
+
+def create_access_entry(self):
+    from moto.iam.models import iam_backends
+
+    name = self._get_param("name")
+    principal = self._get_param("principalArn")
+    cluster = eks_cluster(self.eks_backend, name)
+    iam = iam_backends[self.current_account]["aws"]
+    known = [u.arn for u in iam.users.values()] + [r.arn for r in iam.roles.values()]
+    if principal not in known:
+        raise InvalidParameterException(message=f"The specified principalArn is invalid: {principal} does not exist")
+    if principal in eks_access(cluster):
+        raise ResourceInUseException(
+            clusterName=name, nodegroupName=None, addonName=None,
+            message="The specified access entry resource is already in use on this cluster.",
+        )
+    now = datetime.now(timezone.utc)
+    entry = {
+        "clusterName": name,
+        "principalArn": principal,
+        "kubernetesGroups": self._get_param("kubernetesGroups") or [],
+        "accessEntryArn": f"arn:aws:eks:{self.region}:{self.current_account}:access-entry/{name}/{uuid.uuid4()}",
+        "createdAt": now,
+        "modifiedAt": now,
+        "tags": self._get_param("tags") or {},
+        "username": principal,
+        "type": self._get_param("type") or "STANDARD",
+    }
+    eks_access(cluster)[principal] = {"entry": entry, "policies": {}}
+    return ActionResult({"accessEntry": entry})
+
+
+def describe_access_entry(self):
+    cluster = eks_cluster(self.eks_backend, self._get_param("name"))
+    return ActionResult({"accessEntry": eks_entry(cluster, eks_principal_param(self))["entry"]})
+
+
+def list_access_entries(self):
+    cluster = eks_cluster(self.eks_backend, self._get_param("name"))
+    return ActionResult({"accessEntries": sorted(eks_access(cluster))})
+
+
+def delete_access_entry(self):
+    cluster = eks_cluster(self.eks_backend, self._get_param("name"))
+    principal = eks_principal_param(self)
+    eks_entry(cluster, principal)
+    del eks_access(cluster)[principal]
+    return ActionResult({})
+
+
+def associate_access_policy(self):
+    name = self._get_param("name")
+    cluster = eks_cluster(self.eks_backend, name)
+    principal = eks_principal_param(self)
+    entry = eks_entry(cluster, principal)
+    policy = self._get_param("policyArn")
+    if policy not in EKS_ACCESS_POLICIES:
+        raise InvalidParameterException(message=f"The specified policyArn is invalid: {policy}")
+    now = datetime.now(timezone.utc)
+    associated = {
+        "policyArn": policy,
+        "accessScope": self._get_param("accessScope") or {"type": "cluster"},
+        "associatedAt": entry["policies"].get(policy, {}).get("associatedAt", now),
+        "modifiedAt": now,
+    }
+    entry["policies"][policy] = associated
+    return ActionResult({"clusterName": name, "principalArn": principal, "associatedAccessPolicy": associated})
+
+
+def disassociate_access_policy(self):
+    cluster = eks_cluster(self.eks_backend, self._get_param("name"))
+    entry = eks_entry(cluster, eks_principal_param(self))
+    entry["policies"].pop(unquote(self._get_param("policyArn") or ""), None)
+    return ActionResult({})
+
+
+def list_associated_access_policies(self):
+    name = self._get_param("name")
+    cluster = eks_cluster(self.eks_backend, name)
+    principal = eks_principal_param(self)
+    entry = eks_entry(cluster, principal)
+    return ActionResult(
+        {"clusterName": name, "principalArn": principal, "associatedAccessPolicies": list(entry["policies"].values())}
+    )
+
+
+for _name, _fn in [
+    ("describe_addon_versions", describe_addon_versions),
+    ("create_addon", create_addon),
+    ("describe_addon", describe_addon),
+    ("list_addons", list_addons),
+    ("update_addon", update_addon),
+    ("delete_addon", delete_addon),
+    ("create_access_entry", create_access_entry),
+    ("describe_access_entry", describe_access_entry),
+    ("list_access_entries", list_access_entries),
+    ("delete_access_entry", delete_access_entry),
+    ("associate_access_policy", associate_access_policy),
+    ("disassociate_access_policy", disassociate_access_policy),
+    ("list_associated_access_policies", list_associated_access_policies),
+]:
+    setattr(EKSResponse, _name, _fn)
+
+eks_urls.url_paths.update(
+    {
+        "{0}/addons/supported-versions$": eks_urls.response.dispatch,
+        "{0}/clusters/(?P<name>[^/]+)/addons$": eks_urls.response.dispatch,
+        "{0}/clusters/(?P<name>[^/]+)/addons/(?P<addonName>[^/]+)$": eks_urls.response.dispatch,
+        "{0}/clusters/(?P<name>[^/]+)/addons/(?P<addonName>[^/]+)/update$": eks_urls.response.dispatch,
+        "{0}/clusters/(?P<name>[^/]+)/access-entries$": eks_urls.response.dispatch,
+        # A principal's ARN holds slashes (decoded from %2F before routing): every path under an
+        # entry goes to the same dispatch, which tells the operations apart by AWS's own model.
+        "{0}/clusters/(?P<name>[^/]+)/access-entries/(?P<principalArn>.+)$": eks_urls.response.dispatch,
     }
 )

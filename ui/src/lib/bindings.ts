@@ -38,7 +38,28 @@ export const commands = {
 };
 
 /* Types */
+/**  An access entry: an IAM principal, one of EKS's access policies, and where it applies. */
+export type AccessGrant = {
+	/**  An IAM user's or role's ARN. */
+	principal: string,
+	policy: AccessPolicy,
+	/**  The namespaces it applies in; the whole cluster when empty. */
+	namespaces?: string[],
+};
+
+/**  EKS's access policies, as Kubernetes' default roles: cluster-admin, admin, edit and view. */
+export type AccessPolicy = "clusterAdmin" | "admin" | "edit" | "view";
+
 export type Action = "create" | "update" | "replace" | "noOp" | "delete";
+
+export type Addon = {
+	name: string,
+	/**
+	 *  A version EKS publishes for the addon (`v1.19.2-eksbuild.1`); absent for the default one
+	 *  for the cluster's Kubernetes version, which follows the cluster's upgrades.
+	 */
+	version?: string | null,
+};
 
 /**  An error as the UI receives it. `errors` lists every broken rule when `code` is `invalid`. */
 export type ApiError = {
@@ -240,6 +261,10 @@ export type EksSpec = {
 	version: string,
 	endpoint?: Endpoint,
 	nodeGroups: NodeGroup[],
+	/**  EKS's addons, each at the default version for the cluster's Kubernetes version or pinned. */
+	addons?: Addon[],
+	/**  IAM principals given access to the cluster's API, besides the deploy user that creates it. */
+	access?: AccessGrant[],
 };
 
 /**  Who reaches the cluster's API server, and from where. */
@@ -365,7 +390,7 @@ export type KeyPairSpec = {
 };
 
 /**  The route's rules. Stable: user interfaces key their help and highlighting on them. */
-export type KubernetesRule = "clusterName" | "version" | "endpoint" | "clusterZones" | "nodeGroups" | "nodeGroupName" | "instanceTypes" | "disk" | "nodeGroupSize" | "labels" | "taints" | "nodeSubnets";
+export type KubernetesRule = "clusterName" | "version" | "endpoint" | "clusterZones" | "nodeGroups" | "nodeGroupName" | "instanceTypes" | "disk" | "nodeGroupSize" | "labels" | "taints" | "nodeSubnets" | "addons" | "access";
 
 /**  A Kubernetes cluster, as one provider makes it. */
 export type KubernetesSpec = 

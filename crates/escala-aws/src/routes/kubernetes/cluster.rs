@@ -296,7 +296,7 @@ impl Resource<AwsContext> for EksCluster {
                 .await
                 .task()?;
             if let Some(update) = out.update() {
-                updates::wait(ctx, &self.name, None, update).await?;
+                updates::wait(ctx, &self.name, updates::Of::Cluster, update).await?;
             }
         }
         if current.props.endpoint_access != desired.endpoint_access
@@ -311,7 +311,7 @@ impl Resource<AwsContext> for EksCluster {
                 .await
                 .task()?;
             if let Some(update) = out.update() {
-                updates::wait(ctx, &self.name, None, update).await?;
+                updates::wait(ctx, &self.name, updates::Of::Cluster, update).await?;
             }
         }
         let c = self.wait_active(ctx).await?;

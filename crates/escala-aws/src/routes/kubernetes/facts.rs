@@ -1,10 +1,11 @@
 //! What the route needs before it can be planned, each problem a validation error at its field
 //! before anything is made: the account's roles; that the region offers every node group's
-//! instance types; that EKS offers a version newer than Escala's calendar; and, for a cluster that
+//! instance types; each addon's version for the Spec's Kubernetes version (EKS's default, or the
+//! pinned one if EKS has it); that EKS offers a version newer than Escala's calendar; and, for a cluster that
 //! exists, that the Spec's version is the one it runs or the next minor (EKS upgrades one minor at
 //! a time and never downgrades).
 
-use escala_core::routes::kubernetes::{versions, EksSpec, KubernetesRule};
+use escala_core::routes::kubernetes::{versions, Addon, EksSpec, KubernetesRule};
 use escala_core::validate::{ValidationError, ValidationErrors};
 use escala_core::CoreError;
 
@@ -16,17 +17,32 @@ use crate::AwsError;
 #[derive(Debug, Clone)]
 pub struct Facts {
     pub roles: RoleArns,
+    /// Each of the Spec's addons' version, in its order.
+    pub addon_versions: Vec<String>,
 }
 
 pub async fn look_up(ctx: &AwsContext, eks: &EksSpec, cluster: &str) -> Result<Facts, AwsError> {
-    let (types, version, running, roles) = tokio::join!(
+    let (types, version, running, roles, addons) = tokio::join!(
         instance_type_problems(ctx, eks),
         version_problem(ctx, &eks.version),
         running_version(ctx, cluster),
         roles::look_up(ctx),
+        futures::future::join_all(eks.addons.iter().enumerate().map(|(i, a)| addon_version(
+            ctx,
+            i,
+            a,
+            &eks.version
+        ))),
     );
     let mut problems = types?;
     problems.extend(version?);
+    let mut addon_versions = Vec::new();
+    for addon in addons {
+        match addon? {
+            Ok(version) => addon_versions.push(version),
+            Err(problem) => problems.push(problem),
+        }
+    }
     if let Some(running) = running? {
         problems.extend(upgrade_problem(&running, &eks.version));
     }
@@ -35,7 +51,67 @@ pub async fn look_up(ctx: &AwsContext, eks: &EksSpec, cluster: &str) -> Result<F
             problems,
         ))));
     }
-    Ok(Facts { roles: roles? })
+    Ok(Facts {
+        roles: roles?,
+        addon_versions,
+    })
+}
+
+/// The addon's version for Kubernetes `kubernetes`: EKS's default, or the pinned one when EKS
+/// publishes it for that version.
+async fn addon_version(
+    ctx: &AwsContext,
+    index: usize,
+    addon: &Addon,
+    kubernetes: &str,
+) -> Result<Result<String, ValidationError>, AwsError> {
+    let out = ctx
+        .eks
+        .describe_addon_versions()
+        .addon_name(&addon.name)
+        .kubernetes_version(kubernetes)
+        .send()
+        .await
+        .map_err(|e| api_error("eks:DescribeAddonVersions", e))?;
+    let versions: Vec<(&str, bool)> = out
+        .addons()
+        .iter()
+        .flat_map(|info| info.addon_versions())
+        .filter_map(|v| {
+            let ours = v
+                .compatibilities()
+                .iter()
+                .find(|c| c.cluster_version() == Some(kubernetes))?;
+            Some((v.addon_version()?, ours.default_version()))
+        })
+        .collect();
+    let problem = |field: &str, message: String| ValidationError {
+        rule: KubernetesRule::Addons.into(),
+        field: format!("route.kubernetes.addons[{index}].{field}"),
+        message,
+    };
+    Ok(match &addon.version {
+        Some(pinned) if versions.iter().any(|(v, _)| v == pinned) => Ok(pinned.clone()),
+        Some(pinned) => Err(problem(
+            "version",
+            format!(
+                "EKS has no {pinned} of {} for Kubernetes {kubernetes}: it has {}",
+                addon.name,
+                versions
+                    .iter()
+                    .map(|(v, _)| *v)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+        None => match versions.iter().find(|(_, default)| *default) {
+            Some((v, _)) => Ok(v.to_string()),
+            None => Err(problem(
+                "name",
+                format!("EKS has no {} for Kubernetes {kubernetes}", addon.name),
+            )),
+        },
+    })
 }
 
 fn problem(field: String, message: String) -> ValidationError {

@@ -6,3 +6,15 @@ pub const CLUSTER: &str = "eks-cluster";
 pub fn node_group(name: &str) -> String {
     format!("node-group-{name}")
 }
+
+/// An addon's logical id, from its name.
+pub fn addon(name: &str) -> String {
+    format!("addon-{name}")
+}
+
+/// An access entry's logical id, from its principal's ARN: what follows the account (`user/ana`),
+/// with its slashes as dashes.
+pub fn access_entry(principal: &str) -> String {
+    let name = principal.rsplit(':').next().unwrap_or(principal);
+    format!("access-{}", name.replace('/', "-"))
+}

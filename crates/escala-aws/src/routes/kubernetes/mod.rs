@@ -1,7 +1,10 @@
 //! The `kubernetes` route as tasks, on EKS: the cluster on the network's subnets (its control
-//! plane's interfaces in the private ones when there are any), and its managed node groups.
+//! plane's interfaces in the private ones when there are any), its managed node groups, its
+//! addons and its access entries.
 //! The roles EKS is handed are the account's, shared by every EKS stack ([`roles`]).
 
+mod access_entry;
+mod addon;
 mod cluster;
 mod facts;
 mod ids;
@@ -25,6 +28,8 @@ use crate::iam::Grant;
 use crate::route::{Build, Route};
 use crate::AwsError;
 
+use access_entry::EksAccessEntry;
+use addon::EksAddon;
 use cluster::EksCluster;
 use facts::Facts;
 use node_group::EksNodeGroup;
@@ -42,7 +47,12 @@ impl Route for Kubernetes {
         "a Kubernetes cluster on EKS with managed node groups, on the network"
     }
     fn kinds(&self) -> &'static [&'static dyn Kind<AwsContext>] {
-        &[&cluster::EksClusterKind, &node_group::EksNodeGroupKind]
+        &[
+            &cluster::EksClusterKind,
+            &node_group::EksNodeGroupKind,
+            &addon::EksAddonKind,
+            &access_entry::EksAccessEntryKind,
+        ]
     }
     fn permissions(&self) -> &'static [Grant] {
         const GRANTS: &[Grant] = &[
@@ -122,6 +132,27 @@ fn tasks(
             role_arn: facts.roles.node.clone(),
         }));
     }
+    let node_groups: Vec<String> = eks
+        .node_groups
+        .iter()
+        .map(|g| ids::node_group(&g.name))
+        .collect();
+    for (addon, version) in eks.addons.iter().zip(&facts.addon_versions) {
+        t.push(Arc::new(EksAddon {
+            id: ids::addon(&addon.name),
+            cluster: name.to_string(),
+            name: addon.name.clone(),
+            version: version.clone(),
+            node_groups: node_groups.clone(),
+        }));
+    }
+    for grant in &eks.access {
+        t.push(Arc::new(EksAccessEntry {
+            id: ids::access_entry(&grant.principal),
+            cluster: name.to_string(),
+            grant: grant.clone(),
+        }));
+    }
     t
 }
 
@@ -151,10 +182,16 @@ mod tests {
                 cluster: "arn:aws:iam::123456789012:role/escala/escala-eks-cluster".into(),
                 node: "arn:aws:iam::123456789012:role/escala/escala-eks-node".into(),
             },
+            addon_versions: eks
+                .addons
+                .iter()
+                .map(|_| "v1.0.0-eksbuild.1".to_string())
+                .collect(),
         };
         let registered: Vec<&str> = Kubernetes.kinds().iter().map(|k| k.name()).collect();
         let tasks = tasks(eks, "seed-eks", &facts, valid.network());
-        assert_eq!(tasks.len(), 2, "{tasks:?}");
+        // The cluster, its node group and its six addons.
+        assert_eq!(tasks.len(), 8, "{tasks:?}");
         for t in &tasks {
             assert!(registered.contains(&t.kind().name()), "{}", t.id());
         }

@@ -126,7 +126,12 @@ impl EksNodeGroup {
             .collect();
         taints.sort();
         Current {
-            id: g.nodegroup_name().unwrap_or_default().into(),
+            // As discovery names it, so a replaced group is deleted like a found one.
+            id: format!(
+                "{}/{}",
+                self.cluster,
+                g.nodegroup_name().unwrap_or_default()
+            ),
             props: NodeGroupProps {
                 instance_types: g.instance_types().join(", "),
                 capacity: g
@@ -389,7 +394,13 @@ impl Resource<AwsContext> for EksNodeGroup {
             }
             let out = call.send().await.task()?;
             if let Some(update) = out.update() {
-                updates::wait(ctx, &self.cluster, Some(self.name()), update).await?;
+                updates::wait(
+                    ctx,
+                    &self.cluster,
+                    updates::Of::NodeGroup(self.name()),
+                    update,
+                )
+                .await?;
             }
         }
         if was.version != desired.version {
@@ -403,7 +414,13 @@ impl Resource<AwsContext> for EksNodeGroup {
                 .await
                 .task()?;
             if let Some(update) = out.update() {
-                updates::wait(ctx, &self.cluster, Some(self.name()), update).await?;
+                updates::wait(
+                    ctx,
+                    &self.cluster,
+                    updates::Of::NodeGroup(self.name()),
+                    update,
+                )
+                .await?;
             }
         }
         let g = self.wait_active(ctx).await?;

@@ -16,14 +16,27 @@ use crate::sdk::SdkResultExt;
 pub const UPDATE_WAIT: Duration = Duration::from_secs(90 * 60);
 const POLL: Duration = Duration::from_secs(5);
 
-/// Waits for `update` of `cluster` (or of its node group) to end; a failed one is fatal with
-/// EKS's own errors.
+/// What an update changes: the cluster itself, or one of its node groups or addons.
+#[derive(Debug, Clone, Copy)]
+pub enum Of<'a> {
+    Cluster,
+    NodeGroup(&'a str),
+    Addon(&'a str),
+}
+
+/// Waits for `update` of `cluster` (or of its node group or addon) to end; a failed one is fatal
+/// with EKS's own errors.
 pub async fn wait(
     ctx: &AwsContext,
     cluster: &str,
-    node_group: Option<&str>,
+    of: Of<'_>,
     update: &Update,
 ) -> Result<(), TaskError> {
+    let (node_group, addon) = match of {
+        Of::Cluster => (None, None),
+        Of::NodeGroup(name) => (Some(name.to_string()), None),
+        Of::Addon(name) => (None, Some(name.to_string())),
+    };
     let id = update.id().unwrap_or_default();
     let started = tokio::time::Instant::now();
     let mut status = update.status().cloned();
@@ -53,7 +66,8 @@ pub async fn wait(
             .describe_update()
             .name(cluster)
             .update_id(id)
-            .set_nodegroup_name(node_group.map(String::from))
+            .set_nodegroup_name(node_group.clone())
+            .set_addon_name(addon.clone())
             .send()
             .await
             .task()?;

@@ -1,4 +1,5 @@
-//! EKS's fields: the cluster's name, version and API endpoint, and its managed node groups.
+//! EKS's fields: the cluster's name, version and API endpoint, its managed node groups, its addons
+//! and who else may use it.
 
 use std::collections::BTreeMap;
 
@@ -16,6 +17,12 @@ pub struct EksSpec {
     #[serde(default)]
     pub endpoint: Endpoint,
     pub node_groups: Vec<NodeGroup>,
+    /// EKS's addons, each at the default version for the cluster's Kubernetes version or pinned.
+    #[serde(default = "every_addon")]
+    pub addons: Vec<Addon>,
+    /// IAM principals given access to the cluster's API, besides the deploy user that creates it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access: Vec<AccessGrant>,
 }
 
 impl EksSpec {
@@ -169,4 +176,75 @@ pub enum NodeSubnets {
     Private,
     /// The public subnets, each node with a public IP.
     Public,
+}
+
+/// The addons Escala installs by default: the pod network (vpc-cni), service routing (kube-proxy),
+/// DNS (coredns), pod identities for the AWS roles of the EBS driver and cluster-autoscaler, the EBS
+/// driver for persistent volumes, and the metrics the HorizontalPodAutoscaler scales on.
+pub const ADDONS: [&str; 6] = [
+    "vpc-cni",
+    "kube-proxy",
+    "coredns",
+    "eks-pod-identity-agent",
+    "aws-ebs-csi-driver",
+    "metrics-server",
+];
+
+fn every_addon() -> Vec<Addon> {
+    ADDONS
+        .iter()
+        .map(|name| Addon {
+            name: name.to_string(),
+            version: None,
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Addon {
+    pub name: String,
+    /// A version EKS publishes for the addon (`v1.19.2-eksbuild.1`); absent for the default one
+    /// for the cluster's Kubernetes version, which follows the cluster's upgrades.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// An access entry: an IAM principal, one of EKS's access policies, and where it applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AccessGrant {
+    /// An IAM user's or role's ARN.
+    pub principal: String,
+    pub policy: AccessPolicy,
+    /// The namespaces it applies in; the whole cluster when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub namespaces: Vec<String>,
+}
+
+/// EKS's access policies, as Kubernetes' default roles: cluster-admin, admin, edit and view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub enum AccessPolicy {
+    ClusterAdmin,
+    Admin,
+    Edit,
+    View,
+}
+
+impl AccessPolicy {
+    /// The policy's ARN, as EKS names it.
+    pub fn arn(self) -> &'static str {
+        match self {
+            AccessPolicy::ClusterAdmin => {
+                "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+            }
+            AccessPolicy::Admin => "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy",
+            AccessPolicy::Edit => "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy",
+            AccessPolicy::View => "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+        }
+    }
 }

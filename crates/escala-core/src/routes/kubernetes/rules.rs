@@ -8,7 +8,9 @@ use ipnet::Ipv4Net;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::spec::{EksSpec, KubernetesSpec, NodeGroup, NodeSubnets, Taint};
+use super::spec::{
+    AccessGrant, Addon, EksSpec, KubernetesSpec, NodeGroup, NodeSubnets, Taint, ADDONS,
+};
 use super::versions::{self, Support};
 use crate::routes::bounds::{graviton, range_problem, valid_instance_type};
 use crate::routes::NetworkShape;
@@ -31,6 +33,8 @@ pub enum KubernetesRule {
     Labels,
     Taints,
     NodeSubnets,
+    Addons,
+    Access,
 }
 
 const FIELD: &str = "route.kubernetes";
@@ -151,6 +155,112 @@ fn check_eks(
         }
         node_group_problems(group, network, &field, fail);
     }
+    addon_problems(&eks.addons, fail);
+    access_problems(&eks.access, fail);
+}
+
+fn addon_problems(addons: &[Addon], fail: &mut impl FnMut(KubernetesRule, &str, String)) {
+    for (i, addon) in addons.iter().enumerate() {
+        let field = format!("addons[{i}]");
+        if !ADDONS.contains(&addon.name.as_str()) {
+            fail(
+                KubernetesRule::Addons,
+                &format!("{field}.name"),
+                format!(
+                    "'{}' is not an addon Escala installs: use {}",
+                    addon.name,
+                    ADDONS.join(", ")
+                ),
+            );
+        } else if addons[..i].iter().any(|a| a.name == addon.name) {
+            fail(
+                KubernetesRule::Addons,
+                &format!("{field}.name"),
+                format!("{} is listed twice", addon.name),
+            );
+        }
+        if let Some(version) = &addon.version {
+            if !valid_addon_version(version) {
+                fail(
+                    KubernetesRule::Addons,
+                    &format!("{field}.version"),
+                    format!("'{version}' is not an addon version as EKS names them (v1.19.2-eksbuild.1): leave it out for the default one"),
+                );
+            }
+        }
+    }
+}
+
+fn access_problems(grants: &[AccessGrant], fail: &mut impl FnMut(KubernetesRule, &str, String)) {
+    for (i, grant) in grants.iter().enumerate() {
+        let field = format!("access[{i}]");
+        if !valid_principal(&grant.principal) {
+            fail(
+                KubernetesRule::Access,
+                &format!("{field}.principal"),
+                format!("'{}' is not an IAM user's or role's ARN like arn:aws:iam::123456789012:user/ana", grant.principal),
+            );
+        } else if grants[..i].iter().any(|g| g.principal == grant.principal) {
+            fail(
+                KubernetesRule::Access,
+                &format!("{field}.principal"),
+                format!(
+                    "{} is given access twice: give it one policy",
+                    grant.principal
+                ),
+            );
+        }
+        for (j, namespace) in grant.namespaces.iter().enumerate() {
+            if !valid_dns_label(namespace) {
+                fail(
+                    KubernetesRule::Access,
+                    &format!("{field}.namespaces[{j}]"),
+                    format!("'{namespace}' is not a namespace name: 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit"),
+                );
+            }
+        }
+    }
+}
+
+/// `v1.19.2-eksbuild.1`, as EKS names an addon's versions.
+fn valid_addon_version(version: &str) -> bool {
+    let Some((semver, build)) = version
+        .strip_prefix('v')
+        .and_then(|v| v.split_once("-eksbuild."))
+    else {
+        return false;
+    };
+    let numbers = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = semver.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|p| numbers(p)) && numbers(build)
+}
+
+/// An IAM user's or role's ARN, in any partition, with a path or without.
+fn valid_principal(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [prefix, partition, "iam", "", account, resource] = parts.as_slice() else {
+        return false;
+    };
+    *prefix == "arn"
+        && matches!(*partition, "aws" | "aws-cn" | "aws-us-gov")
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && ["user/", "role/"].iter().any(|kind| {
+            resource
+                .strip_prefix(kind)
+                .is_some_and(|name| !name.is_empty() && !name.ends_with('/'))
+        })
+}
+
+/// A DNS-1123 label: a Kubernetes namespace's name.
+fn valid_dns_label(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    (1..=63).contains(&bytes.len())
+        && bytes[0].is_ascii_alphanumeric()
+        && bytes[bytes.len() - 1].is_ascii_alphanumeric()
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
 }
 
 fn node_group_problems(

@@ -165,6 +165,46 @@ const TABLE: &[(&str, Edit, KubernetesRule, &str, &str)] = &[
         "route.kubernetes.nodeGroups[0].subnets",
         "through NAT",
     ),
+    (
+        "an addon name that isn't one",
+        |s| eks(s).addons[2].name = "core-dns".into(),
+        KubernetesRule::Addons,
+        "route.kubernetes.addons[2].name",
+        "not an addon Escala installs",
+    ),
+    (
+        "an addon version that isn't one",
+        |s| eks(s).addons[0].version = Some("1.19".into()),
+        KubernetesRule::Addons,
+        "route.kubernetes.addons[0].version",
+        "v1.19.2-eksbuild.1",
+    ),
+    (
+        "a principal ARN that isn't one",
+        |s| {
+            eks(s).access = vec![AccessGrant {
+                principal: "arn:aws:iam::12345:user/ana".into(),
+                policy: AccessPolicy::View,
+                namespaces: vec![],
+            }]
+        },
+        KubernetesRule::Access,
+        "route.kubernetes.access[0].principal",
+        "not an IAM user's or role's ARN",
+    ),
+    (
+        "a namespace name with capitals",
+        |s| {
+            eks(s).access = vec![AccessGrant {
+                principal: "arn:aws:iam::123456789012:role/ops/oncall".into(),
+                policy: AccessPolicy::Edit,
+                namespaces: vec!["Demo".into()],
+            }]
+        },
+        KubernetesRule::Access,
+        "route.kubernetes.access[0].namespaces[0]",
+        "not a namespace name",
+    ),
 ];
 
 #[test]
@@ -203,12 +243,15 @@ fn every_rule_is_in_the_table() {
         Labels,
         Taints,
         NodeSubnets,
+        Addons,
+        Access,
     ];
     for rule in all {
         // A new variant must be added here and to the table: the match makes that a compile error.
         match rule {
             ClusterName | Version | Endpoint | ClusterZones | NodeGroups | NodeGroupName
-            | InstanceTypes | Disk | NodeGroupSize | Labels | Taints | NodeSubnets => {}
+            | InstanceTypes | Disk | NodeGroupSize | Labels | Taints | NodeSubnets | Addons
+            | Access => {}
         }
         assert!(
             TABLE.iter().any(|row| row.2 == rule),
