@@ -70,6 +70,8 @@ impl AppError {
         match self {
             AppError::Aws(e) | AppError::Stacks(StacksError::Aws(e)) => aws_code(e),
             AppError::Stacks(StacksError::UnknownStack(_)) => ErrorCode::NotFound,
+            AppError::Stacks(StacksError::WrongRoute(_)) => ErrorCode::Invalid,
+            AppError::Stacks(StacksError::File { .. }) => ErrorCode::Io,
             AppError::Core(c) => core_code(c),
             AppError::Sandbox(_) => ErrorCode::Sandbox,
             AppError::NotConnected => ErrorCode::NotConnected,

@@ -33,6 +33,8 @@ pub struct AwsContext {
     /// The permission check before a change asks IAM's policy simulator about the caller.
     pub iam: aws_sdk_iam::Client,
     pub sts: aws_sdk_sts::Client,
+    /// The keys the clients sign with, for what Escala signs itself (an EKS token).
+    pub credentials: Option<aws_credential_types::provider::SharedCredentialsProvider>,
     pub region: String,
     pub stack: String,
     /// Calls go to an emulator (the sandbox), which lacks instance refresh: rolling updates are

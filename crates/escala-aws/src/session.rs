@@ -65,6 +65,7 @@ impl Session {
             eks: aws_sdk_eks::Client::new(&config),
             iam: aws_sdk_iam::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
+            credentials: config.credentials_provider(),
             region: region.into(),
             stack: stack.into(),
             emulator: target.endpoint.is_some(),

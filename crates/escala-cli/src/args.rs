@@ -82,6 +82,29 @@ pub enum Command {
     /// Send HTTP load at a URL (a load balancer) and watch the rate, the latency and how many
     /// instances answer, while the Auto Scaling group reacts.
     Load(LoadArgs),
+    /// A Kubernetes stack's cluster: its kubeconfig, and the token kubectl asks Escala for.
+    #[command(subcommand)]
+    Kube(KubeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KubeCommand {
+    /// Write the stack's kubeconfig to Escala's folder, and print its path. Its user is this
+    /// program (`escala kube token`), so no key is written to it.
+    Config {
+        #[arg(long)]
+        stack: String,
+        /// Also merge it into your kubeconfig ($KUBECONFIG's first file, else ~/.kube/config) and
+        /// make its context the current one.
+        #[arg(long)]
+        merge: bool,
+    },
+    /// Print a client.authentication.k8s.io ExecCredential for the stack's cluster (what kubectl
+    /// runs), signed with this target's keys.
+    Token {
+        #[arg(long)]
+        stack: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -57,9 +57,9 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         let aws = match self {
             CliError::Stacks(StacksError::Aws(e)) => e,
-            CliError::Stacks(StacksError::UnknownStack(_)) | CliError::Invalid(_) => {
-                return exit::INVALID
-            }
+            CliError::Stacks(StacksError::UnknownStack(_) | StacksError::WrongRoute(_))
+            | CliError::Invalid(_) => return exit::INVALID,
+            CliError::Stacks(StacksError::File { .. }) => return exit::OTHER,
             CliError::LeftBehind(_) => return exit::LEFT_BEHIND,
             CliError::Declined => return exit::OK,
             CliError::Sandbox(_) | CliError::Runtime(_) => return exit::OTHER,

@@ -5,7 +5,9 @@
 //! too, so both shells list the same stacks and either can resume what the other left.
 
 mod error;
+mod kube;
 mod stacks;
 
 pub use error::StacksError;
+pub use kube::Kubeconfig;
 pub use stacks::{Destroyed, Known, Planned, RouteInfo, Stacks};

@@ -1,6 +1,7 @@
 //! One module per command family; each parses nothing and decides nothing the API doesn't.
 
 mod auth;
+mod kube;
 mod load;
 mod route;
 mod sandbox;
@@ -22,6 +23,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Load(a) => load::run(&ctx, &a).await,
         Command::Scale(a) => route::scale(&ctx, &a).await,
         Command::Metrics(a) => route::metrics(&ctx, &a).await,
+        Command::Kube(a) => kube::run(&ctx, a).await,
     }
 }
 

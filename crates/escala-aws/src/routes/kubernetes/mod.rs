@@ -3,6 +3,7 @@
 //! addons and its access entries.
 //! The roles EKS is handed are the account's, shared by every EKS stack ([`roles`]).
 
+pub mod access;
 mod access_entry;
 mod addon;
 mod cluster;
@@ -10,6 +11,7 @@ mod facts;
 mod ids;
 mod node_group;
 mod roles;
+mod token;
 mod updates;
 
 use std::sync::Arc;
