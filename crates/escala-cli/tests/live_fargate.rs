@@ -134,7 +134,9 @@ async fn the_chat_serves_scales_out_under_load_and_back_in() {
         .unwrap();
     let mut seen = HashSet::new();
     let mut grown = 0;
-    for _ in 0..300 {
+    // Up to two minutes: on a machine busy with the rest of the test run, the load generator and
+    // the tasks share two cores with everything else, and the alarm's datapoints come later.
+    for _ in 0..600 {
         seen.extend(home.workload_processes().into_iter().map(|(p, _)| p));
         let (desired, running, pending) = counts(&ecs).await;
         assert!(desired <= 6, "the scalable target's max is 6: {desired}");
