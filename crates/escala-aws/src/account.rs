@@ -19,6 +19,9 @@ pub struct AccountRole {
     pub name: &'static str,
     /// The service principal that may assume it (`ecs-tasks.amazonaws.com`).
     pub service: &'static str,
+    /// What the service may do with it: `sts:AssumeRole`, and `sts:TagSession` for EKS Pod
+    /// Identity, which tags each pod's session with its cluster, namespace and service account.
+    pub trust: &'static [&'static str],
     /// The AWS managed policies it holds.
     pub policies: &'static [&'static str],
     pub description: &'static str,
@@ -64,7 +67,7 @@ pub async fn ensure(iam: &Client, role: &AccountRole) -> Result<String, AwsError
         "Statement": [{
             "Effect": "Allow",
             "Principal": {"Service": role.service},
-            "Action": "sts:AssumeRole",
+            "Action": role.trust,
         }],
     });
     let out = match iam

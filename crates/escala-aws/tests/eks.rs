@@ -1,11 +1,10 @@
 //! The `kubernetes` route on EKS, on the emulator: the seed's Spec applied (the cluster with access
 //! entries on the private subnets, its node group with its labels and bounds, its six addons at
-//! EKS's defaults, an IAM user let in with a namespaced policy), read back as the Spec says,
-//! planned again as nothing to do; upgraded one minor (the control plane, the addons that follow
-//! it, the node group) with the endpoint's access and the grant changed; a skipped minor, a
-//! downgrade, a version EKS doesn't offer and an addon version it doesn't have refused before
-//! anything is made; and gone to zero after a destroy.
-
+//! EKS's defaults, the EBS driver's pod identity, an IAM user let in with a namespaced policy),
+//! read back as the Spec says, planned again as nothing to do; upgraded one minor (the control
+//! plane, the addons that follow it, the node group) with the endpoint's access and the grant
+//! changed; a skipped minor, a downgrade, a version EKS doesn't offer and an addon version it
+//! doesn't have refused before anything is made; and gone to zero after a destroy.
 mod common;
 
 use common::*;
@@ -208,6 +207,32 @@ async fn the_seeds_eks_stack_is_made_upgraded_one_minor_and_goes_to_zero() {
         .await
         .unwrap();
     assert_eq!(group.nodegroup().unwrap().version(), Some("1.35"));
+    let identities = ctx
+        .eks
+        .list_pod_identity_associations()
+        .cluster_name(&stack)
+        .send()
+        .await
+        .unwrap();
+    let identity = &identities.associations()[0];
+    assert_eq!(
+        (identity.namespace(), identity.service_account()),
+        (Some("kube-system"), Some("ebs-csi-controller-sa"))
+    );
+    let identity = ctx
+        .eks
+        .describe_pod_identity_association()
+        .cluster_name(&stack)
+        .association_id(identity.association_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(identity
+        .association()
+        .unwrap()
+        .role_arn()
+        .unwrap()
+        .ends_with(":role/escala/escala-eks-ebs-csi"));
     let policies = ctx
         .eks
         .list_associated_access_policies()
@@ -235,7 +260,13 @@ async fn the_seeds_eks_stack_is_made_upgraded_one_minor_and_goes_to_zero() {
         .into_iter()
         .map(|f| f.kind)
         .collect();
-    for kind in ["EksCluster", "EksNodeGroup", "EksAddon", "EksAccessEntry"] {
+    for kind in [
+        "EksCluster",
+        "EksNodeGroup",
+        "EksAddon",
+        "EksAccessEntry",
+        "EksPodIdentity",
+    ] {
         assert!(found.iter().any(|k| k == kind), "{kind} in {found:?}");
     }
     destroy_to_zero(&session, &ec2, &stack).await;

@@ -23,6 +23,9 @@
 #   associated access policies (Create, Describe, List, Delete, Associate, Disassociate,
 #   ListAssociated), and refuses a principal that isn't an IAM user or role of the account, or an
 #   access policy that isn't one of EKS's, as AWS does.
+# - moto has no Pod Identity associations (404). The fix keeps each cluster's associations (one per
+#   namespace and service account, as AWS allows) with their ids and tags: Create, Describe, List
+#   (by namespace and service account too) and Delete, refusing a role the account doesn't have.
 
 import moto.eks.urls as eks_urls
 from urllib.parse import unquote
@@ -515,5 +518,94 @@ eks_urls.url_paths.update(
         # A principal's ARN holds slashes (decoded from %2F before routing): every path under an
         # entry goes to the same dispatch, which tells the operations apart by AWS's own model.
         "{0}/clusters/(?P<name>[^/]+)/access-entries/(?P<principalArn>.+)$": eks_urls.response.dispatch,
+    }
+)
+
+
+def eks_associations(cluster):
+    if not hasattr(cluster, "escala_pod_identities"):
+        cluster.escala_pod_identities = {}
+    return cluster.escala_pod_identities
+
+
+def eks_association(cluster, association_id):
+    association = eks_associations(cluster).get(association_id)
+    if association is None:
+        raise ResourceNotFoundException(
+            clusterName=cluster.name, nodegroupName=None, fargateProfileName=None, addonName=None,
+            message=f"Association {association_id} not found.",
+        )
+    return association
+
+
+def create_pod_identity_association(self):
+    from moto.iam.models import iam_backends
+
+    name = self._get_param("name")
+    cluster = eks_cluster(self.eks_backend, name)
+    namespace = self._get_param("namespace")
+    account = self._get_param("serviceAccount")
+    role = self._get_param("roleArn")
+    iam = iam_backends[self.current_account]["aws"]
+    if role not in [r.arn for r in iam.roles.values()]:
+        raise InvalidParameterException(message=f"The role {role} doesn't exist")
+    if any(a["namespace"] == namespace and a["serviceAccount"] == account for a in eks_associations(cluster).values()):
+        raise ResourceInUseException(
+            clusterName=name, nodegroupName=None, addonName=None,
+            message="Association already exists for this service account in this namespace.",
+        )
+    association_id = "a-" + uuid.uuid4().hex[:17]
+    now = datetime.now(timezone.utc)
+    association = {
+        "clusterName": name,
+        "namespace": namespace,
+        "serviceAccount": account,
+        "roleArn": role,
+        "associationArn": f"arn:aws:eks:{self.region}:{self.current_account}:podidentityassociation/{name}/{association_id}",
+        "associationId": association_id,
+        "tags": self._get_param("tags") or {},
+        "createdAt": now,
+        "modifiedAt": now,
+    }
+    eks_associations(cluster)[association_id] = association
+    return ActionResult({"association": association})
+
+
+def describe_pod_identity_association(self):
+    cluster = eks_cluster(self.eks_backend, self._get_param("name"))
+    return ActionResult({"association": eks_association(cluster, self._get_param("associationId"))})
+
+
+def list_pod_identity_associations(self):
+    cluster = eks_cluster(self.eks_backend, self._get_param("name"))
+    namespace = (self.querystring.get("namespace") or [None])[0]
+    account = (self.querystring.get("serviceAccount") or [None])[0]
+    summaries = [
+        {k: a[k] for k in ("clusterName", "namespace", "serviceAccount", "associationArn", "associationId")}
+        for a in eks_associations(cluster).values()
+        if (namespace is None or a["namespace"] == namespace) and (account is None or a["serviceAccount"] == account)
+    ]
+    return ActionResult({"associations": summaries})
+
+
+def delete_pod_identity_association(self):
+    cluster = eks_cluster(self.eks_backend, self._get_param("name"))
+    association = eks_association(cluster, self._get_param("associationId"))
+    del eks_associations(cluster)[association["associationId"]]
+    return ActionResult({"association": association})
+
+
+for _name, _fn in [
+    ("create_pod_identity_association", create_pod_identity_association),
+    ("describe_pod_identity_association", describe_pod_identity_association),
+    ("list_pod_identity_associations", list_pod_identity_associations),
+    ("delete_pod_identity_association", delete_pod_identity_association),
+]:
+    setattr(EKSResponse, _name, _fn)
+
+eks_urls.url_paths.update(
+    {
+        "{0}/clusters/(?P<name>[^/]+)/pod-identity-associations$": eks_urls.response.dispatch,
+        "{0}/clusters/(?P<name>[^/]+)/pod-identity-associations/(?P<associationId>[^/]+)$": eks_urls.response.dispatch,
     }
 )

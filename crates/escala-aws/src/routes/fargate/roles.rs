@@ -13,6 +13,7 @@ use crate::AwsError;
 pub const EXECUTION: AccountRole = AccountRole {
     name: "escala-ecs-task-execution",
     service: TASKS,
+    trust: &["sts:AssumeRole"],
     policies: &["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
     description: "ECS pulls Escala's Fargate images and writes their logs with it (Escala)",
 };
@@ -20,6 +21,7 @@ pub const EXECUTION: AccountRole = AccountRole {
 pub const TASK: AccountRole = AccountRole {
     name: "escala-ecs-task",
     service: TASKS,
+    trust: &["sts:AssumeRole"],
     policies: &[],
     description: "The identity of Escala's Fargate tasks, with no permission (Escala)",
 };

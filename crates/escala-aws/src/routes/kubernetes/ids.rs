@@ -18,3 +18,8 @@ pub fn access_entry(principal: &str) -> String {
     let name = principal.rsplit(':').next().unwrap_or(principal);
     format!("access-{}", name.replace('/', "-"))
 }
+
+/// A pod identity association's logical id, from its service account.
+pub fn pod_identity(service_account: &str) -> String {
+    format!("pod-identity-{service_account}")
+}

@@ -10,6 +10,7 @@ mod cluster;
 mod facts;
 mod ids;
 mod node_group;
+mod pod_identity;
 mod roles;
 mod token;
 mod updates;
@@ -35,6 +36,7 @@ use addon::EksAddon;
 use cluster::EksCluster;
 use facts::Facts;
 use node_group::EksNodeGroup;
+use pod_identity::EksPodIdentity;
 
 /// A Kubernetes cluster whose nodes cluster-autoscaler scales, on EKS.
 #[derive(Debug)]
@@ -54,6 +56,7 @@ impl Route for Kubernetes {
             &node_group::EksNodeGroupKind,
             &addon::EksAddonKind,
             &access_entry::EksAccessEntryKind,
+            &pod_identity::EksPodIdentityKind,
         ]
     }
     fn permissions(&self) -> &'static [Grant] {
@@ -66,11 +69,12 @@ impl Route for Kubernetes {
             // Planning finds the account's roles; the cluster and its node groups hand them to EKS.
             roles::GRANTS[0],
             roles::GRANTS[1],
+            roles::GRANTS[2],
         ];
         GRANTS
     }
     fn account_roles(&self) -> &'static [AccountRole] {
-        &[roles::CLUSTER, roles::NODE]
+        &[roles::CLUSTER, roles::NODE, roles::EBS_CSI]
     }
     fn service_linked_roles(&self) -> &'static [&'static str] {
         &[
@@ -148,6 +152,16 @@ fn tasks(
             node_groups: node_groups.clone(),
         }));
     }
+    // The EBS driver's controller makes and attaches volumes as the account's driver role.
+    if eks.addons.iter().any(|a| a.name == "aws-ebs-csi-driver") {
+        t.push(Arc::new(EksPodIdentity {
+            id: ids::pod_identity(pod_identity::EBS_CSI_ACCOUNT),
+            cluster: name.to_string(),
+            namespace: "kube-system".into(),
+            service_account: pod_identity::EBS_CSI_ACCOUNT.into(),
+            role_arn: facts.roles.ebs_csi.clone(),
+        }));
+    }
     for grant in &eks.access {
         t.push(Arc::new(EksAccessEntry {
             id: ids::access_entry(&grant.principal),
@@ -183,6 +197,7 @@ mod tests {
             roles: roles::RoleArns {
                 cluster: "arn:aws:iam::123456789012:role/escala/escala-eks-cluster".into(),
                 node: "arn:aws:iam::123456789012:role/escala/escala-eks-node".into(),
+                ebs_csi: "arn:aws:iam::123456789012:role/escala/escala-eks-ebs-csi".into(),
             },
             addon_versions: eks
                 .addons
@@ -192,8 +207,8 @@ mod tests {
         };
         let registered: Vec<&str> = Kubernetes.kinds().iter().map(|k| k.name()).collect();
         let tasks = tasks(eks, "seed-eks", &facts, valid.network());
-        // The cluster, its node group and its six addons.
-        assert_eq!(tasks.len(), 8, "{tasks:?}");
+        // The cluster, its node group, its six addons and the EBS driver's pod identity.
+        assert_eq!(tasks.len(), 9, "{tasks:?}");
         for t in &tasks {
             assert!(registered.contains(&t.kind().name()), "{}", t.id());
         }
