@@ -11,6 +11,7 @@ use escala_core::task::{Current, Found, Refs, Resource, TaskError};
 
 use super::cluster::eks_tags;
 use super::ids::{self, CLUSTER};
+use super::in_cluster;
 use crate::context::AwsContext;
 use crate::iam::{Grant, Scope};
 use crate::sdk::{read, SdkResultExt};
@@ -259,55 +260,11 @@ impl Kind<AwsContext> for EksAccessEntryKind {
         GRANTS
     }
     async fn discover(&self, ctx: &AwsContext) -> Result<Vec<Found>, TaskError> {
-        let clusters = super::cluster::EksClusterKind.discover(ctx).await?;
-        let mut found = Vec::new();
-        for cluster in clusters {
-            let cluster = cluster.physical_id;
-            let out = read(|| async {
-                ctx.eks
-                    .list_access_entries()
-                    .cluster_name(&cluster)
-                    .send()
-                    .await
-                    .task()
-            })
-            .await?;
-            for principal in out.access_entries() {
-                let entry = read(|| async {
-                    ctx.eks
-                        .describe_access_entry()
-                        .cluster_name(&cluster)
-                        .principal_arn(principal)
-                        .send()
-                        .await
-                        .task()
-                })
-                .await?;
-                let ours = entry
-                    .access_entry()
-                    .and_then(|e| e.tags())
-                    .and_then(|t| t.get(escala_core::tags::STACK))
-                    == Some(&ctx.stack);
-                if ours {
-                    found.push(Found::new(
-                        self.name(),
-                        Some(ids::access_entry(principal)),
-                        format!("{cluster}|{principal}"),
-                    ));
-                }
-            }
-        }
-        Ok(found)
+        in_cluster::discover(self, ctx).await
     }
     async fn delete(&self, ctx: &AwsContext, f: &Found) -> Result<(), TaskError> {
-        // A principal's ARN holds slashes and colons, so the cluster is set apart with a bar.
-        let Some((cluster, principal)) = f.physical_id.split_once('|') else {
-            return Err(TaskError::fatal(
-                "BadId",
-                format!("'{}' is not cluster|principal", f.physical_id),
-            ));
-        };
-        let done = ctx
+        let (cluster, principal) = in_cluster::split::<Self>(f)?;
+        let answer = ctx
             .eks
             .delete_access_entry()
             .cluster_name(cluster)
@@ -315,9 +272,43 @@ impl Kind<AwsContext> for EksAccessEntryKind {
             .send()
             .await
             .task();
-        match done {
-            Err(e) if e.code == "ResourceNotFoundException" => Ok(()),
-            other => other.map(|_| ()),
-        }
+        in_cluster::deleted(answer).map(|_| ())
+    }
+}
+
+#[async_trait]
+impl in_cluster::InCluster for EksAccessEntryKind {
+    // A principal's ARN holds slashes and colons, so the cluster is set apart with a bar.
+    const SEPARATOR: char = '|';
+    async fn keys(&self, ctx: &AwsContext, cluster: &str) -> Result<Vec<String>, TaskError> {
+        let out = read(|| async {
+            ctx.eks
+                .list_access_entries()
+                .cluster_name(cluster)
+                .send()
+                .await
+                .task()
+        })
+        .await?;
+        Ok(out.access_entries().to_vec())
+    }
+    async fn identify(
+        &self,
+        ctx: &AwsContext,
+        cluster: &str,
+        principal: &str,
+    ) -> Result<Option<String>, TaskError> {
+        let entry = read(|| async {
+            ctx.eks
+                .describe_access_entry()
+                .cluster_name(cluster)
+                .principal_arn(principal)
+                .send()
+                .await
+                .task()
+        })
+        .await?;
+        let tags = entry.access_entry().and_then(|e| e.tags());
+        Ok(in_cluster::ours(ctx, tags).then(|| ids::access_entry(principal)))
     }
 }

@@ -14,6 +14,7 @@ use escala_core::task::{Current, Found, Refs, Resource, TaskError};
 
 use super::cluster::eks_tags;
 use super::ids::{self, CLUSTER};
+use super::in_cluster;
 use super::updates;
 use crate::context::AwsContext;
 use crate::iam::{Grant, Scope};
@@ -218,45 +219,11 @@ impl Kind<AwsContext> for EksAddonKind {
         GRANTS
     }
     async fn discover(&self, ctx: &AwsContext) -> Result<Vec<Found>, TaskError> {
-        let clusters = super::cluster::EksClusterKind.discover(ctx).await?;
-        let mut found = Vec::new();
-        for cluster in clusters {
-            let cluster = cluster.physical_id;
-            let out = read(|| async {
-                ctx.eks
-                    .list_addons()
-                    .cluster_name(&cluster)
-                    .send()
-                    .await
-                    .task()
-            })
-            .await?;
-            for name in out.addons() {
-                let a = read(|| described(ctx, &cluster, name)).await?;
-                let ours = a
-                    .as_ref()
-                    .and_then(|a| a.tags())
-                    .and_then(|t| t.get(escala_core::tags::STACK))
-                    == Some(&ctx.stack);
-                if ours {
-                    found.push(Found::new(
-                        self.name(),
-                        Some(ids::addon(name)),
-                        format!("{cluster}/{name}"),
-                    ));
-                }
-            }
-        }
-        Ok(found)
+        in_cluster::discover(self, ctx).await
     }
     async fn delete(&self, ctx: &AwsContext, f: &Found) -> Result<(), TaskError> {
-        let Some((cluster, name)) = f.physical_id.split_once('/') else {
-            return Err(TaskError::fatal(
-                "BadId",
-                format!("'{}' is not cluster/addon", f.physical_id),
-            ));
-        };
-        let done = ctx
+        let (cluster, name) = in_cluster::split::<Self>(f)?;
+        let answer = ctx
             .eks
             .delete_addon()
             .cluster_name(cluster)
@@ -264,12 +231,8 @@ impl Kind<AwsContext> for EksAddonKind {
             .send()
             .await
             .task();
-        match done {
-            Err(e) if e.code == "ResourceNotFoundException" => return Ok(()),
-            Err(e) if e.code == "ResourceInUseException" => {
-                return Err(TaskError::retryable(e.code, e.message))
-            }
-            other => other.map(|_| ())?,
+        if !in_cluster::deleted(answer)? {
+            return Ok(());
         }
         wait_through_transients(&format!("the addon {name} was not deleted"), WAIT, |max| {
             ctx.eks
@@ -279,5 +242,32 @@ impl Kind<AwsContext> for EksAddonKind {
                 .wait(max)
         })
         .await
+    }
+}
+
+#[async_trait]
+impl in_cluster::InCluster for EksAddonKind {
+    const SEPARATOR: char = '/';
+    async fn keys(&self, ctx: &AwsContext, cluster: &str) -> Result<Vec<String>, TaskError> {
+        let out = read(|| async {
+            ctx.eks
+                .list_addons()
+                .cluster_name(cluster)
+                .send()
+                .await
+                .task()
+        })
+        .await?;
+        Ok(out.addons().to_vec())
+    }
+    async fn identify(
+        &self,
+        ctx: &AwsContext,
+        cluster: &str,
+        name: &str,
+    ) -> Result<Option<String>, TaskError> {
+        let a = read(|| described(ctx, cluster, name)).await?;
+        let tags = a.as_ref().and_then(|a| a.tags());
+        Ok(in_cluster::ours(ctx, tags).then(|| ids::addon(name)))
     }
 }

@@ -66,10 +66,6 @@ pub fn eks_tags(ctx: &AwsContext, logical_id: &str) -> HashMap<String, String> {
         .collect()
 }
 
-fn owned(ctx: &AwsContext, tags: Option<&HashMap<String, String>>) -> bool {
-    tags.and_then(|t| t.get(tags::STACK)) == Some(&ctx.stack)
-}
-
 fn access_name(public: bool, private: bool) -> &'static str {
     match (public, private) {
         (true, true) => "both",
@@ -87,7 +83,7 @@ async fn described(ctx: &AwsContext, name: &str) -> Result<Option<Cluster>, Task
         other => other?.cluster,
     };
     let Some(c) = cluster else { return Ok(None) };
-    if !owned(ctx, c.tags()) {
+    if !super::in_cluster::ours(ctx, c.tags()) {
         return Err(TaskError::fatal(
             "ClusterNameTaken",
             format!("an EKS cluster named '{name}' exists and isn't this stack's: give the Spec's cluster another name, or remove that cluster"),

@@ -9,6 +9,7 @@ mod addon;
 mod cluster;
 mod facts;
 mod ids;
+mod in_cluster;
 mod node_group;
 mod pod_identity;
 mod roles;

@@ -20,6 +20,7 @@ use escala_core::task::{Current, Found, Refs, Resource, TaskError};
 
 use super::cluster::eks_tags;
 use super::ids::{self, CLUSTER};
+use super::in_cluster;
 use super::updates;
 use crate::context::AwsContext;
 use crate::iam::{Grant, Scope};
@@ -469,53 +470,11 @@ impl Kind<AwsContext> for EksNodeGroupKind {
         GRANTS
     }
     async fn discover(&self, ctx: &AwsContext) -> Result<Vec<Found>, TaskError> {
-        let clusters = super::cluster::EksClusterKind.discover(ctx).await?;
-        let mut found = Vec::new();
-        for cluster in clusters {
-            let cluster = cluster.physical_id;
-            let mut token = None;
-            loop {
-                let out = read(|| async {
-                    ctx.eks
-                        .list_nodegroups()
-                        .cluster_name(&cluster)
-                        .set_next_token(token.clone())
-                        .send()
-                        .await
-                        .task()
-                })
-                .await?;
-                for name in out.nodegroups() {
-                    let g = read(|| described(ctx, &cluster, name)).await?;
-                    let ours = g
-                        .as_ref()
-                        .and_then(|g| g.tags())
-                        .and_then(|t| t.get(escala_core::tags::STACK))
-                        == Some(&ctx.stack);
-                    if ours {
-                        found.push(Found::new(
-                            self.name(),
-                            Some(ids::node_group(name)),
-                            format!("{cluster}/{name}"),
-                        ));
-                    }
-                }
-                token = out.next_token().map(String::from);
-                if token.is_none() {
-                    break;
-                }
-            }
-        }
-        Ok(found)
+        in_cluster::discover(self, ctx).await
     }
     async fn delete(&self, ctx: &AwsContext, f: &Found) -> Result<(), TaskError> {
-        let Some((cluster, name)) = f.physical_id.split_once('/') else {
-            return Err(TaskError::fatal(
-                "BadId",
-                format!("'{}' is not cluster/node-group", f.physical_id),
-            ));
-        };
-        let done = ctx
+        let (cluster, name) = in_cluster::split::<Self>(f)?;
+        let answer = ctx
             .eks
             .delete_nodegroup()
             .cluster_name(cluster)
@@ -523,13 +482,8 @@ impl Kind<AwsContext> for EksNodeGroupKind {
             .send()
             .await
             .task();
-        match done {
-            Err(e) if e.code == "ResourceNotFoundException" => return Ok(()),
-            // An update is still going: the engine retries.
-            Err(e) if e.code == "ResourceInUseException" => {
-                return Err(TaskError::retryable(e.code, e.message))
-            }
-            other => other.map(|_| ())?,
+        if !in_cluster::deleted(answer)? {
+            return Ok(());
         }
         wait_through_transients(
             &format!("the node group {name} was not deleted"),
@@ -543,5 +497,41 @@ impl Kind<AwsContext> for EksNodeGroupKind {
             },
         )
         .await
+    }
+}
+
+#[async_trait]
+impl in_cluster::InCluster for EksNodeGroupKind {
+    const SEPARATOR: char = '/';
+    async fn keys(&self, ctx: &AwsContext, cluster: &str) -> Result<Vec<String>, TaskError> {
+        let mut names = Vec::new();
+        let mut token = None;
+        loop {
+            let out = read(|| async {
+                ctx.eks
+                    .list_nodegroups()
+                    .cluster_name(cluster)
+                    .set_next_token(token.clone())
+                    .send()
+                    .await
+                    .task()
+            })
+            .await?;
+            names.extend(out.nodegroups().iter().cloned());
+            token = out.next_token().map(String::from);
+            if token.is_none() {
+                return Ok(names);
+            }
+        }
+    }
+    async fn identify(
+        &self,
+        ctx: &AwsContext,
+        cluster: &str,
+        name: &str,
+    ) -> Result<Option<String>, TaskError> {
+        let g = read(|| described(ctx, cluster, name)).await?;
+        let tags = g.as_ref().and_then(|g| g.tags());
+        Ok(in_cluster::ours(ctx, tags).then(|| ids::node_group(name)))
     }
 }

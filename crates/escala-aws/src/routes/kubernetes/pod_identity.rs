@@ -10,6 +10,7 @@ use escala_core::task::{Current, Found, Refs, Resource, TaskError};
 
 use super::cluster::eks_tags;
 use super::ids::{self, CLUSTER};
+use super::in_cluster;
 use crate::context::AwsContext;
 use crate::iam::{Grant, Scope};
 use crate::sdk::{read, SdkResultExt};
@@ -191,45 +192,11 @@ impl Kind<AwsContext> for EksPodIdentityKind {
         GRANTS
     }
     async fn discover(&self, ctx: &AwsContext) -> Result<Vec<Found>, TaskError> {
-        let clusters = super::cluster::EksClusterKind.discover(ctx).await?;
-        let mut found = Vec::new();
-        for cluster in clusters {
-            let cluster = cluster.physical_id;
-            let out = read(|| async {
-                ctx.eks
-                    .list_pod_identity_associations()
-                    .cluster_name(&cluster)
-                    .send()
-                    .await
-                    .task()
-            })
-            .await?;
-            for summary in out.associations() {
-                let id = summary.association_id().unwrap_or_default();
-                let Some(a) = read(|| described(ctx, &cluster, id)).await? else {
-                    continue;
-                };
-                let ours =
-                    a.tags().and_then(|t| t.get(escala_core::tags::STACK)) == Some(&ctx.stack);
-                if ours {
-                    found.push(Found::new(
-                        self.name(),
-                        Some(ids::pod_identity(a.service_account().unwrap_or_default())),
-                        format!("{cluster}|{id}"),
-                    ));
-                }
-            }
-        }
-        Ok(found)
+        in_cluster::discover(self, ctx).await
     }
     async fn delete(&self, ctx: &AwsContext, f: &Found) -> Result<(), TaskError> {
-        let Some((cluster, id)) = f.physical_id.split_once('|') else {
-            return Err(TaskError::fatal(
-                "BadId",
-                format!("'{}' is not cluster|association", f.physical_id),
-            ));
-        };
-        let done = ctx
+        let (cluster, id) = in_cluster::split::<Self>(f)?;
+        let answer = ctx
             .eks
             .delete_pod_identity_association()
             .cluster_name(cluster)
@@ -237,9 +204,37 @@ impl Kind<AwsContext> for EksPodIdentityKind {
             .send()
             .await
             .task();
-        match done {
-            Err(e) if e.code == "ResourceNotFoundException" => Ok(()),
-            other => other.map(|_| ()),
-        }
+        in_cluster::deleted(answer).map(|_| ())
+    }
+}
+
+#[async_trait]
+impl in_cluster::InCluster for EksPodIdentityKind {
+    const SEPARATOR: char = '|';
+    async fn keys(&self, ctx: &AwsContext, cluster: &str) -> Result<Vec<String>, TaskError> {
+        let out = read(|| async {
+            ctx.eks
+                .list_pod_identity_associations()
+                .cluster_name(cluster)
+                .send()
+                .await
+                .task()
+        })
+        .await?;
+        Ok(out
+            .associations()
+            .iter()
+            .filter_map(|a| a.association_id().map(String::from))
+            .collect())
+    }
+    async fn identify(
+        &self,
+        ctx: &AwsContext,
+        cluster: &str,
+        id: &str,
+    ) -> Result<Option<String>, TaskError> {
+        let a = read(|| described(ctx, cluster, id)).await?;
+        Ok(a.filter(|a| in_cluster::ours(ctx, a.tags()))
+            .map(|a| ids::pod_identity(a.service_account().unwrap_or_default())))
     }
 }
