@@ -74,6 +74,11 @@ fn access_name(public: bool, private: bool) -> &'static str {
     }
 }
 
+/// Whether an EKS object's tags name this stack.
+pub fn ours(ctx: &AwsContext, tags: Option<&HashMap<String, String>>) -> bool {
+    tags.and_then(|t| t.get(tags::STACK)) == Some(&ctx.stack)
+}
+
 /// The cluster named `name`, when it is there and not on its way out. A same-named cluster that
 /// isn't the stack's is refused: Escala must never take over, or delete, another's cluster.
 async fn described(ctx: &AwsContext, name: &str) -> Result<Option<Cluster>, TaskError> {
@@ -83,7 +88,7 @@ async fn described(ctx: &AwsContext, name: &str) -> Result<Option<Cluster>, Task
         other => other?.cluster,
     };
     let Some(c) = cluster else { return Ok(None) };
-    if !super::in_cluster::ours(ctx, c.tags()) {
+    if !ours(ctx, c.tags()) {
         return Err(TaskError::fatal(
             "ClusterNameTaken",
             format!("an EKS cluster named '{name}' exists and isn't this stack's: give the Spec's cluster another name, or remove that cluster"),

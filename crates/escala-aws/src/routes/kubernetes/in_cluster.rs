@@ -2,19 +2,13 @@
 //! identity associations) share: each is found in the stack's clusters by the stack's tag, and
 //! named `cluster<separator>key`, so that a delete knows which cluster to ask.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use escala_core::kind::Kind;
-use escala_core::tags;
 use escala_core::task::{Found, TaskError};
 
 use crate::context::AwsContext;
 
-/// Whether an EKS object's tags name this stack.
-pub fn ours(ctx: &AwsContext, tags: Option<&HashMap<String, String>>) -> bool {
-    tags.and_then(|t| t.get(tags::STACK)) == Some(&ctx.stack)
-}
+pub use super::cluster::ours;
 
 /// How one kind's objects are listed in a cluster and told to be the stack's.
 #[async_trait]
