@@ -86,6 +86,10 @@ pub fn instance_hourly(instance_type: &str) -> Option<f64> {
 
 /// gp3 EBS storage per GB-month (USD, us-east-1), with its baseline 3,000 IOPS and 125 MB/s.
 pub const EBS_GP3_GB_MONTHLY: f64 = 0.08;
+/// gp3's IOPS above the 3,000 included, per IOPS-month (USD, us-east-1).
+pub const EBS_GP3_IOPS_MONTHLY: f64 = 0.005;
+/// gp3's throughput above the 125 MiB/s included, per MiB/s-month (USD, us-east-1).
+pub const EBS_GP3_MIBPS_MONTHLY: f64 = 0.04;
 
 /// An instance's 8 GB gp3 root volume.
 pub const ROOT_VOLUME_MONTHLY: f64 = 8.0 * EBS_GP3_GB_MONTHLY;

@@ -1,18 +1,19 @@
 //! What the `kubernetes` route costs a month on EKS: the control plane (six times as much in
 //! extended support), each node group's nodes at their desired count with their disks, and (in
-//! the note) what scaling out to the maximum adds.
+//! the note) what scaling out to the maximum adds, and the demo claim's gp3 volume.
 
-use super::spec::{EksSpec, KubernetesSpec, NodeCapacity};
+use super::spec::{EksSpec, KubernetesSpec, NodeCapacity, Storage};
 use super::versions::{self, Support};
 use crate::cost::prices::{
-    instance_hourly, EBS_GP3_GB_MONTHLY, EC2_SPOT_DISCOUNT, EKS_CLUSTER_HOURLY,
-    EKS_EXTENDED_SUPPORT_HOURLY, HOURS_PER_MONTH,
+    instance_hourly, EBS_GP3_GB_MONTHLY, EBS_GP3_IOPS_MONTHLY, EBS_GP3_MIBPS_MONTHLY,
+    EC2_SPOT_DISCOUNT, EKS_CLUSTER_HOURLY, EKS_EXTENDED_SUPPORT_HOURLY, HOURS_PER_MONTH,
 };
 use crate::cost::{round, CostEstimate, CostLine};
 
 /// The parts the route's lines belong to.
 pub const CONTROL_PLANE: &str = "controlPlane";
 pub const NODES: &str = "nodes";
+pub const STORAGE: &str = "storage";
 
 pub(super) fn add(k: &KubernetesSpec, region: &str, estimate: &mut CostEstimate) {
     match k {
@@ -73,6 +74,7 @@ fn add_eks(eks: &EksSpec, region: &str, today: jiff::civil::Date, estimate: &mut
         ));
         above_desired += node * f64::from(group.size.max - group.size.desired.min(group.size.max));
     }
+    add_claim(&eks.storage, estimate);
     if !unpriced.is_empty() {
         estimate.note.push_str(&format!(
             " No list price is known for {}: those nodes are not included.",
@@ -97,6 +99,25 @@ fn add_eks(eks: &EksSpec, region: &str, today: jiff::civil::Date, estimate: &mut
             " Instance prices are us-east-1's; {region} may list them up to 30% higher."
         ));
     }
+}
+
+/// The demo claim's volume, with the IOPS and throughput it provisions beyond gp3's baseline.
+fn add_claim(storage: &Storage, estimate: &mut CostEstimate) {
+    let Some(gib) = storage.claim_gib else {
+        return;
+    };
+    let monthly = f64::from(gib) * EBS_GP3_GB_MONTHLY
+        + f64::from(storage.iops.saturating_sub(3000)) * EBS_GP3_IOPS_MONTHLY
+        + f64::from(storage.throughput_mibps.saturating_sub(125)) * EBS_GP3_MIBPS_MONTHLY;
+    estimate.lines.push(CostLine::new(
+        STORAGE,
+        format!(
+            "Demo volume: {gib} GiB gp3, {} IOPS, {} MiB/s",
+            storage.iops, storage.throughput_mibps
+        ),
+        1,
+        monthly,
+    ));
 }
 
 #[cfg(test)]
@@ -135,6 +156,21 @@ mod tests {
         // Two more of each: 2 × $31.968 + 2 × $21.0704.
         assert!(e.note.contains("up to $106.08 more"), "{}", e.note);
         assert!(e.note.contains("Spot's price moves"), "{}", e.note);
+        // The seed's 10 GiB claim at gp3's baseline.
+        assert_eq!(line("Demo volume: 10 GiB gp3"), (1, 0.8));
+    }
+
+    #[test]
+    fn a_faster_claim_pays_for_what_it_provisions_beyond_the_baseline() {
+        let spec = format!("{SPEC}storage: {{claimGib: 100, iops: 4000, throughputMibps: 250}}\n");
+        let e = priced(&spec, date(2026, 11, 1));
+        let claim = e
+            .lines
+            .iter()
+            .find(|l| l.part == STORAGE)
+            .expect("a claim line");
+        // 100 × $0.08 + 1,000 × $0.005 + 125 × $0.04.
+        assert_eq!(claim.monthly_usd_each, 18.0);
     }
 
     #[test]

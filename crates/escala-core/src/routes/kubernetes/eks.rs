@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::in_cluster::{ClusterAutoscaler, Demo, Storage};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -23,6 +25,12 @@ pub struct EksSpec {
     /// IAM principals given access to the cluster's API, besides the deploy user that creates it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access: Vec<AccessGrant>,
+    #[serde(default)]
+    pub cluster_autoscaler: ClusterAutoscaler,
+    #[serde(default)]
+    pub demo: Demo,
+    #[serde(default)]
+    pub storage: Storage,
 }
 
 impl EksSpec {

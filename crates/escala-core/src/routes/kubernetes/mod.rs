@@ -3,6 +3,8 @@
 
 mod cost;
 mod eks;
+mod in_cluster;
+mod in_cluster_rules;
 mod rules;
 mod spec;
 pub mod versions;

@@ -8,6 +8,7 @@ use ipnet::Ipv4Net;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::in_cluster_rules;
 use super::spec::{
     AccessGrant, Addon, EksSpec, KubernetesSpec, NodeGroup, NodeSubnets, Taint, ADDONS,
 };
@@ -35,6 +36,9 @@ pub enum KubernetesRule {
     NodeSubnets,
     Addons,
     Access,
+    ClusterAutoscaler,
+    Demo,
+    Storage,
 }
 
 const FIELD: &str = "route.kubernetes";
@@ -157,6 +161,7 @@ fn check_eks(
     }
     addon_problems(&eks.addons, fail);
     access_problems(&eks.access, fail);
+    in_cluster_rules::check(&eks.cluster_autoscaler, &eks.demo, &eks.storage, fail);
 }
 
 fn addon_problems(addons: &[Addon], fail: &mut impl FnMut(KubernetesRule, &str, String)) {

@@ -205,6 +205,65 @@ const TABLE: &[(&str, Edit, KubernetesRule, &str, &str)] = &[
         "route.kubernetes.access[0].namespaces[0]",
         "not a namespace name",
     ),
+    (
+        "cluster-autoscaler removing nodes after no time",
+        |s| eks(s).cluster_autoscaler.scale_down_unneeded_minutes = 0,
+        KubernetesRule::ClusterAutoscaler,
+        "route.kubernetes.clusterAutoscaler.scaleDownUnneededMinutes",
+        "1 to 1440 minutes",
+    ),
+    (
+        "php-apache without its image",
+        |s| eks(s).demo.app = DemoApp::PhpApache,
+        KubernetesRule::Demo,
+        "route.kubernetes.demo.image",
+        "php-apache needs its image",
+    ),
+    (
+        "a demo image that isn't a reference",
+        |s| eks(s).demo.image = Some("Chat Server:latest".into()),
+        KubernetesRule::Demo,
+        "route.kubernetes.demo.image",
+        "not an image reference",
+    ),
+    (
+        "an HPA whose min is above its max",
+        |s| eks(s).demo.replicas = Replicas { min: 5, max: 2 },
+        KubernetesRule::Demo,
+        "route.kubernetes.demo.replicas",
+        "1 ≤ min ≤ max ≤ 100",
+    ),
+    (
+        "an HPA target over 100 %",
+        |s| eks(s).demo.target_cpu = 150,
+        KubernetesRule::Demo,
+        "route.kubernetes.demo.targetCpu",
+        "1 to 100 %",
+    ),
+    (
+        "a PVC larger than gp3 allows",
+        |s| eks(s).storage.claim_gib = Some(20_000),
+        KubernetesRule::Storage,
+        "route.kubernetes.storage.claimGib",
+        "1 to 16384 GiB",
+    ),
+    (
+        "more IOPS than a small gp3 volume takes",
+        |s| {
+            eks(s).storage.claim_gib = Some(10);
+            eks(s).storage.iops = 6000;
+        },
+        KubernetesRule::Storage,
+        "route.kubernetes.storage.iops",
+        "at most 500 IOPS per GiB",
+    ),
+    (
+        "more throughput than the IOPS allow",
+        |s| eks(s).storage.throughput_mibps = 1000,
+        KubernetesRule::Storage,
+        "route.kubernetes.storage.throughputMibps",
+        "0.25 MiB/s per IOPS",
+    ),
 ];
 
 #[test]
@@ -245,13 +304,16 @@ fn every_rule_is_in_the_table() {
         NodeSubnets,
         Addons,
         Access,
+        ClusterAutoscaler,
+        Demo,
+        Storage,
     ];
     for rule in all {
         // A new variant must be added here and to the table: the match makes that a compile error.
         match rule {
             ClusterName | Version | Endpoint | ClusterZones | NodeGroups | NodeGroupName
             | InstanceTypes | Disk | NodeGroupSize | Labels | Taints | NodeSubnets | Addons
-            | Access => {}
+            | Access | ClusterAutoscaler | Demo | Storage => {}
         }
         assert!(
             TABLE.iter().any(|row| row.2 == rule),
@@ -300,4 +362,32 @@ fn an_unknown_field_or_provider_is_refused_where_it_is() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("gke"), "{err}");
+}
+
+#[test]
+fn image_references_are_told_apart() {
+    for good in [
+        "chat",
+        "chat:1.2.3",
+        "team/chat:latest",
+        "registry.local:5000/team/chat",
+        "registry.local:5000/team/chat:v1",
+        &format!("chat@sha256:{}", "a".repeat(64)),
+    ] {
+        let mut spec = base();
+        eks(&mut spec).demo.image = Some(good.to_string());
+        ValidSpec::new(spec, &region()).unwrap_or_else(|e| panic!("{good}: {e}"));
+    }
+    for bad in [
+        "",
+        "Chat",
+        "chat:",
+        "chat@sha256:abc",
+        "team//chat",
+        "chat:t@g",
+    ] {
+        let mut spec = base();
+        eks(&mut spec).demo.image = Some(bad.to_string());
+        assert!(ValidSpec::new(spec, &region()).is_err(), "{bad} was taken");
+    }
 }

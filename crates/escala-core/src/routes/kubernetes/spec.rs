@@ -1,9 +1,11 @@
 //! The `kubernetes` route's Spec section: a cluster from one provider, named by `provider:`.
-//! Each provider's own fields are in its file (`eks.rs`).
+//! Each provider's own fields are in its file (`eks.rs`); what runs inside the cluster is
+//! shared (`in_cluster.rs`).
 
 use serde::{Deserialize, Serialize};
 
 pub use super::eks::*;
+pub use super::in_cluster::*;
 
 /// A Kubernetes cluster, as one provider makes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
