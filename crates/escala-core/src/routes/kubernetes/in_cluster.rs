@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 pub struct ClusterAutoscaler {
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// cluster-autoscaler's image: its release for the cluster's Kubernetes minor
+    /// (`autoscaling/cluster-autoscaler:v1.35.0` for 1.35), as the registry you pull from serves it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
     /// Which node group grows when several could fit the pending pods.
     #[serde(default)]
     pub expander: Expander,
@@ -27,6 +31,7 @@ impl Default for ClusterAutoscaler {
     fn default() -> Self {
         Self {
             enabled: true,
+            image: None,
             expander: Expander::default(),
             scale_down_unneeded_minutes: ten(),
             scale_down_utilization_percent: fifty(),

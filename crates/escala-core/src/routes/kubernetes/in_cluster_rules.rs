@@ -30,6 +30,22 @@ fn autoscaler_problems(
     ca: &ClusterAutoscaler,
     fail: &mut impl FnMut(KubernetesRule, &str, String),
 ) {
+    if !ca.enabled {
+        return;
+    }
+    match &ca.image {
+        None => fail(
+            KubernetesRule::ClusterAutoscaler,
+            "clusterAutoscaler.image",
+            "cluster-autoscaler needs its image: its release for the cluster's minor (autoscaling/cluster-autoscaler:v1.35.0 for 1.35) as your registry serves it, or enabled: false".into(),
+        ),
+        Some(image) if !valid_image(image) => fail(
+            KubernetesRule::ClusterAutoscaler,
+            "clusterAutoscaler.image",
+            format!("'{image}' is not an image reference like name:tag or host/name@sha256:…"),
+        ),
+        _ => {}
+    }
     if !(1..=1440).contains(&ca.scale_down_unneeded_minutes) {
         fail(
             KubernetesRule::ClusterAutoscaler,

@@ -25,7 +25,7 @@ fn eks(spec: &mut Spec) -> &mut EksSpec {
     let route = spec.route.get_or_insert_with(|| {
         RouteSpec::Kubernetes(
             serde_saphyr::from_str(
-                "provider: eks\nversion: '1.35'\nnodeGroups:\n- {name: nodes, instanceTypes: [t3.medium], size: {min: 2, desired: 2, max: 4}}\n",
+                "provider: eks\nversion: '1.35'\nnodeGroups:\n- {name: nodes, instanceTypes: [t3.medium], size: {min: 2, desired: 2, max: 4}}\nclusterAutoscaler: {image: 'autoscaling/cluster-autoscaler:v1.35.0'}\n",
             )
             .expect("a minimal EKS route"),
         )
@@ -211,6 +211,13 @@ const TABLE: &[(&str, Edit, KubernetesRule, &str, &str)] = &[
         KubernetesRule::ClusterAutoscaler,
         "route.kubernetes.clusterAutoscaler.scaleDownUnneededMinutes",
         "1 to 1440 minutes",
+    ),
+    (
+        "cluster-autoscaler without its image",
+        |s| eks(s).cluster_autoscaler.image = None,
+        KubernetesRule::ClusterAutoscaler,
+        "route.kubernetes.clusterAutoscaler.image",
+        "cluster-autoscaler needs its image",
     ),
     (
         "php-apache without its image",

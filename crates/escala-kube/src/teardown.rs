@@ -1,0 +1,139 @@
+//! Taking a stack out of its cluster without orphaning anything in the cloud. Before a cluster
+//! is deleted, whatever in it owns a cloud resource must go first and be waited for: a Service of
+//! type LoadBalancer owns a load balancer, and a claim owns its volume (reclaim policy Delete).
+//! Their controllers' finalizers hold them until the cloud resource is gone, so waiting for the
+//! objects to disappear is waiting for the cloud to be clean.
+
+use std::time::Duration;
+
+use futures::future::try_join_all;
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::core::v1::{
+    Namespace, PersistentVolume, PersistentVolumeClaim, Service, ServiceAccount,
+};
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
+use k8s_openapi::api::storage::v1::StorageClass;
+use kube::core::{ApiResource, DynamicObject};
+use serde::Serialize;
+
+use crate::cluster::Cluster;
+use crate::error::KubeError;
+use crate::labels;
+use crate::object::ObjRef;
+
+/// The types Escala puts in a cluster, in the order a teardown deletes them: what uses an object
+/// before it (an HPA before its Deployment, a binding before its role, a namespace last).
+pub fn managed_types() -> Vec<ApiResource> {
+    vec![
+        ApiResource::erase::<HorizontalPodAutoscaler>(&()),
+        ApiResource::erase::<Service>(&()),
+        ApiResource::erase::<Deployment>(&()),
+        ApiResource::erase::<PersistentVolumeClaim>(&()),
+        ApiResource::erase::<RoleBinding>(&()),
+        ApiResource::erase::<ClusterRoleBinding>(&()),
+        ApiResource::erase::<Role>(&()),
+        ApiResource::erase::<ClusterRole>(&()),
+        ApiResource::erase::<ServiceAccount>(&()),
+        ApiResource::erase::<StorageClass>(&()),
+        ApiResource::erase::<Namespace>(&()),
+    ]
+}
+
+fn at(resource: &ApiResource, object: &DynamicObject) -> ObjRef {
+    ObjRef {
+        resource: resource.clone(),
+        namespace: object.metadata.namespace.clone(),
+        name: object.metadata.name.clone().unwrap_or_default(),
+    }
+}
+
+/// Every object of `stack` in the cluster, found by its labels, in deletion order.
+pub async fn managed(cluster: &Cluster, stack: &str) -> Result<Vec<ObjRef>, KubeError> {
+    let selector = labels::selector(stack);
+    let types = managed_types();
+    let lists = try_join_all(types.iter().map(|t| cluster.list(t, &selector))).await?;
+    Ok(types
+        .iter()
+        .zip(lists)
+        .flat_map(|(t, objects)| objects.iter().map(|o| at(t, o)).collect::<Vec<_>>())
+        .collect())
+}
+
+/// What a release took out of the cluster, each with the cloud resource it owned.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Released {
+    /// Services of type LoadBalancer: each owned a load balancer.
+    pub load_balancers: Vec<String>,
+    /// Claims: each owned a volume.
+    pub claims: Vec<String>,
+    /// The volumes those claims had, gone with them.
+    pub volumes: Vec<String>,
+}
+
+/// Deletes every Service of type LoadBalancer and every claim in the cluster, whoever made
+/// them (the cluster is about to go, and they would orphan their load balancers and volumes),
+/// and returns once they and their volumes are gone; fails after `limit`.
+pub async fn release_cloud(cluster: &Cluster, limit: Duration) -> Result<Released, KubeError> {
+    let services = ApiResource::erase::<Service>(&());
+    let claims = ApiResource::erase::<PersistentVolumeClaim>(&());
+    let volumes = ApiResource::erase::<PersistentVolume>(&());
+    let (all_services, all_claims, all_volumes) = futures::try_join!(
+        cluster.list(&services, ""),
+        cluster.list(&claims, ""),
+        cluster.list(&volumes, ""),
+    )?;
+    let balanced: Vec<ObjRef> = all_services
+        .iter()
+        .filter(|s| s.data["spec"]["type"] == "LoadBalancer")
+        .map(|s| at(&services, s))
+        .collect();
+    let claimed: Vec<ObjRef> = all_claims.iter().map(|c| at(&claims, c)).collect();
+    // The volumes bound to those claims that go with them (reclaim policy Delete).
+    let bound: Vec<ObjRef> = all_volumes
+        .iter()
+        .filter(|v| {
+            let spec = &v.data["spec"];
+            spec["persistentVolumeReclaimPolicy"] == "Delete"
+                && claimed.iter().any(|c| {
+                    spec["claimRef"]["name"] == c.name.as_str()
+                        && spec["claimRef"]["namespace"] == c.namespace.as_deref().unwrap_or("")
+                })
+        })
+        .map(|v| at(&volumes, v))
+        .collect();
+    let owners: Vec<&ObjRef> = balanced.iter().chain(&claimed).collect();
+    try_join_all(owners.iter().map(|o| cluster.delete(o))).await?;
+    try_join_all(
+        owners
+            .iter()
+            .copied()
+            .chain(&bound)
+            .map(|o| cluster.wait_gone(o, limit)),
+    )
+    .await?;
+    let names = |objects: &[ObjRef]| objects.iter().map(ToString::to_string).collect();
+    Ok(Released {
+        load_balancers: names(&balanced),
+        claims: names(&claimed),
+        volumes: names(&bound),
+    })
+}
+
+/// Deletes the objects of `stack` in deletion order, each waited for before the next type
+/// (an HPA gone before its Deployment, a namespace last, with whatever it still holds).
+pub async fn delete_managed(
+    cluster: &Cluster,
+    stack: &str,
+    limit: Duration,
+) -> Result<Vec<String>, KubeError> {
+    let found = managed(cluster, stack).await?;
+    let mut deleted = Vec::new();
+    for resource in managed_types() {
+        let of_type: Vec<&ObjRef> = found.iter().filter(|o| o.resource == resource).collect();
+        try_join_all(of_type.iter().map(|o| cluster.delete(o))).await?;
+        try_join_all(of_type.iter().map(|o| cluster.wait_gone(o, limit))).await?;
+        deleted.extend(of_type.iter().map(ToString::to_string));
+    }
+    Ok(deleted)
+}
