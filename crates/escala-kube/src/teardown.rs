@@ -2,7 +2,10 @@
 //! is deleted, whatever in it owns a cloud resource must go first and be waited for: a Service of
 //! type LoadBalancer owns a load balancer, and a claim owns its volume (reclaim policy Delete).
 //! Their controllers' finalizers hold them until the cloud resource is gone, so waiting for the
-//! objects to disappear is waiting for the cloud to be clean.
+//! objects to disappear is waiting for the cloud to be clean. A claim mounted by a running pod
+//! is held by `kubernetes.io/pvc-protection` until that pod is gone, so those pods are deleted
+//! too; their controllers' new pods stay unscheduled (a claim being deleted can't be scheduled),
+//! and unscheduled pods don't hold a claim.
 
 use std::time::Duration;
 
@@ -10,7 +13,7 @@ use futures::future::try_join_all;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{
-    Namespace, PersistentVolume, PersistentVolumeClaim, Service, ServiceAccount,
+    Namespace, PersistentVolume, PersistentVolumeClaim, Pod, Service, ServiceAccount,
 };
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::api::storage::v1::StorageClass;
@@ -78,10 +81,12 @@ pub async fn release_cloud(cluster: &Cluster, limit: Duration) -> Result<Release
     let services = ApiResource::erase::<Service>(&());
     let claims = ApiResource::erase::<PersistentVolumeClaim>(&());
     let volumes = ApiResource::erase::<PersistentVolume>(&());
-    let (all_services, all_claims, all_volumes) = futures::try_join!(
+    let pods = ApiResource::erase::<Pod>(&());
+    let (all_services, all_claims, all_volumes, all_pods) = futures::try_join!(
         cluster.list(&services, ""),
         cluster.list(&claims, ""),
         cluster.list(&volumes, ""),
+        cluster.list(&pods, ""),
     )?;
     let balanced: Vec<ObjRef> = all_services
         .iter()
@@ -102,8 +107,24 @@ pub async fn release_cloud(cluster: &Cluster, limit: Duration) -> Result<Release
         })
         .map(|v| at(&volumes, v))
         .collect();
+    let mounting: Vec<ObjRef> = all_pods
+        .iter()
+        .filter(|p| {
+            let spec = &p.data["spec"];
+            let scheduled = spec["nodeName"].as_str().is_some_and(|n| !n.is_empty());
+            let mounted = spec["volumes"].as_array().into_iter().flatten().any(|v| {
+                let name = &v["persistentVolumeClaim"]["claimName"];
+                claimed
+                    .iter()
+                    .any(|c| c.namespace == p.metadata.namespace && *name == c.name.as_str())
+            });
+            scheduled && mounted
+        })
+        .map(|p| at(&pods, p))
+        .collect();
     let owners: Vec<&ObjRef> = balanced.iter().chain(&claimed).collect();
     try_join_all(owners.iter().map(|o| cluster.delete(o))).await?;
+    try_join_all(mounting.iter().map(|p| cluster.delete(p))).await?;
     try_join_all(
         owners
             .iter()

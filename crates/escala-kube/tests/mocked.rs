@@ -334,6 +334,13 @@ async fn a_release_deletes_load_balancers_and_claims_and_waits_for_their_volumes
     let claim = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "demo-data", "namespace": "demo"}});
     let volume = json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pvc-1"},
         "spec": {"persistentVolumeReclaimPolicy": "Delete", "claimRef": {"name": "demo-data", "namespace": "demo"}}});
+    let pod = |name: &str, node: Option<&str>| {
+        json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "namespace": "demo"},
+        "spec": {"nodeName": node, "containers": [], "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "demo-data"}}]}})
+    };
+    // The running pod that mounts the claim holds it; an unscheduled one doesn't.
+    let (mounting, unscheduled) = (pod("demo-data-1", Some("n1")), pod("demo-data-2", None));
     let kept = json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv-kept"},
         "spec": {"persistentVolumeReclaimPolicy": "Retain", "claimRef": {"name": "other", "namespace": "x"}}});
     let mut script = together(
@@ -354,6 +361,11 @@ async fn a_release_deletes_load_balancers_and_claims_and_waits_for_their_volumes
                 "/api/v1/persistentvolumes?&limit=250",
                 list("PersistentVolume", json!([volume, kept])),
             ),
+            ok(
+                Method::GET,
+                "/api/v1/pods?&limit=250",
+                list("Pod", json!([mounting, unscheduled])),
+            ),
         ],
     );
     script.extend(together(
@@ -369,6 +381,10 @@ async fn a_release_deletes_load_balancers_and_claims_and_waits_for_their_volumes
                 "/api/v1/namespaces/demo/persistentvolumeclaims/demo-data?",
             ),
         ],
+    ));
+    script.push(not_found(
+        Method::DELETE,
+        "/api/v1/namespaces/demo/pods/demo-data-1?",
     ));
     // The load balancer's finalizer holds the Service once, then it is gone.
     script.extend(together(
@@ -399,7 +415,7 @@ async fn a_release_deletes_load_balancers_and_claims_and_waits_for_their_volumes
         .iter()
         .filter(|r| r.method == Method::DELETE)
         .collect();
-    assert_eq!(deletes.len(), 2);
+    assert_eq!(deletes.len(), 3);
     for delete in deletes {
         let options = delete.body.as_ref().expect("a delete's options");
         assert_eq!(options["propagationPolicy"], "Foreground");
