@@ -24,8 +24,13 @@ pub struct AccountRole {
     pub trust: &'static [&'static str],
     /// The AWS managed policies it holds.
     pub policies: &'static [&'static str],
+    /// Its own policy document, for a service AWS has no managed policy for (cluster-autoscaler).
+    pub inline: Option<&'static str>,
     pub description: &'static str,
 }
+
+/// The name of a role's own policy.
+const INLINE_POLICY: &str = "escala";
 
 /// Makes the service-linked roles of these services and these shared roles, those the account
 /// lacks (the routes' `service_linked_roles` and `account_roles`).
@@ -101,6 +106,15 @@ pub async fn ensure(iam: &Client, role: &AccountRole) -> Result<String, AwsError
             .send()
             .await
             .map_err(|e| api_error("iam:AttachRolePolicy", e))?;
+    }
+    if let Some(document) = role.inline {
+        iam.put_role_policy()
+            .role_name(role.name)
+            .policy_name(INLINE_POLICY)
+            .policy_document(document)
+            .send()
+            .await
+            .map_err(|e| api_error("iam:PutRolePolicy", e))?;
     }
     Ok(out.role().map(|r| r.arn().to_string()).unwrap_or_default())
 }

@@ -47,6 +47,10 @@ pub trait Route: Send + Sync + std::fmt::Debug + 'static {
     /// Looks up what the route needs from the region (its image, its instance type: a missing one
     /// is a validation error at its field), at the same time as discovery and the zones.
     async fn prepare(&self, ctx: &AwsContext, spec: &CheckedSpec) -> Result<Build, AwsError>;
+    /// What this target leaves out of the route's plan, and why (a plan's `notes`).
+    fn notes(&self, _ctx: &AwsContext, _spec: &CheckedSpec) -> Vec<String> {
+        Vec::new()
+    }
     /// The group the route scales, when it has one.
     fn scaling(&self) -> Option<&'static dyn Scaling> {
         None

@@ -35,11 +35,19 @@ pub struct Session {
 pub struct Prepared {
     pub valid: ValidSpec,
     tasks: Vec<Arc<dyn Task<AwsContext>>>,
+    /// What the plan leaves out on this target, and why.
+    notes: Vec<String>,
 }
 
 impl Prepared {
     pub fn tasks(&self) -> &[Arc<dyn Task<AwsContext>>] {
         &self.tasks
+    }
+
+    /// `plan`, with what it leaves out said.
+    fn noted(&self, mut plan: Plan) -> Plan {
+        plan.notes = self.notes.clone();
+        plan
     }
 }
 
@@ -124,6 +132,7 @@ impl Session {
     }
 
     fn prepared(
+        &self,
         spec: &CheckedSpec,
         region: &RegionZones,
         builds: Vec<Build>,
@@ -133,14 +142,22 @@ impl Session {
             .into_iter()
             .flat_map(|build| build(valid.network()))
             .collect();
-        Ok(Prepared { valid, tasks })
+        let notes = routes::for_spec(spec.spec())
+            .into_iter()
+            .flat_map(|r| r.notes(&self.ctx, spec))
+            .collect();
+        Ok(Prepared {
+            valid,
+            tasks,
+            notes,
+        })
     }
 
     /// Resolves the Spec against the region: its zones and what its routes look up, at once.
     pub async fn prepare(&self, spec: &CheckedSpec) -> Result<Prepared, AwsError> {
         self.check(spec.spec())?;
         let (region, builds) = tokio::join!(self.region_zones(), self.builds(spec));
-        Self::prepared(spec, &region?, builds?)
+        self.prepared(spec, &region?, builds?)
     }
 
     /// Resolves and plans in one go: the region's zones, the routes' lookups and what the stack
@@ -167,7 +184,7 @@ impl Session {
             self.builds(spec),
             planner::discover(self.ctx.as_ref(), routes::inventory(), &self.options)
         );
-        let prepared = Self::prepared(spec, &region?, builds?)?;
+        let prepared = self.prepared(spec, &region?, builds?)?;
         let found = found?;
         let plan = planner::plan(
             &self.ctx.stack,
@@ -184,14 +201,15 @@ impl Session {
     pub async fn plan(&self, prepared: &Prepared) -> Result<Plan, AwsError> {
         let found =
             planner::discover(self.ctx.as_ref(), routes::inventory(), &self.options).await?;
-        Ok(planner::plan(
+        let plan = planner::plan(
             &self.ctx.stack,
             self.ctx.clone(),
             &prepared.tasks,
             found,
             &self.options,
         )
-        .await?)
+        .await?;
+        Ok(prepared.noted(plan))
     }
 
     pub async fn apply(

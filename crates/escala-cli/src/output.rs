@@ -52,6 +52,9 @@ pub fn plan(plan: &Plan, region: &str, target: &str, cost: &CostEstimate) -> Str
         "{} to create, {} to update, {} to replace, {} to delete, {} unchanged.\n",
         s.create, s.update, s.replace, s.delete, s.unchanged
     ));
+    for note in &plan.notes {
+        out.push_str(&format!("Note: {note}\n"));
+    }
     out.push_str(&cost_text(cost));
     out
 }

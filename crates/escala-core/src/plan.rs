@@ -61,6 +61,9 @@ pub struct Plan {
     pub stack: String,
     pub changes: Vec<Change>,
     pub summary: Summary,
+    /// What the plan leaves out, and why, in words for people: parts of the stack this target
+    /// can't apply (what goes inside a cluster, on an emulator without a Kubernetes API).
+    pub notes: Vec<String>,
     /// What the planner saw; the executor starts from it instead of looking everything up again.
     #[serde(skip)]
     pub observed: BTreeMap<String, Observed>,

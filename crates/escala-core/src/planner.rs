@@ -110,6 +110,7 @@ pub async fn plan<C: Cloud>(
         stack: stack.to_string(),
         summary: Plan::summarize(&list),
         changes: list,
+        notes: Vec::new(),
         observed,
         removals,
     })

@@ -110,6 +110,12 @@ impl Cluster {
         Ok(found.as_ref().map(Live::of))
     }
 
+    /// The whole object, or `None`.
+    pub async fn get(&self, at: &ObjRef) -> Result<Option<DynamicObject>, KubeError> {
+        let api = self.api(&at.resource, at.namespace.as_deref());
+        self.call(&at.to_string(), || api.get_opt(&at.name)).await
+    }
+
     /// Server-side apply under Escala's field manager. Forced: these objects are Escala's, so a
     /// field someone changed by hand is taken back, as a controller does (the API server records
     /// who owned it in the object's managed fields).

@@ -16,6 +16,8 @@ pub mod teardown;
 
 pub use cluster::{Cluster, Patience};
 pub use error::KubeError;
+/// The type of an object, as its API names it (re-exported: callers name types without kube-rs).
+pub use kube::core::ApiResource;
 pub use object::{Desired, Live, ObjRef};
 pub use target::Target;
 

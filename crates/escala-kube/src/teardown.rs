@@ -74,71 +74,111 @@ pub struct Released {
     pub volumes: Vec<String>,
 }
 
-/// Deletes every Service of type LoadBalancer and every claim in the cluster, whoever made
-/// them (the cluster is about to go, and they would orphan their load balancers and volumes),
-/// and returns once they and their volumes are gone; fails after `limit`.
-pub async fn release_cloud(cluster: &Cluster, limit: Duration) -> Result<Released, KubeError> {
+/// Every object in the cluster that owns a cloud resource, whoever made it: the Services of type
+/// LoadBalancer and the claims.
+pub async fn cloud_owners(cluster: &Cluster) -> Result<Vec<ObjRef>, KubeError> {
     let services = ApiResource::erase::<Service>(&());
     let claims = ApiResource::erase::<PersistentVolumeClaim>(&());
-    let volumes = ApiResource::erase::<PersistentVolume>(&());
-    let pods = ApiResource::erase::<Pod>(&());
-    let (all_services, all_claims, all_volumes, all_pods) = futures::try_join!(
-        cluster.list(&services, ""),
-        cluster.list(&claims, ""),
-        cluster.list(&volumes, ""),
-        cluster.list(&pods, ""),
-    )?;
-    let balanced: Vec<ObjRef> = all_services
+    let (all_services, all_claims) =
+        futures::try_join!(cluster.list(&services, ""), cluster.list(&claims, ""))?;
+    Ok(all_services
         .iter()
         .filter(|s| s.data["spec"]["type"] == "LoadBalancer")
         .map(|s| at(&services, s))
-        .collect();
-    let claimed: Vec<ObjRef> = all_claims.iter().map(|c| at(&claims, c)).collect();
-    // The volumes bound to those claims that go with them (reclaim policy Delete).
-    let bound: Vec<ObjRef> = all_volumes
-        .iter()
-        .filter(|v| {
-            let spec = &v.data["spec"];
-            spec["persistentVolumeReclaimPolicy"] == "Delete"
-                && claimed.iter().any(|c| {
-                    spec["claimRef"]["name"] == c.name.as_str()
-                        && spec["claimRef"]["namespace"] == c.namespace.as_deref().unwrap_or("")
-                })
-        })
-        .map(|v| at(&volumes, v))
-        .collect();
-    let mounting: Vec<ObjRef> = all_pods
-        .iter()
-        .filter(|p| {
-            let spec = &p.data["spec"];
-            let scheduled = spec["nodeName"].as_str().is_some_and(|n| !n.is_empty());
-            let mounted = spec["volumes"].as_array().into_iter().flatten().any(|v| {
-                let name = &v["persistentVolumeClaim"]["claimName"];
-                claimed
-                    .iter()
-                    .any(|c| c.namespace == p.metadata.namespace && *name == c.name.as_str())
-            });
-            scheduled && mounted
-        })
-        .map(|p| at(&pods, p))
-        .collect();
-    let owners: Vec<&ObjRef> = balanced.iter().chain(&claimed).collect();
-    try_join_all(owners.iter().map(|o| cluster.delete(o))).await?;
-    try_join_all(mounting.iter().map(|p| cluster.delete(p))).await?;
-    try_join_all(
+        .chain(all_claims.iter().map(|c| at(&claims, c)))
+        .collect())
+}
+
+/// Deletes every object that owns a cloud resource (the cluster is about to go, and they would
+/// orphan their load balancers and volumes), and returns once they and their volumes are gone.
+pub async fn release_cloud(cluster: &Cluster, limit: Duration) -> Result<Released, KubeError> {
+    let owners = cloud_owners(cluster).await?;
+    let volumes = try_join_all(owners.iter().map(|o| remove(cluster, o, limit))).await?;
+    let named = |kind: &str| {
         owners
             .iter()
-            .copied()
-            .chain(&bound)
-            .map(|o| cluster.wait_gone(o, limit)),
-    )
-    .await?;
-    let names = |objects: &[ObjRef]| objects.iter().map(ToString::to_string).collect();
+            .filter(|o| o.resource.kind == kind)
+            .map(ToString::to_string)
+            .collect()
+    };
     Ok(Released {
-        load_balancers: names(&balanced),
-        claims: names(&claimed),
-        volumes: names(&bound),
+        load_balancers: named("Service"),
+        claims: named("PersistentVolumeClaim"),
+        volumes: volumes
+            .into_iter()
+            .flatten()
+            .map(|v| v.to_string())
+            .collect(),
     })
+}
+
+/// Deletes one object and returns once it is gone. A claim's volume, when its reclaim policy
+/// deletes it, is waited for too, and returned; the scheduled pods that mount the claim are
+/// deleted with it.
+pub async fn remove(
+    cluster: &Cluster,
+    object: &ObjRef,
+    limit: Duration,
+) -> Result<Option<ObjRef>, KubeError> {
+    let claim = object.resource == ApiResource::erase::<PersistentVolumeClaim>(&());
+    let volume = if claim {
+        deleted_volume(cluster, object).await?
+    } else {
+        None
+    };
+    cluster.delete(object).await?;
+    if claim {
+        let pods = ApiResource::erase::<Pod>(&());
+        let mounting: Vec<ObjRef> = cluster
+            .list(&pods, "")
+            .await?
+            .iter()
+            .filter(|p| mounts(p, object))
+            .map(|p| at(&pods, p))
+            .collect();
+        try_join_all(mounting.iter().map(|p| cluster.delete(p))).await?;
+    }
+    cluster.wait_gone(object, limit).await?;
+    if let Some(volume) = &volume {
+        cluster.wait_gone(volume, limit).await?;
+    }
+    Ok(volume)
+}
+
+/// The volume bound to `claim` that goes with it (reclaim policy Delete), if any.
+async fn deleted_volume(cluster: &Cluster, claim: &ObjRef) -> Result<Option<ObjRef>, KubeError> {
+    let Some(live) = cluster.get(claim).await? else {
+        return Ok(None);
+    };
+    let Some(name) = live.data["spec"]["volumeName"]
+        .as_str()
+        .filter(|n| !n.is_empty())
+    else {
+        return Ok(None);
+    };
+    let volume = ObjRef {
+        resource: ApiResource::erase::<PersistentVolume>(&()),
+        namespace: None,
+        name: name.to_string(),
+    };
+    Ok(cluster
+        .get(&volume)
+        .await?
+        .filter(|pv| pv.data["spec"]["persistentVolumeReclaimPolicy"] == "Delete")
+        .map(|_| volume))
+}
+
+/// A scheduled pod that mounts `claim`.
+fn mounts(pod: &DynamicObject, claim: &ObjRef) -> bool {
+    let spec = &pod.data["spec"];
+    let scheduled = spec["nodeName"].as_str().is_some_and(|n| !n.is_empty());
+    scheduled
+        && pod.metadata.namespace == claim.namespace
+        && spec["volumes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|v| v["persistentVolumeClaim"]["claimName"] == claim.name.as_str())
 }
 
 /// Deletes the objects of `stack` in deletion order, each waited for before the next type
@@ -152,8 +192,7 @@ pub async fn delete_managed(
     let mut deleted = Vec::new();
     for resource in managed_types() {
         let of_type: Vec<&ObjRef> = found.iter().filter(|o| o.resource == resource).collect();
-        try_join_all(of_type.iter().map(|o| cluster.delete(o))).await?;
-        try_join_all(of_type.iter().map(|o| cluster.wait_gone(o, limit))).await?;
+        try_join_all(of_type.iter().map(|o| remove(cluster, o, limit))).await?;
         deleted.extend(of_type.iter().map(ToString::to_string));
     }
     Ok(deleted)

@@ -162,6 +162,13 @@ async fn the_patch_bodies_say_what_the_spec_says() {
         "escala:stack=seed-eks"
     );
     assert_eq!(class["volumeBindingMode"], "WaitForFirstConsumer");
+    let service = body("Service", "chat");
+    assert_eq!(service["spec"]["type"], "LoadBalancer");
+    assert_eq!(
+        service["metadata"]["annotations"]
+            ["service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags"],
+        "escala:stack=seed-eks"
+    );
     let claim = body("PersistentVolumeClaim", "demo-data");
     assert_eq!(claim["spec"]["resources"]["requests"]["storage"], "10Gi");
     let ca = body("Deployment", "cluster-autoscaler");
@@ -329,20 +336,24 @@ fn deleting(body: Value, finalizer: &str) -> Value {
 #[tokio::test]
 async fn a_release_deletes_load_balancers_and_claims_and_waits_for_their_volumes() {
     let list = |kind: &str, items: Value| json!({"apiVersion": "v1", "kind": format!("{kind}List"), "metadata": {}, "items": items});
-    let lb = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "chat", "namespace": "demo"}, "spec": {"type": "LoadBalancer"}});
-    let internal = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "kube-dns", "namespace": "kube-system"}, "spec": {"type": "ClusterIP"}});
-    let claim = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "demo-data", "namespace": "demo"}});
+    let lb = json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "chat", "namespace": "demo"}, "spec": {"type": "LoadBalancer"}});
+    let internal = json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "kube-dns", "namespace": "kube-system"}, "spec": {"type": "ClusterIP"}});
+    let claim = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+        "metadata": {"name": "demo-data", "namespace": "demo"}, "spec": {"volumeName": "pvc-1"}});
     let volume = json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pvc-1"},
         "spec": {"persistentVolumeReclaimPolicy": "Delete", "claimRef": {"name": "demo-data", "namespace": "demo"}}});
     let pod = |name: &str, node: Option<&str>| {
-        json!({"apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": name, "namespace": "demo"},
-        "spec": {"nodeName": node, "containers": [], "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "demo-data"}}]}})
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "demo"},
+            "spec": {"nodeName": node, "containers": [],
+                     "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "demo-data"}}]}})
     };
     // The running pod that mounts the claim holds it; an unscheduled one doesn't.
-    let (mounting, unscheduled) = (pod("demo-data-1", Some("n1")), pod("demo-data-2", None));
-    let kept = json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv-kept"},
-        "spec": {"persistentVolumeReclaimPolicy": "Retain", "claimRef": {"name": "other", "namespace": "x"}}});
+    let pods = json!([pod("demo-data-1", Some("n1")), pod("demo-data-2", None)]);
+    let cleanup = "service.kubernetes.io/load-balancer-cleanup";
+    let services = "/api/v1/namespaces/demo/services/chat";
+    let claims = "/api/v1/namespaces/demo/persistentvolumeclaims/demo-data";
     let mut script = together(
         1,
         vec![
@@ -356,51 +367,27 @@ async fn a_release_deletes_load_balancers_and_claims_and_waits_for_their_volumes
                 "/api/v1/persistentvolumeclaims?&limit=250",
                 list("PersistentVolumeClaim", json!([claim])),
             ),
-            ok(
-                Method::GET,
-                "/api/v1/persistentvolumes?&limit=250",
-                list("PersistentVolume", json!([volume, kept])),
-            ),
-            ok(
-                Method::GET,
-                "/api/v1/pods?&limit=250",
-                list("Pod", json!([mounting, unscheduled])),
-            ),
         ],
     );
+    // The Service and the claim are removed concurrently: the Service's load balancer finalizer
+    // holds it once; the claim's volume is looked up first and waited for last.
     script.extend(together(
         2,
         vec![
             ok(
                 Method::DELETE,
-                "/api/v1/namespaces/demo/services/chat?",
-                deleting(lb.clone(), "service.kubernetes.io/load-balancer-cleanup"),
+                &format!("{services}?"),
+                deleting(lb.clone(), cleanup),
             ),
-            not_found(
-                Method::DELETE,
-                "/api/v1/namespaces/demo/persistentvolumeclaims/demo-data?",
-            ),
-        ],
-    ));
-    script.push(not_found(
-        Method::DELETE,
-        "/api/v1/namespaces/demo/pods/demo-data-1?",
-    ));
-    // The load balancer's finalizer holds the Service once, then it is gone.
-    script.extend(together(
-        3,
-        vec![
-            ok(
-                Method::GET,
-                "/api/v1/namespaces/demo/services/chat",
-                deleting(lb, "service.kubernetes.io/load-balancer-cleanup"),
-            ),
-            not_found(
-                Method::GET,
-                "/api/v1/namespaces/demo/persistentvolumeclaims/demo-data",
-            ),
+            ok(Method::GET, services, deleting(lb, cleanup)),
+            not_found(Method::GET, services),
+            ok(Method::GET, claims, claim),
+            ok(Method::GET, "/api/v1/persistentvolumes/pvc-1", volume),
+            not_found(Method::DELETE, &format!("{claims}?")),
+            ok(Method::GET, "/api/v1/pods?&limit=250", list("Pod", pods)),
+            not_found(Method::DELETE, "/api/v1/namespaces/demo/pods/demo-data-1?"),
+            not_found(Method::GET, claims),
             not_found(Method::GET, "/api/v1/persistentvolumes/pvc-1"),
-            not_found(Method::GET, "/api/v1/namespaces/demo/services/chat"),
         ],
     ));
     let (cluster, server) = api_server(script);
@@ -415,7 +402,11 @@ async fn a_release_deletes_load_balancers_and_claims_and_waits_for_their_volumes
         .iter()
         .filter(|r| r.method == Method::DELETE)
         .collect();
-    assert_eq!(deletes.len(), 3);
+    assert_eq!(
+        deletes.len(),
+        3,
+        "the Service, the claim and the pod mounting it"
+    );
     for delete in deletes {
         let options = delete.body.as_ref().expect("a delete's options");
         assert_eq!(options["propagationPolicy"], "Foreground");

@@ -58,12 +58,17 @@ fn deployment(set: &InCluster, image: &str) -> Deployment {
 
 fn service(set: &InCluster) -> Service {
     let name = set.demo.app.name();
+    let tags: Vec<String> = set.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
     typed(json!({
         "metadata": {
             "name": name,
             "namespace": DEMO_NAMESPACE,
-            // A Network Load Balancer rather than the cloud controller's default Classic one.
-            "annotations": {"service.beta.kubernetes.io/aws-load-balancer-type": "nlb"},
+            "annotations": {
+                // A Network Load Balancer rather than the cloud controller's default Classic one,
+                // tagged with the stack's tags, so a teardown finds it even without the cluster.
+                "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+                "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": tags.join(","),
+            },
         },
         "spec": {
             "type": "LoadBalancer",

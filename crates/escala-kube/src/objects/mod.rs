@@ -29,8 +29,8 @@ pub struct InCluster<'a> {
     /// The demo's image: the Spec's, or the one Escala built for the chat.
     pub demo_image: Option<&'a str>,
     pub storage: &'a Storage,
-    /// The stack's tags, put on every EBS volume the driver makes, so that a teardown finds
-    /// one even when the cluster is gone.
+    /// The stack's tags, put on every EBS volume the driver makes and on the demo's load
+    /// balancer, so that a teardown finds them even when the cluster is gone.
     pub tags: &'a BTreeMap<String, String>,
 }
 

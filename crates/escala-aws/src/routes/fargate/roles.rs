@@ -15,6 +15,7 @@ pub const EXECUTION: AccountRole = AccountRole {
     service: TASKS,
     trust: &["sts:AssumeRole"],
     policies: &["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"],
+    inline: None,
     description: "ECS pulls Escala's Fargate images and writes their logs with it (Escala)",
 };
 
@@ -23,6 +24,7 @@ pub const TASK: AccountRole = AccountRole {
     service: TASKS,
     trust: &["sts:AssumeRole"],
     policies: &[],
+    inline: None,
     description: "The identity of Escala's Fargate tasks, with no permission (Escala)",
 };
 

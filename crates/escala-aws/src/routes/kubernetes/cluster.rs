@@ -358,8 +358,15 @@ impl Kind<AwsContext> for EksClusterKind {
     fn name(&self) -> &'static str {
         "EksCluster"
     }
+    /// What its controllers left is deleted only once it is gone, so that none is made again.
     fn blocks(&self) -> &'static [&'static str] {
-        &["Subnet", "SecurityGroup"]
+        &[
+            "Subnet",
+            "SecurityGroup",
+            "ClusterLoadBalancer",
+            "ClusterTargetGroup",
+            "ClusterVolume",
+        ]
     }
     fn discovery(&self) -> Discovery {
         Discovery::Tagged

@@ -7,9 +7,13 @@ pub mod access;
 mod access_entry;
 mod addon;
 mod cluster;
+mod cluster_api;
 mod facts;
 mod ids;
 mod in_cluster;
+mod inside;
+mod kube_object;
+mod leftovers;
 mod node_group;
 mod pod_identity;
 mod roles;
@@ -58,6 +62,10 @@ impl Route for Kubernetes {
             &addon::EksAddonKind,
             &access_entry::EksAccessEntryKind,
             &pod_identity::EksPodIdentityKind,
+            &kube_object::KubeObjectKind,
+            &leftovers::balancer::ClusterLoadBalancerKind,
+            &leftovers::target_group::ClusterTargetGroupKind,
+            &leftovers::volume::ClusterVolumeKind,
         ]
     }
     fn permissions(&self) -> &'static [Grant] {
@@ -75,7 +83,12 @@ impl Route for Kubernetes {
         GRANTS
     }
     fn account_roles(&self) -> &'static [AccountRole] {
-        &[roles::CLUSTER, roles::NODE, roles::EBS_CSI]
+        &[
+            roles::CLUSTER,
+            roles::NODE,
+            roles::EBS_CSI,
+            roles::AUTOSCALER,
+        ]
     }
     fn service_linked_roles(&self) -> &'static [&'static str] {
         &[
@@ -94,7 +107,21 @@ impl Route for Kubernetes {
             .clone();
         let name = eks.cluster_name(&ctx.stack).to_string();
         let facts = facts::look_up(ctx, &eks, &name).await?;
-        Ok(Box::new(move |net| tasks(&eks, &name, &facts, net)))
+        let stack = ctx.stack.clone();
+        let inside = cluster_api::runs(ctx);
+        Ok(Box::new(move |net| {
+            let mut t = tasks(&eks, &name, &facts, net);
+            if inside {
+                t.extend(inside::tasks(&eks, &stack, &name));
+            }
+            t
+        }))
+    }
+    fn notes(&self, ctx: &AwsContext, spec: &CheckedSpec) -> Vec<String> {
+        match spec.spec().route.as_ref().and_then(KubernetesSpec::of) {
+            Some(KubernetesSpec::Eks(eks)) => inside::notes(ctx, eks),
+            None => Vec::new(),
+        }
     }
 }
 
@@ -163,6 +190,16 @@ fn tasks(
             role_arn: facts.roles.ebs_csi.clone(),
         }));
     }
+    // cluster-autoscaler reads the node groups and sets their size as the account's role for it.
+    if eks.cluster_autoscaler.enabled {
+        t.push(Arc::new(EksPodIdentity {
+            id: ids::pod_identity(pod_identity::AUTOSCALER_ACCOUNT),
+            cluster: name.to_string(),
+            namespace: "kube-system".into(),
+            service_account: pod_identity::AUTOSCALER_ACCOUNT.into(),
+            role_arn: facts.roles.autoscaler.clone(),
+        }));
+    }
     for grant in &eks.access {
         t.push(Arc::new(EksAccessEntry {
             id: ids::access_entry(&grant.principal),
@@ -199,6 +236,8 @@ mod tests {
                 cluster: "arn:aws:iam::123456789012:role/escala/escala-eks-cluster".into(),
                 node: "arn:aws:iam::123456789012:role/escala/escala-eks-node".into(),
                 ebs_csi: "arn:aws:iam::123456789012:role/escala/escala-eks-ebs-csi".into(),
+                autoscaler: "arn:aws:iam::123456789012:role/escala/escala-eks-cluster-autoscaler"
+                    .into(),
             },
             addon_versions: eks
                 .addons
@@ -208,8 +247,9 @@ mod tests {
         };
         let registered: Vec<&str> = Kubernetes.kinds().iter().map(|k| k.name()).collect();
         let tasks = tasks(eks, "seed-eks", &facts, valid.network());
-        // The cluster, its node group, its six addons and the EBS driver's pod identity.
-        assert_eq!(tasks.len(), 9, "{tasks:?}");
+        // The cluster, its node group, its six addons, and the EBS driver's and
+        // cluster-autoscaler's pod identities.
+        assert_eq!(tasks.len(), 10, "{tasks:?}");
         for t in &tasks {
             assert!(registered.contains(&t.kind().name()), "{}", t.id());
         }

@@ -17,6 +17,8 @@ use crate::sdk::{read, SdkResultExt};
 
 /// The EBS CSI driver's controller's service account, as its EKS addon makes it.
 pub const EBS_CSI_ACCOUNT: &str = "ebs-csi-controller-sa";
+/// cluster-autoscaler's service account, as escala-kube makes it.
+pub const AUTOSCALER_ACCOUNT: &str = escala_kube::objects::AUTOSCALER;
 const ASSOCIATIONS: &[&str] = &["arn:aws:eks:*:*:podidentityassociation/*"];
 
 fields! {

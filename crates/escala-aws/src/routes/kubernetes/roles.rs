@@ -3,7 +3,10 @@
 //! control plane uses to manage AWS resources for the cluster (AmazonEKSClusterPolicy); the node
 //! role, which the nodes' kubelets and the VPC CNI use to join the cluster, give pods their
 //! addresses and pull images; and the EBS CSI driver's, which its controller's pods get through
-//! EKS Pod Identity to make and attach volumes (AmazonEBSCSIDriverPolicy). Making a role is
+//! EKS Pod Identity to make and attach volumes (AmazonEBSCSIDriverPolicy); and cluster-autoscaler's,
+//! which its pod gets the same way to read the node groups and set their size (AWS has no managed
+//! policy for it: the role holds the one cluster-autoscaler's AWS guide gives, its changes limited
+//! to groups tagged for auto-discovery). Making a role is
 //! permissions management, so the admin makes them with the deploy user ([`crate::account`]); the
 //! deploy user only passes them to EKS.
 
@@ -17,6 +20,7 @@ pub const CLUSTER: AccountRole = AccountRole {
     service: EKS,
     trust: &["sts:AssumeRole"],
     policies: &["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"],
+    inline: None,
     description: "EKS manages the AWS resources of Escala's clusters with it (Escala)",
 };
 
@@ -29,6 +33,7 @@ pub const NODE: AccountRole = AccountRole {
         "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
         "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
     ],
+    inline: None,
     description: "The nodes of Escala's EKS clusters join them and pull images with it (Escala)",
 };
 
@@ -37,9 +42,62 @@ pub const EBS_CSI: AccountRole = AccountRole {
     service: PODS,
     trust: &["sts:AssumeRole", "sts:TagSession"],
     policies: &["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"],
+    inline: None,
     description:
         "The EBS CSI driver of Escala's EKS clusters makes and attaches volumes with it (Escala)",
 };
+
+pub const AUTOSCALER: AccountRole = AccountRole {
+    name: "escala-eks-cluster-autoscaler",
+    service: PODS,
+    trust: &["sts:AssumeRole", "sts:TagSession"],
+    policies: &[],
+    inline: Some(AUTOSCALER_POLICY),
+    description:
+        "cluster-autoscaler in Escala's EKS clusters sizes their node groups with it (Escala)",
+};
+
+/// cluster-autoscaler's policy (its AWS guide's, "Full Cluster Autoscaler Features Policy"): what
+/// it reads, and the two changes it makes, only on Auto Scaling groups tagged for its
+/// auto-discovery (EKS tags every managed node group's group so).
+const AUTOSCALER_POLICY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Read",
+      "Effect": "Allow",
+      "Action": [
+        "autoscaling:DescribeAutoScalingGroups",
+        "autoscaling:DescribeAutoScalingInstances",
+        "autoscaling:DescribeLaunchConfigurations",
+        "autoscaling:DescribeScalingActivities",
+        "ec2:DescribeImages",
+        "ec2:DescribeInstanceTypes",
+        "ec2:DescribeLaunchTemplateVersions",
+        "ec2:GetInstanceTypesFromInstanceRequirements"
+      ],
+      "Resource": "*"
+    },
+    {
+      "Sid": "NodeGroups",
+      "Effect": "Allow",
+      "Action": "eks:DescribeNodegroup",
+      "Resource": "arn:aws:eks:*:*:nodegroup/*/*/*"
+    },
+    {
+      "Sid": "Scale",
+      "Effect": "Allow",
+      "Action": [
+        "autoscaling:SetDesiredCapacity",
+        "autoscaling:TerminateInstanceInAutoScalingGroup"
+      ],
+      "Resource": "arn:aws:autoscaling:*:*:autoScalingGroup:*:autoScalingGroupName/*",
+      "Condition": {
+        "StringEquals": {"aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "true"}
+      }
+    }
+  ]
+}"#;
 
 const EKS: &str = "eks.amazonaws.com";
 /// EKS Pod Identity's principal: it hands a pod the role of its service account's association.
@@ -48,13 +106,16 @@ const ROLES: &[&str] = &["arn:aws:iam::*:role/escala/escala-eks-*"];
 
 /// What the deploy user may do with the roles: see them, and pass them to EKS only (CreateCluster
 /// passes the cluster role and CreateNodegroup the node role to EKS; CreatePodIdentityAssociation
-/// passes the driver's to Pod Identity).
+/// passes the driver's and cluster-autoscaler's to Pod Identity).
 pub const GRANTS: &[Grant] = &[
     Grant::new(&["iam:GetRole"], ROLES, Scope::Reading),
     Grant::new(&["iam:PassRole"], ROLES, Scope::PassedTo { service: EKS }),
     Grant::new(
         &["iam:PassRole"],
-        &["arn:aws:iam::*:role/escala/escala-eks-ebs-csi"],
+        &[
+            "arn:aws:iam::*:role/escala/escala-eks-ebs-csi",
+            "arn:aws:iam::*:role/escala/escala-eks-cluster-autoscaler",
+        ],
         Scope::PassedTo { service: PODS },
     ),
 ];
@@ -65,6 +126,7 @@ pub struct RoleArns {
     pub cluster: String,
     pub node: String,
     pub ebs_csi: String,
+    pub autoscaler: String,
 }
 
 /// The roles as the account has them; in the sandbox, made on first need, as the admin would have.
@@ -82,10 +144,12 @@ pub async fn look_up(ctx: &AwsContext) -> Result<RoleArns, AwsError> {
             ))
         })
     };
-    let (cluster, node, ebs_csi) = tokio::try_join!(arn(&CLUSTER), arn(&NODE), arn(&EBS_CSI))?;
+    let (cluster, node, ebs_csi, autoscaler) =
+        tokio::try_join!(arn(&CLUSTER), arn(&NODE), arn(&EBS_CSI), arn(&AUTOSCALER))?;
     Ok(RoleArns {
         cluster,
         node,
         ebs_csi,
+        autoscaler,
     })
 }

@@ -1,0 +1,117 @@
+//! The cluster's API for the tasks inside it: one connection per cluster and run, made when
+//! first needed (the endpoint and CA as EKS describes them, a token signed with the run's keys,
+//! and the caller's ARN, which errors name), and made again before its token is ten minutes old
+//! (EKS accepts a token for fifteen).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use aws_credential_types::provider::ProvideCredentials;
+use escala_core::task::TaskError;
+use escala_kube::{Cluster, KubeError, Target};
+use tokio::sync::Mutex;
+
+use super::{access, token};
+use crate::context::AwsContext;
+use crate::sdk::SdkResultExt;
+use crate::AwsError;
+
+const FRESH: Duration = Duration::from_secs(10 * 60);
+
+/// Whether the cluster has an API to talk to. The emulator makes EKS clusters without one: their
+/// in-cluster objects are left out of its plans, and the plan says so.
+pub fn runs(ctx: &AwsContext) -> bool {
+    !ctx.emulator
+}
+
+/// The note a plan carries when the cluster's API doesn't run.
+pub const NOT_IN_THE_EMULATOR: &str = "The sandbox runs no Kubernetes API server, so what goes inside the cluster (cluster-autoscaler, the demo and its HPA, the gp3 StorageClass and claim) is not applied here; against AWS it is applied once the cluster is ACTIVE.";
+
+/// One cluster's connection, shared by the tasks inside it.
+#[derive(Debug)]
+pub struct ClusterApi {
+    cluster: String,
+    made: Mutex<Option<(Instant, Cluster)>>,
+}
+
+impl ClusterApi {
+    pub fn new(cluster: &str) -> Arc<Self> {
+        Arc::new(Self {
+            cluster: cluster.to_string(),
+            made: Mutex::new(None),
+        })
+    }
+
+    pub fn cluster(&self) -> &str {
+        &self.cluster
+    }
+
+    /// The connection, fresh enough to use.
+    pub async fn get(&self, ctx: &AwsContext) -> Result<Cluster, TaskError> {
+        let mut made = self.made.lock().await;
+        if let Some((at, cluster)) = made.as_ref() {
+            if at.elapsed() < FRESH {
+                return Ok(cluster.clone());
+            }
+        }
+        let cluster = connect(ctx, &self.cluster).await?;
+        *made = Some((Instant::now(), cluster.clone()));
+        Ok(cluster)
+    }
+}
+
+/// A connection to `cluster`'s API as the run's caller.
+pub async fn connect(ctx: &AwsContext, cluster: &str) -> Result<Cluster, TaskError> {
+    let (described, caller) = tokio::join!(access::cluster_access(ctx, cluster), async {
+        ctx.sts.get_caller_identity().send().await.task()
+    });
+    let described = described.map_err(from_aws)?;
+    let identity = caller?
+        .arn()
+        .unwrap_or("the run's AWS identity")
+        .to_string();
+    let provider = ctx.credentials.as_ref().ok_or_else(|| {
+        TaskError::fatal(
+            "NoCredentials",
+            "no AWS keys to sign the cluster's token with",
+        )
+    })?;
+    let keys = provider.provide_credentials().await.map_err(|e| {
+        TaskError::fatal(
+            "NoCredentials",
+            format!("the keys to sign the cluster's token with: {e}"),
+        )
+    })?;
+    let token = token::token(&keys, &ctx.region, cluster, SystemTime::now()).map_err(from_aws)?;
+    Cluster::connect(&Target {
+        endpoint: described.endpoint,
+        ca_data: Some(described.certificate_authority),
+        identity,
+        token: token.into(),
+    })
+    .map_err(from_kube)
+}
+
+fn from_aws(e: AwsError) -> TaskError {
+    match e {
+        AwsError::Api { code, message, .. } => TaskError::fatal(code, message),
+        // No endpoint yet: the cluster is still coming up.
+        AwsError::Invalid(message) => TaskError::eventual("ClusterNotReady", message),
+        other => TaskError::fatal("ClusterAccess", other.to_string()),
+    }
+}
+
+/// A cluster's answer as a task's error. An API that doesn't answer or doesn't know the caller
+/// yet is retried for a while, as a cluster just made (its DNS name, its first access entry)
+/// takes a moment everywhere; a refusal of another kind is the API server's own and final.
+pub fn from_kube(e: KubeError) -> TaskError {
+    let message = e.to_string();
+    match &e {
+        KubeError::Unreachable { .. } => TaskError::eventual("ClusterUnreachable", message),
+        KubeError::Unauthorized { .. } => TaskError::eventual("ClusterUnauthorized", message),
+        KubeError::Api { reason, .. } if e.retryable() => TaskError::retryable(reason, message),
+        KubeError::Api { reason, .. } => TaskError::fatal(reason, message),
+        KubeError::Stuck { .. } => TaskError::retryable("StillDeleting", message),
+        KubeError::Target(_) => TaskError::fatal("ClusterTarget", message),
+    }
+}
