@@ -96,7 +96,7 @@ fn aws_code(e: &AwsError) -> ErrorCode {
         AwsError::Core(c) => core_code(c),
         AwsError::NoCredentials(_) | AwsError::BadCredentials { .. } => ErrorCode::Credentials,
         AwsError::Keyring(_) => ErrorCode::Keyring,
-        AwsError::Api { .. } | AwsError::Denied { .. } => ErrorCode::Aws,
+        AwsError::Api { .. } | AwsError::Denied { .. } | AwsError::Kube(_) => ErrorCode::Aws,
         AwsError::Invalid(_) => ErrorCode::Invalid,
     }
 }

@@ -31,6 +31,9 @@ pub enum AwsError {
         principal: String,
         actions: Vec<String>,
     },
+    /// A cluster's API refused or didn't answer; the error names the endpoint and identity.
+    #[error(transparent)]
+    Kube(#[from] escala_kube::KubeError),
     /// The request can't be done as asked (bad user name, unknown route).
     #[error("{0}")]
     Invalid(String),

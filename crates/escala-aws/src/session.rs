@@ -194,6 +194,7 @@ impl Session {
             &self.options,
         )
         .await?;
+        let plan = prepared.noted(plan);
         Ok((prepared, plan, found))
     }
 

@@ -105,6 +105,49 @@ pub enum KubeCommand {
         #[arg(long)]
         stack: String,
     },
+    /// What the cluster runs: its nodes, the demo's pods, the HPA's replicas and conditions, and
+    /// the claim with its EBS volume.
+    Status {
+        #[arg(long)]
+        stack: String,
+    },
+    /// Upgrade the cluster to the next Kubernetes minor: the control plane, then the addons,
+    /// then the node groups' rolling update, each shown in the plan first.
+    Upgrade {
+        #[arg(long)]
+        stack: String,
+        /// The next minor, like 1.35: EKS upgrades one at a time and never downgrades.
+        #[arg(long)]
+        to: String,
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Give an IAM user or role access to the cluster with one of EKS's access policies, in the
+    /// whole cluster or in some namespaces (replacing what it had).
+    Grant {
+        #[arg(long)]
+        stack: String,
+        /// The IAM user's or role's ARN.
+        #[arg(long)]
+        principal: String,
+        /// cluster-admin, admin, edit or view.
+        #[arg(long, value_parser = ["cluster-admin", "admin", "edit", "view"])]
+        policy: String,
+        /// A namespace it applies in (repeat for several); the whole cluster without any.
+        #[arg(long = "namespace")]
+        namespaces: Vec<String>,
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// Take an IAM principal's access to the cluster away.
+    Revoke {
+        #[arg(long)]
+        stack: String,
+        #[arg(long)]
+        principal: String,
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Args)]

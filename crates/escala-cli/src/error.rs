@@ -77,6 +77,7 @@ impl CliError {
             }
             AwsError::Api { .. }
             | AwsError::Denied { .. }
+            | AwsError::Kube(_)
             | AwsError::Core(CoreError::TasksFailed(_)) => exit::AWS,
             AwsError::Core(CoreError::Graph(_) | CoreError::Io { .. } | CoreError::State(_)) => {
                 exit::OTHER

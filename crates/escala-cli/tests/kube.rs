@@ -1,9 +1,29 @@
 //! `escala kube config` and `escala kube token` on an EKS stack in the emulator: the kubeconfig
 //! written to the home's own folder (readable by its owner only, no key in it, Escala its
 //! credential plugin with the target it was made with), merged into a user's kubeconfig when
-//! asked, and the token that plugin prints; a stack of another route is refused by name.
+//! asked, and the token that plugin prints; a stack of another route is refused by name. Then
+//! what only a cluster API shows (refused plainly in the sandbox), an upgrade that skips a minor or
+//! goes back (refused before planning), and a grant and a revoke of access.
 
 mod support;
+
+/// An IAM user in the emulator (EKS takes access entries only for principals that exist); its ARN.
+fn iam_user(endpoint: &str, name: &str) -> String {
+    let config = aws_sdk_iam::Config::builder()
+        .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+        .region(aws_sdk_iam::config::Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(aws_sdk_iam::config::Credentials::new(
+            "test", "test", None, None, "test",
+        ))
+        .build();
+    let iam = aws_sdk_iam::Client::from_conf(config);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let out = iam.create_user().user_name(name).send().await.unwrap();
+        out.user().unwrap().arn().to_string()
+    })
+}
 
 use escala_testkit::{emulator, unique_stack};
 use support::*;
@@ -17,6 +37,12 @@ fn an_eks_stacks_kubeconfig_runs_escala_for_its_tokens() {
     let spec = cli.spec(&stack, &yaml);
     let out = cli.run(&["apply", "-f", path_str(&spec), "--yes"]);
     assert!(out.status.success(), "{}", text(&out));
+    // The plan says what it leaves out here, rather than pretending to make it.
+    assert!(
+        text(&out).contains("Note: The sandbox runs no Kubernetes API server"),
+        "{}",
+        text(&out)
+    );
 
     let user = cli.home.path().join("user-kubeconfig");
     std::fs::write(&user, "apiVersion: v1\nkind: Config\nclusters:\n- name: kind\n  cluster: {server: 'https://127.0.0.1:6443'}\ncurrent-context: kind\n").unwrap();
@@ -66,6 +92,69 @@ fn an_eks_stacks_kubeconfig_runs_escala_for_its_tokens() {
         .as_str()
         .unwrap()
         .starts_with("k8s-aws-v1."));
+
+    // What runs inside the cluster: the sandbox has no API server, and says so.
+    let out = cli.run(&["kube", "status", "--stack", &stack]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(
+        text(&out).contains("the sandbox runs no Kubernetes API server"),
+        "{}",
+        text(&out)
+    );
+
+    // An upgrade that skips a minor, or goes back, is refused before anything is planned.
+    for (to, says) in [
+        ("1.37", "skips 1.36: EKS upgrades one minor at a time"),
+        ("1.34", "EKS never downgrades"),
+    ] {
+        let out = cli.run(&["kube", "upgrade", "--stack", &stack, "--to", to, "--yes"]);
+        assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+        assert!(text(&out).contains(says), "{}", text(&out));
+    }
+
+    // A grant is an access entry the plan shows, then makes; a revoke takes it away.
+    let principal = iam_user(&cli.endpoint, &format!("{stack}-ana"));
+    let principal = principal.as_str();
+    let out = cli.run(&[
+        "kube",
+        "grant",
+        "--stack",
+        &stack,
+        "--principal",
+        principal,
+        "--policy",
+        "view",
+        "--namespace",
+        "demo",
+        "--yes",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!("access-user-{stack}-ana")),
+        "{}",
+        text(&out)
+    );
+    let out = cli.run(&[
+        "kube",
+        "revoke",
+        "--stack",
+        &stack,
+        "--principal",
+        principal,
+        "--yes",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = cli.run(&[
+        "kube",
+        "revoke",
+        "--stack",
+        &stack,
+        "--principal",
+        principal,
+        "--yes",
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    assert!(text(&out).contains("has no access"), "{}", text(&out));
 
     let network = cli.spec("net", &seed_yaml(&format!("{stack}-net")));
     let out = cli.run(&["apply", "-f", path_str(&network), "--yes"]);

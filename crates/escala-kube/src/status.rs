@@ -3,7 +3,7 @@
 //! conditions, and the claim's phase with the EBS volume behind it.
 
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod};
+use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};
 use kube::api::{Api, ListParams};
 use serde::Serialize;
 
@@ -14,6 +14,8 @@ use crate::objects::{CLAIM, DEMO_NAMESPACE};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterStatus {
+    /// Where the demo answers: its Service's load balancer, once the cloud controller made it.
+    pub address: Option<String>,
     pub nodes: Vec<NodeState>,
     pub pods: Vec<PodState>,
     pub hpa: Option<HpaState>,
@@ -81,12 +83,15 @@ pub async fn read(cluster: &Cluster, app: &str) -> Result<ClusterStatus, KubeErr
     let pods: Api<Pod> = Api::namespaced(client.clone(), DEMO_NAMESPACE);
     let hpas: Api<HorizontalPodAutoscaler> = Api::namespaced(client.clone(), DEMO_NAMESPACE);
     let claims: Api<PersistentVolumeClaim> = Api::namespaced(client.clone(), DEMO_NAMESPACE);
+    let services: Api<Service> = Api::namespaced(client.clone(), DEMO_NAMESPACE);
     let volumes: Api<PersistentVolume> = Api::all(client);
     let every = ListParams::default();
     let selector = ListParams::default().labels(&format!("app={app}"));
     let hpa_name = format!("HorizontalPodAutoscaler {DEMO_NAMESPACE}/{app}");
     let claim_name = format!("PersistentVolumeClaim {DEMO_NAMESPACE}/{CLAIM}");
-    let (nodes, pods, hpa, claim) = futures::try_join!(
+    let service_name = format!("Service {DEMO_NAMESPACE}/{app}");
+    let (service, nodes, pods, hpa, claim) = futures::try_join!(
+        cluster.call(&service_name, || services.get_opt(app)),
         cluster.call("Node list", || nodes.list(&every)),
         cluster.call("Pod list", || pods.list(&selector)),
         cluster.call(&hpa_name, || hpas.get_opt(app)),
@@ -115,7 +120,14 @@ pub async fn read(cluster: &Cluster, app: &str) -> Result<ClusterStatus, KubeErr
         }
         None => None,
     };
+    let address = service
+        .and_then(|s| s.status?.load_balancer?.ingress)
+        .and_then(|ingress| {
+            let first = ingress.into_iter().next()?;
+            first.hostname.or(first.ip)
+        });
     Ok(ClusterStatus {
+        address,
         nodes: nodes.items.iter().map(node).collect(),
         pods: pods.items.iter().map(pod).collect(),
         hpa: hpa.as_ref().map(autoscaler),

@@ -517,9 +517,17 @@ async fn the_status_reads_nodes_pods_the_hpa_and_the_claims_volume() {
         "spec": {"volumeName": "pvc-1"}, "status": {"phase": "Bound"}});
     let volume = json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pvc-1"},
         "spec": {"csi": {"driver": "ebs.csi.aws.com", "volumeHandle": "vol-0123456789abcdef0"}}});
+    let service = json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "chat", "namespace": "demo"}, "spec": {"type": "LoadBalancer"},
+        "status": {"loadBalancer": {"ingress": [{"hostname": "chat-0123.elb.us-east-1.amazonaws.com"}]}}});
     let mut script = together(
         1,
         vec![
+            ok(
+                Method::GET,
+                "/api/v1/namespaces/demo/services/chat",
+                service,
+            ),
             ok(
                 Method::GET,
                 "/api/v1/nodes?",
@@ -546,6 +554,10 @@ async fn the_status_reads_nodes_pods_the_hpa_and_the_claims_volume() {
     let (cluster, server) = api_server(script);
     let status = escala_kube::status::read(&cluster, "chat").await.unwrap();
     finished(server).await;
+    assert_eq!(
+        status.address.as_deref(),
+        Some("chat-0123.elb.us-east-1.amazonaws.com")
+    );
     let ready: Vec<_> = status
         .nodes
         .iter()

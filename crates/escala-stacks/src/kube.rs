@@ -45,6 +45,24 @@ impl Stacks {
         Ok((spec, cluster))
     }
 
+    /// What the stack's cluster runs: its nodes, the demo's pods, the HPA and the claim.
+    pub async fn kube_status(
+        &self,
+        target: &Target,
+        name: &str,
+    ) -> Result<escala_kube::status::ClusterStatus, StacksError> {
+        let (spec, cluster) = self.cluster_of(name)?;
+        let app = match spec.route.as_ref().and_then(KubernetesSpec::of) {
+            Some(KubernetesSpec::Eks(eks)) => eks.demo.app.name(),
+            None => unreachable!("cluster_of checked the route"),
+        };
+        let session = self.session(target, &spec).await?;
+        let api = access::cluster(session.context(), &cluster).await?;
+        Ok(escala_kube::status::read(&api, app)
+            .await
+            .map_err(escala_aws::AwsError::from)?)
+    }
+
     /// An ExecCredential for the stack's cluster, signed with the target's keys.
     pub async fn kube_token(&self, target: &Target, name: &str) -> Result<Value, StacksError> {
         let (spec, cluster) = self.cluster_of(name)?;

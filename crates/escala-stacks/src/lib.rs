@@ -6,8 +6,10 @@
 
 mod error;
 mod kube;
+mod kube_changes;
 mod stacks;
 
 pub use error::StacksError;
 pub use kube::Kubeconfig;
+pub use kube_changes::Access;
 pub use stacks::{Destroyed, Known, Planned, RouteInfo, Stacks};

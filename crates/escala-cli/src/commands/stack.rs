@@ -78,6 +78,13 @@ pub async fn plan(ctx: &Ctx, args: &SpecFile) -> Result<(), CliError> {
 
 pub async fn apply(ctx: &Ctx, args: &ApplySpec) -> Result<(), CliError> {
     let spec = read_spec(ctx, &args.spec.file)?;
+    apply_checked(ctx, &spec, args.yes).await
+}
+
+/// Plans a checked Spec, shows the plan, asks, and applies: `apply`'s work, and that of the
+/// commands that change a saved Spec (`kube upgrade`, `kube grant`).
+pub async fn apply_checked(ctx: &Ctx, spec: &CheckedSpec, yes: bool) -> Result<(), CliError> {
+    let spec = spec.clone();
     let name = &spec.spec().name;
     let (target, p) = planned(ctx, &spec).await?;
     if !ctx.json() {
@@ -102,7 +109,7 @@ pub async fn apply(ctx: &Ctx, args: &ApplySpec) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    confirm("Apply these changes?", args.yes)?;
+    confirm("Apply these changes?", yes)?;
     let progress = CliProgress::new(ctx.json());
     let report = ctx
         .stacks
