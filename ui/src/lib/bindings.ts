@@ -185,6 +185,28 @@ export type ChatSnapshot = {
 	instances: number,
 };
 
+/**  cluster-autoscaler: it adds a node when pods can't be scheduled and removes an underused one. */
+export type ClusterAutoscaler = {
+	enabled?: boolean,
+	/**
+	 *  cluster-autoscaler's image: its release for the cluster's Kubernetes minor
+	 *  (`autoscaling/cluster-autoscaler:v1.35.0` for 1.35), as the registry you pull from serves it.
+	 */
+	image?: string | null,
+	/**  Which node group grows when several could fit the pending pods. */
+	expander?: Expander,
+	/**
+	 *  How long a node stays underused before it is removed (cluster-autoscaler's
+	 *  `--scale-down-unneeded-time`, 10 minutes by default).
+	 */
+	scaleDownUnneededMinutes?: number,
+	/**
+	 *  The share of a node's requested CPU and memory below which it counts as underused
+	 *  (`--scale-down-utilization-threshold`, 50 % by default).
+	 */
+	scaleDownUtilizationPercent?: number,
+};
+
 /**  Who the app acts as. Never holds a secret. */
 export type Connection = {
 	mode: Place,
@@ -233,6 +255,33 @@ export type DashboardView = {
 	load: LoadKind,
 };
 
+/**  The demo the HorizontalPodAutoscaler scales, and that `escala kube load` loads. */
+export type Demo = {
+	app?: DemoApp,
+	/**
+	 *  The image to run. php-apache has none of Escala's: name the seed's `hpa-example` image
+	 *  from the registry you use. The chat runs Escala's own image when this is absent.
+	 */
+	image?: string | null,
+	/**  The HorizontalPodAutoscaler's bounds. */
+	replicas?: Replicas,
+	/**  The average CPU use, as a percentage of each pod's request, that the HPA keeps. */
+	targetCpu?: number,
+	/**
+	 *  Each pod's CPU request in millicores: the HPA's percentages are of it, and
+	 *  cluster-autoscaler adds a node when the pending pods' requests don't fit.
+	 */
+	cpuMillis?: number,
+};
+
+export type DemoApp = 
+/**  The seed's CPU burner: an Apache + PHP page that computes on every request, on port 80. */
+"phpApache" | 
+/**  The socket.io chat from `workload/`, on port 3000. */
+"chat" | 
+/**  No demo and no HPA. */
+"none";
+
 /**  The deploy user that was made; its secret key went straight to the keyring. */
 export type DeployUser = {
 	userName: string,
@@ -265,6 +314,9 @@ export type EksSpec = {
 	addons?: Addon[],
 	/**  IAM principals given access to the cluster's API, besides the deploy user that creates it. */
 	access?: AccessGrant[],
+	clusterAutoscaler?: ClusterAutoscaler,
+	demo?: Demo,
+	storage?: Storage,
 };
 
 /**  Who reaches the cluster's API server, and from where. */
@@ -301,6 +353,15 @@ export type ErrorCounts = {
 	/**  Anything else: a connection reset mid-answer, a malformed answer. */
 	other: number,
 };
+
+/**  cluster-autoscaler's expanders (its FAQ, "What are Expanders?"). */
+export type Expander = "random" | 
+/**  The group whose new node schedules the most pending pods. */
+"mostPods" | 
+/**  The group that leaves the least CPU, then memory, idle: the cheapest fit. */
+"leastWaste" | 
+/**  The cheapest group per pod, from the cloud's prices. */
+"price";
 
 export type ExportedChart = {
 	path: string,
@@ -390,7 +451,7 @@ export type KeyPairSpec = {
 };
 
 /**  The route's rules. Stable: user interfaces key their help and highlighting on them. */
-export type KubernetesRule = "clusterName" | "version" | "endpoint" | "clusterZones" | "nodeGroups" | "nodeGroupName" | "instanceTypes" | "disk" | "nodeGroupSize" | "labels" | "taints" | "nodeSubnets" | "addons" | "access";
+export type KubernetesRule = "clusterName" | "version" | "endpoint" | "clusterZones" | "nodeGroups" | "nodeGroupName" | "instanceTypes" | "disk" | "nodeGroupSize" | "labels" | "taints" | "nodeSubnets" | "addons" | "access" | "clusterAutoscaler" | "demo" | "storage";
 
 /**  A Kubernetes cluster, as one provider makes it. */
 export type KubernetesSpec = 
@@ -506,6 +567,11 @@ export type Plan = {
 	stack: string,
 	changes: Change[],
 	summary: Summary,
+	/**
+	 *  What the plan leaves out, and why, in words for people: parts of the stack this target
+	 *  can't apply (what goes inside a cluster, on an emulator without a Kubernetes API).
+	 */
+	notes: string[],
 };
 
 export type PlanView = {
@@ -567,6 +633,11 @@ export type RedisNodes = {
 export type RegionInfo = {
 	name: string,
 	zones: string[],
+};
+
+export type Replicas = {
+	min: number,
+	max: number,
 };
 
 /**  The whole run. */
@@ -791,6 +862,16 @@ export type StepScaling = {
 	add: number,
 	/**  Minutes the CPU must stay above the threshold. */
 	minutes?: number,
+};
+
+/**  EBS-backed storage: a gp3 StorageClass the EBS CSI driver provisions from, and a demo claim. */
+export type Storage = {
+	/**  The demo PersistentVolumeClaim's size in GiB (the seed's volumes are 10); none when absent. */
+	claimGib?: number | null,
+	/**  gp3's provisioned IOPS (3,000 included in its price). */
+	iops?: number,
+	/**  gp3's provisioned throughput in MiB/s (125 included). */
+	throughputMibps?: number,
 };
 
 /**  A subnet with its zone, public or private. */

@@ -65,7 +65,7 @@ function check(spec: Spec, errors: ValidationError[] = []): SpecCheck {
 }
 
 const plan: PlanView = {
-  plan: { stack: "escala-demo", changes: [], summary: { create: 0, update: 0, replace: 0, delete: 0, unchanged: 0 } },
+  plan: { stack: "escala-demo", changes: [], summary: { create: 0, update: 0, replace: 0, delete: 0, unchanged: 0 }, notes: [] },
   cost: { monthlyUsd: 0, lines: [], note: "" },
 };
 
