@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use escala_aws::connect::Target;
-use escala_aws::routes::kubernetes::access;
+use escala_aws::routes::kubernetes::{access, cluster_api};
 use escala_core::routes::kubernetes::KubernetesSpec;
 use escala_core::routes::Section;
 
@@ -57,7 +57,7 @@ impl Stacks {
             None => unreachable!("cluster_of checked the route"),
         };
         let session = self.session(target, &spec).await?;
-        let api = access::cluster(session.context(), &cluster).await?;
+        let api = cluster_api::cluster(session.context(), &cluster).await?;
         Ok(escala_kube::status::read(&api, app)
             .await
             .map_err(escala_aws::AwsError::from)?)

@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use serde_json::{json, Value};
 
-use super::{typed, InCluster};
+use super::input::{typed, InCluster};
 use crate::object::Desired;
 
 pub const AUTOSCALER: &str = "cluster-autoscaler";

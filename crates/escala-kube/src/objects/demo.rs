@@ -6,10 +6,8 @@ use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::Service;
 use serde_json::json;
 
-use super::{typed, InCluster};
+use super::input::{typed, InCluster, DEMO_NAMESPACE};
 use crate::object::Desired;
-
-pub const DEMO_NAMESPACE: &str = "demo";
 
 pub(super) fn objects(set: &InCluster) -> Vec<Desired> {
     let Some(image) = set.demo_image else {

@@ -4,35 +4,18 @@
 
 mod autoscaler;
 mod demo;
+mod input;
 mod storage;
 
-use std::collections::BTreeMap;
-
-use escala_core::routes::kubernetes::{ClusterAutoscaler, Demo, DemoApp, Storage};
+use escala_core::routes::kubernetes::DemoApp;
 use k8s_openapi::api::core::v1::Namespace;
 use serde_json::json;
 
 use crate::object::Desired;
 
 pub use autoscaler::{AUTOSCALER, AUTOSCALER_NAMESPACE};
-pub use demo::DEMO_NAMESPACE;
+pub use input::{InCluster, DEMO_NAMESPACE};
 pub use storage::{CLAIM, STORAGE_CLASS};
-
-/// What a stack runs in its cluster.
-#[derive(Debug, Clone)]
-pub struct InCluster<'a> {
-    pub stack: &'a str,
-    /// The cluster's name, as its node groups' auto-discovery tags carry it.
-    pub cluster: &'a str,
-    pub autoscaler: &'a ClusterAutoscaler,
-    pub demo: &'a Demo,
-    /// The demo's image: the Spec's, or the one Escala built for the chat.
-    pub demo_image: Option<&'a str>,
-    pub storage: &'a Storage,
-    /// The stack's tags, put on every EBS volume the driver makes and on the demo's load
-    /// balancer, so that a teardown finds them even when the cluster is gone.
-    pub tags: &'a BTreeMap<String, String>,
-}
 
 impl InCluster<'_> {
     /// Every object, each after those it needs (a namespace before what it holds, a role before
@@ -55,11 +38,5 @@ impl InCluster<'_> {
 }
 
 fn namespace(name: &str) -> Namespace {
-    serde_json::from_value(json!({"metadata": {"name": name}})).expect("a namespace")
-}
-
-/// Parses a typed object from its JSON: the shapes below are checked against k8s-openapi's
-/// types here, once, rather than trusted.
-fn typed<K: serde::de::DeserializeOwned>(value: serde_json::Value) -> K {
-    serde_json::from_value(value).expect("the object fits its Kubernetes type")
+    input::typed(json!({"metadata": {"name": name}}))
 }

@@ -7,8 +7,7 @@ use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 use k8s_openapi::api::storage::v1::StorageClass;
 use serde_json::{json, Map, Value};
 
-use super::demo::DEMO_NAMESPACE;
-use super::{typed, InCluster};
+use super::input::{typed, InCluster, DEMO_NAMESPACE};
 use crate::object::Desired;
 
 pub const STORAGE_CLASS: &str = "escala-gp3";

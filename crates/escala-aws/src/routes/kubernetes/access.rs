@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use aws_credential_types::provider::ProvideCredentials;
 use serde_json::{json, Value};
 
-use super::{cluster_api, token};
+use super::token;
 use crate::context::AwsContext;
 use crate::sdk::api_error;
 use crate::AwsError;
@@ -50,22 +50,6 @@ pub async fn cluster_access(ctx: &AwsContext, cluster: &str) -> Result<ClusterAc
             .unwrap_or_default()
             .into(),
     })
-}
-
-/// A connection to the cluster's API as the caller, for reading what runs in it.
-pub async fn cluster(ctx: &AwsContext, cluster: &str) -> Result<escala_kube::Cluster, AwsError> {
-    if !cluster_api::runs(ctx) {
-        return Err(AwsError::Invalid(format!(
-            "the sandbox runs no Kubernetes API server, so cluster {cluster} has nothing inside to show: what runs in a cluster is seen on AWS"
-        )));
-    }
-    cluster_api::connect(ctx, cluster)
-        .await
-        .map_err(|e| AwsError::Api {
-            operation: "the cluster's API",
-            code: e.code,
-            message: e.message,
-        })
 }
 
 /// How kubectl runs the credential plugin: the program, its arguments and the environment it adds.

@@ -60,6 +60,20 @@ impl ClusterApi {
     }
 }
 
+/// A connection to the cluster's API as the caller, for reading what runs in it.
+pub async fn cluster(ctx: &AwsContext, cluster: &str) -> Result<escala_kube::Cluster, AwsError> {
+    if !runs(ctx) {
+        return Err(AwsError::Invalid(format!(
+            "the sandbox runs no Kubernetes API server, so cluster {cluster} has nothing inside to show: what runs in a cluster is seen on AWS"
+        )));
+    }
+    connect(ctx, cluster).await.map_err(|e| AwsError::Api {
+        operation: "the cluster's API",
+        code: e.code,
+        message: e.message,
+    })
+}
+
 /// A connection to `cluster`'s API as the run's caller.
 pub async fn connect(ctx: &AwsContext, cluster: &str) -> Result<Cluster, TaskError> {
     let (described, caller) = tokio::join!(access::cluster_access(ctx, cluster), async {

@@ -7,7 +7,7 @@ pub mod access;
 mod access_entry;
 mod addon;
 mod cluster;
-mod cluster_api;
+pub mod cluster_api;
 mod facts;
 mod ids;
 mod in_cluster;

@@ -2,7 +2,7 @@
 //! and the gp3 storage. Every provider checks them the same way.
 
 use super::in_cluster::{ClusterAutoscaler, Demo, DemoApp, Storage};
-use super::rules::KubernetesRule;
+use super::rule::KubernetesRule;
 
 /// gp3's limits (Amazon EC2 API reference, CreateVolume): size, IOPS, throughput, and the
 /// ratios that tie them.

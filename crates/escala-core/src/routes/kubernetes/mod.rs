@@ -5,11 +5,12 @@ mod cost;
 mod eks;
 mod in_cluster;
 mod in_cluster_rules;
+mod rule;
 mod rules;
 mod spec;
 pub mod versions;
 
-pub use rules::KubernetesRule;
+pub use rule::KubernetesRule;
 pub use spec::*;
 
 use crate::cost::CostEstimate;

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use ipnet::Ipv4Net;
 use jiff::civil::Date;
-use serde::Serialize;
 
 use super::in_cluster_rules;
+use super::rule::KubernetesRule;
 use super::spec::{
     AccessGrant, Addon, EksSpec, KubernetesSpec, NodeGroup, NodeSubnets, Taint, ADDONS,
 };
@@ -16,30 +16,6 @@ use super::versions::{self, Support};
 use crate::routes::bounds::{graviton, range_problem, valid_instance_type};
 use crate::routes::NetworkShape;
 use crate::validate::ValidationError;
-
-/// The route's rules. Stable: user interfaces key their help and highlighting on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub enum KubernetesRule {
-    ClusterName,
-    Version,
-    Endpoint,
-    ClusterZones,
-    NodeGroups,
-    NodeGroupName,
-    InstanceTypes,
-    Disk,
-    NodeGroupSize,
-    Labels,
-    Taints,
-    NodeSubnets,
-    Addons,
-    Access,
-    ClusterAutoscaler,
-    Demo,
-    Storage,
-}
 
 const FIELD: &str = "route.kubernetes";
 
