@@ -2,6 +2,8 @@
 # Runs the benchmark programs and prints their figures (recorded in BENCHMARKS.md).
 #   ./scripts/bench.sh network   escala apply vs a sequential AWS CLI script, 50 ms per call
 #   ./scripts/bench.sh fargate   the same, for seed-fargate (the chat's image built and pushed too)
+#   ./scripts/bench.sh eks       the same, for seed-eks in eksctl's order, clusters and node groups CREATING 45 s and 35 s
+#   ./scripts/bench.sh kube      the in-cluster apply of the demo set vs kubectl diff+apply, 20 ms per request
 #   ./scripts/bench.sh image     the chat's image: build and push, cold and warm, beside tar|gzip and curl
 #   ./scripts/bench.sh desktop   the app's start to an interactive Connect screen, and its idle memory
 #   ./scripts/bench.sh charts    the 7-day scaling dashboard (4 series x 10,080 points) rendered to SVG
@@ -23,6 +25,15 @@ case "${1:-network}" in
     cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-cli -p escala-bench
     "$CARGO_TARGET_DIR/release/bench-network" --latency-ms 50 --runs 3 \
       --spec "$ROOT/examples/seed-fargate.yaml" --script "$ROOT/crates/escala-bench/awscli/seed-fargate.sh"
+    ;;
+  eks)
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-cli -p escala-bench
+    "$CARGO_TARGET_DIR/release/bench-network" --latency-ms 50 --runs "${RUNS:-2}" --eks-create-seconds 45,35 \
+      --spec "$ROOT/examples/seed-eks.yaml" --script "$ROOT/crates/escala-bench/awscli/seed-eks.sh"
+    ;;
+  kube)
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-bench --bin bench-kube
+    "$CARGO_TARGET_DIR/release/bench-kube" --latency-ms 20 --runs 5
     ;;
   image)
     chat_parts
@@ -69,7 +80,7 @@ case "${1:-network}" in
     "$CARGO_TARGET_DIR/release/bench-idle" --speed 1 --seconds 60
     ;;
   *)
-    echo "usage: $0 [network|fargate|image|desktop|charts|chat|balancer|timeline|timeline-fargate|idle]" >&2
+    echo "usage: $0 [network|fargate|eks|kube|image|desktop|charts|chat|balancer|timeline|timeline-fargate|idle]" >&2
     exit 2
     ;;
 esac

@@ -214,25 +214,41 @@ async fn the_seeds_eks_stack_is_made_upgraded_one_minor_and_goes_to_zero() {
         .send()
         .await
         .unwrap();
-    let identity = &identities.associations()[0];
+    // The EBS driver's controller and cluster-autoscaler, each with the account's role for it.
+    let mut accounts = Vec::new();
+    for identity in identities.associations() {
+        assert_eq!(identity.namespace(), Some("kube-system"));
+        let account = identity.service_account().unwrap().to_string();
+        let described = ctx
+            .eks
+            .describe_pod_identity_association()
+            .cluster_name(&stack)
+            .association_id(identity.association_id().unwrap())
+            .send()
+            .await
+            .unwrap();
+        let role = described
+            .association()
+            .unwrap()
+            .role_arn()
+            .unwrap()
+            .to_string();
+        accounts.push((account, role.rsplit('/').next().unwrap().to_string()));
+    }
+    accounts.sort();
     assert_eq!(
-        (identity.namespace(), identity.service_account()),
-        (Some("kube-system"), Some("ebs-csi-controller-sa"))
+        accounts,
+        [
+            (
+                "cluster-autoscaler".to_string(),
+                "escala-eks-cluster-autoscaler".to_string()
+            ),
+            (
+                "ebs-csi-controller-sa".to_string(),
+                "escala-eks-ebs-csi".to_string()
+            ),
+        ]
     );
-    let identity = ctx
-        .eks
-        .describe_pod_identity_association()
-        .cluster_name(&stack)
-        .association_id(identity.association_id().unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert!(identity
-        .association()
-        .unwrap()
-        .role_arn()
-        .unwrap()
-        .ends_with(":role/escala/escala-eks-ebs-csi"));
     let policies = ctx
         .eks
         .list_associated_access_policies()

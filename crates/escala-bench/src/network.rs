@@ -18,7 +18,7 @@ use escala_sandbox::Emulator;
 use escala_testkit::{FaultProxy, Faults};
 
 /// The command line, as `--help` prints it.
-const USAGE: &str = "bench-network [--latency-ms 50] [--runs 3] [--spec FILE --script FILE] [--escala PATH] [--aws PATH] [--trace]";
+const USAGE: &str = "bench-network [--latency-ms 50] [--runs 3] [--spec FILE --script FILE] [--eks-create-seconds CLUSTER,NODEGROUP] [--escala PATH] [--aws PATH] [--trace]";
 
 struct Args {
     latency: Duration,
@@ -31,6 +31,8 @@ struct Args {
     script: PathBuf,
     /// Print when each of Escala's tasks finished, for finding where the time goes.
     trace: bool,
+    /// How long the emulator's EKS clusters and node groups stay CREATING, as AWS's take minutes.
+    eks_create: Option<(f64, f64)>,
 }
 
 fn args() -> Args {
@@ -52,6 +54,7 @@ fn args() -> Args {
         spec: None,
         script: concat!(env!("CARGO_MANIFEST_DIR"), "/awscli/seed-network.sh").into(),
         trace: false,
+        eks_create: None,
     };
     let mut flags = escala_bench::flags::Flags::from_env(USAGE);
     while let Some(flag) = flags.next_flag() {
@@ -63,6 +66,16 @@ fn args() -> Args {
             "--aws" => a.aws = flags.value::<String>(&flag, "a path").into(),
             "--spec" => a.spec = Some(flags.value::<String>(&flag, "a path").into()),
             "--script" => a.script = flags.value::<String>(&flag, "a path").into(),
+            "--eks-create-seconds" => {
+                let text: String = flags.value(&flag, "CLUSTER,NODEGROUP seconds");
+                let parsed = text
+                    .split_once(',')
+                    .and_then(|(c, n)| Some((c.parse().ok()?, n.parse().ok()?)));
+                match parsed {
+                    Some(pair) => a.eks_create = Some(pair),
+                    None => flags.fail("--eks-create-seconds takes CLUSTER,NODEGROUP seconds"),
+                }
+            }
             other => flags.fail(&format!("unknown flag {other}")),
         }
     }
@@ -181,6 +194,30 @@ fn escala_apply(a: &Args, proxy: &FaultProxy, home: &std::path::Path, stack: &st
     c
 }
 
+/// Asks the emulator to keep EKS clusters and node groups CREATING this long after their create
+/// (the sandbox's fix 19; a reset keeps it).
+fn eks_delays(endpoint: &str, cluster: f64, nodegroup: f64) {
+    use std::io::{Read, Write};
+    let address = endpoint.trim_start_matches("http://");
+    let body = format!(r#"{{"cluster": {cluster}, "nodegroup": {nodegroup}}}"#);
+    let mut stream = std::net::TcpStream::connect(address).expect("the emulator answers");
+    write!(
+        stream,
+        "POST /moto-api/escala/eks-delays HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("the request is sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("an answer");
+    assert!(
+        answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"),
+        "{answer}"
+    );
+    println!(
+        "EKS clusters stay CREATING {cluster} s and node groups {nodegroup} s after their create"
+    );
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -200,6 +237,9 @@ async fn main() {
     .await
     .expect("proxy");
     let home = std::env::temp_dir().join(format!("escala-bench-home-{}", std::process::id()));
+    if let Some((cluster, nodegroup)) = a.eks_create {
+        eks_delays(emulator.endpoint(), cluster, nodegroup);
+    }
 
     // The task graph, for the critical path.
     let probe = Session::connect(

@@ -26,11 +26,23 @@
 # - moto has no Pod Identity associations (404). The fix keeps each cluster's associations (one per
 #   namespace and service account, as AWS allows) with their ids and tags: Create, Describe, List
 #   (by namespace and service account too) and Delete, refusing a role the account doesn't have.
+# - moto's clusters and node groups are ACTIVE the moment they are made; AWS's take minutes
+#   (CREATING, and a cluster has no endpoint until it is ACTIVE). When asked
+#   (`/moto-api/escala/eks-delays`, {"cluster": seconds, "nodegroup": seconds}), the fix reports
+#   each CREATING for that long after its create, and refuses a node group on a cluster that isn't
+#   ACTIVE yet, as AWS does, so that waits and their order can be measured. Off by default.
+
+import time
 
 import moto.eks.urls as eks_urls
 from urllib.parse import unquote
 
-from moto.eks.exceptions import InvalidParameterException, ResourceInUseException, ResourceNotFoundException
+from moto.eks.exceptions import (
+    InvalidParameterException,
+    InvalidRequestException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+)
 from moto.eks.models import EKSBackend, eks_backends
 from moto.eks.responses import EKSResponse
 
@@ -608,4 +620,73 @@ eks_urls.url_paths.update(
         "{0}/clusters/(?P<name>[^/]+)/pod-identity-associations$": eks_urls.response.dispatch,
         "{0}/clusters/(?P<name>[^/]+)/pod-identity-associations/(?P<associationId>[^/]+)$": eks_urls.response.dispatch,
     }
+)
+
+
+eks_delays = {"cluster": 0.0, "nodegroup": 0.0}
+
+
+def set_eks_delays(body):
+    for key in ("cluster", "nodegroup"):
+        if key in body:
+            eks_delays[key] = float(body[key])
+    return dict(eks_delays)
+
+
+ROUTES[("POST", "/moto-api/escala/eks-delays")] = set_eks_delays
+
+
+def eks_creating(obj, key):
+    """Whether `obj` (a cluster or a node group) is still coming up, as the delay asks."""
+    made = getattr(obj, "_escala_made", None)
+    return made is not None and time.monotonic() - made < eks_delays[key]
+
+
+def eks_shown(obj, key):
+    """The object as DescribeCluster/DescribeNodegroup show it now: CREATING during its delay."""
+    if eks_creating(obj, key):
+        obj.status = "CREATING"
+        if key == "cluster":
+            obj._escala_endpoint = getattr(obj, "_escala_endpoint", None) or obj.endpoint
+            obj.endpoint = None
+    else:
+        obj.status = "ACTIVE" if obj.status == "CREATING" else obj.status
+        if key == "cluster" and getattr(obj, "_escala_endpoint", None):
+            obj.endpoint = obj._escala_endpoint
+    return obj
+
+
+_create_cluster = EKSBackend.create_cluster
+_create_nodegroup = EKSBackend.create_nodegroup
+_describe_cluster = EKSBackend.describe_cluster
+_describe_nodegroup = EKSBackend.describe_nodegroup
+
+
+def create_cluster_timed(self, *args, **kwargs):
+    cluster = _create_cluster(self, *args, **kwargs)
+    cluster._escala_made = time.monotonic()
+    return eks_shown(cluster, "cluster")
+
+
+def create_nodegroup_timed(self, *args, **kwargs):
+    name = kwargs.get("cluster_name", args[0] if args else None)
+    cluster = self.clusters.get(name)
+    if cluster is not None and eks_creating(cluster, "cluster"):
+        raise InvalidRequestException(
+            message=f"Cluster '{name}' is not in ACTIVE status",
+            addonName=None,
+            clusterName=name,
+            nodegroupName=kwargs.get("nodegroup_name"),
+            fargateProfileName=None,
+        )
+    nodegroup = _create_nodegroup(self, *args, **kwargs)
+    nodegroup._escala_made = time.monotonic()
+    return eks_shown(nodegroup, "nodegroup")
+
+
+EKSBackend.create_cluster = create_cluster_timed
+EKSBackend.create_nodegroup = create_nodegroup_timed
+EKSBackend.describe_cluster = lambda self, name: eks_shown(_describe_cluster(self, name), "cluster")
+EKSBackend.describe_nodegroup = lambda self, cluster_name, nodegroup_name: eks_shown(
+    _describe_nodegroup(self, cluster_name, nodegroup_name), "nodegroup"
 )
