@@ -84,14 +84,6 @@ impl Cluster {
         self
     }
 
-    pub fn patience(&self) -> Patience {
-        self.patience
-    }
-
-    pub fn endpoint(&self) -> &str {
-        &self.endpoint
-    }
-
     pub(crate) fn client(&self) -> kube::Client {
         self.client.clone()
     }

@@ -12,7 +12,7 @@ use super::input::{typed, InCluster};
 use crate::object::Desired;
 
 pub const AUTOSCALER: &str = "cluster-autoscaler";
-pub const AUTOSCALER_NAMESPACE: &str = "kube-system";
+const AUTOSCALER_NAMESPACE: &str = "kube-system";
 
 pub(super) fn objects(set: &InCluster) -> Vec<Desired> {
     let Some(image) = set.autoscaler.image.as_deref() else {
@@ -97,7 +97,7 @@ fn binding(role_kind: &str, namespace: Option<&str>) -> Value {
 
 /// cluster-autoscaler's flags: the node groups found by the two tags every Escala node group's
 /// Auto Scaling group carries, similar groups balanced, and the Spec's expander and scale-down.
-pub fn flags(set: &InCluster) -> Vec<String> {
+fn flags(set: &InCluster) -> Vec<String> {
     let ca = set.autoscaler;
     vec![
         "./cluster-autoscaler".into(),

@@ -13,9 +13,9 @@ use serde_json::json;
 
 use crate::object::Desired;
 
-pub use autoscaler::{AUTOSCALER, AUTOSCALER_NAMESPACE};
+pub use autoscaler::AUTOSCALER;
 pub use input::{InCluster, DEMO_NAMESPACE};
-pub use storage::{CLAIM, STORAGE_CLASS};
+pub use storage::CLAIM;
 
 impl InCluster<'_> {
     /// Every object, each after those it needs (a namespace before what it holds, a role before

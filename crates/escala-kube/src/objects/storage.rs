@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use super::input::{typed, InCluster, DEMO_NAMESPACE};
 use crate::object::Desired;
 
-pub const STORAGE_CLASS: &str = "escala-gp3";
+const STORAGE_CLASS: &str = "escala-gp3";
 pub const CLAIM: &str = "demo-data";
 /// The EBS CSI driver's name.
 const PROVISIONER: &str = "ebs.csi.aws.com";
