@@ -177,25 +177,30 @@ impl Kind<AwsContext> for LoadBalancerKind {
     /// Deletes the load balancer (its listeners go with it) and waits until it is gone, so the
     /// subnets' network interfaces are free for what waits on them.
     async fn delete(&self, ctx: &AwsContext, f: &Found) -> Result<(), TaskError> {
-        let arn = f.physical_id.as_str();
-        ignore_gone(
-            ctx.elb
-                .delete_load_balancer()
-                .load_balancer_arn(arn)
-                .send()
-                .await
-                .task(),
-        )?;
-        wait_through_transients(
-            &format!("{arn} was not deleted"),
-            std::time::Duration::from_secs(10 * 60),
-            |max| {
-                ctx.elb
-                    .wait_until_load_balancers_deleted()
-                    .load_balancer_arns(arn)
-                    .wait(max)
-            },
-        )
-        .await
+        delete(ctx, &f.physical_id).await
     }
+}
+
+/// Deletes a load balancer (its listeners go with it) and waits until it is gone, so the subnets'
+/// network interfaces are free for what waits on them. Also the leftovers' of a cluster.
+pub async fn delete(ctx: &AwsContext, arn: &str) -> Result<(), TaskError> {
+    ignore_gone(
+        ctx.elb
+            .delete_load_balancer()
+            .load_balancer_arn(arn)
+            .send()
+            .await
+            .task(),
+    )?;
+    wait_through_transients(
+        &format!("{arn} was not deleted"),
+        std::time::Duration::from_secs(10 * 60),
+        |max| {
+            ctx.elb
+                .wait_until_load_balancers_deleted()
+                .load_balancer_arns(arn)
+                .wait(max)
+        },
+    )
+    .await
 }

@@ -7,7 +7,7 @@ use escala_core::task::{Found, TaskError};
 use super::made_for_services;
 use crate::context::AwsContext;
 use crate::iam::{Grant, Scope};
-use crate::sdk::{ignore_gone, read, wait_through_transients, SdkResultExt};
+use crate::sdk::{read, SdkResultExt};
 
 const BALANCERS: &[&str] = &[
     "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*",
@@ -74,26 +74,6 @@ impl Kind<AwsContext> for ClusterLoadBalancerKind {
             .collect())
     }
     async fn delete(&self, ctx: &AwsContext, f: &Found) -> Result<(), TaskError> {
-        let arn = f.physical_id.as_str();
-        ignore_gone(
-            ctx.elb
-                .delete_load_balancer()
-                .load_balancer_arn(arn)
-                .send()
-                .await
-                .task(),
-        )?;
-        wait_through_transients(
-            &format!("{arn} was not deleted"),
-            std::time::Duration::from_secs(10 * 60),
-            |max| {
-                use aws_sdk_elasticloadbalancingv2::client::Waiters;
-                ctx.elb
-                    .wait_until_load_balancers_deleted()
-                    .load_balancer_arns(arn)
-                    .wait(max)
-            },
-        )
-        .await
+        crate::routes::balancer::load_balancer::delete(ctx, &f.physical_id).await
     }
 }
