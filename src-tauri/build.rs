@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "list_stacks",
     "load_spec",
     "stack_resources",
+    "stack_cluster",
     "export_spec",
     "destroy_stack",
     "stack_dashboard",

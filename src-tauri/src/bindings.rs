@@ -29,6 +29,7 @@ pub fn builder() -> Builder<tauri::Wry> {
         stacks::list_stacks,
         stacks::load_spec,
         stacks::stack_resources,
+        stacks::stack_cluster,
         stacks::export_spec,
         stacks::destroy_stack,
         dashboard::stack_dashboard,
@@ -54,6 +55,40 @@ pub fn export(path: &std::path::Path) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use std::path::Path;
+
+    /// A command the UI can call but no capability allows is denied at run time, with nothing
+    /// at build time to say so: every command of the bindings must be allowed for the window.
+    #[test]
+    fn every_command_is_allowed_for_the_window() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let bindings = std::fs::read_to_string(root.join(super::PATH)).unwrap();
+        let capability: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join("capabilities/main.json")).unwrap(),
+        )
+        .unwrap();
+        let allowed: Vec<&str> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .collect();
+        let commands: Vec<&str> = bindings
+            .split("__TAURI_INVOKE")
+            .skip(1)
+            // A call, `__TAURI_INVOKE("name"` or `__TAURI_INVOKE<T>("name"`; not the import.
+            .filter(|call| call.starts_with(['(', '<']))
+            .filter_map(|call| call.split('"').nth(1))
+            .collect();
+        assert!(commands.len() > 20, "{commands:?}");
+        let denied: Vec<&&str> = commands
+            .iter()
+            .filter(|c| !allowed.contains(&format!("allow-{}", c.replace('_', "-")).as_str()))
+            .collect();
+        assert!(
+            denied.is_empty(),
+            "not allowed in capabilities/main.json: {denied:?}"
+        );
+    }
 
     #[test]
     fn bindings_are_current() {

@@ -125,6 +125,8 @@ pub struct StackSummary {
     pub route: Option<String>,
     /// Its route scales a group, so the stack has a scaling dashboard.
     pub dashboard: bool,
+    /// Its route makes a Kubernetes cluster, which the Stacks screen shows.
+    pub cluster: bool,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]

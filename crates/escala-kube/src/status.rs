@@ -12,6 +12,7 @@ use crate::error::KubeError;
 use crate::objects::{CLAIM, DEMO_NAMESPACE};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterStatus {
     /// Where the demo answers: its Service's load balancer, once the cloud controller made it.
@@ -23,6 +24,7 @@ pub struct ClusterStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct NodeState {
     pub name: String,
@@ -32,6 +34,7 @@ pub struct NodeState {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct PodState {
     pub name: String,
@@ -42,6 +45,7 @@ pub struct PodState {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct HpaState {
     pub current_replicas: u32,
@@ -53,6 +57,7 @@ pub struct HpaState {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Condition {
     /// AbleToScale, ScalingActive, ScalingLimited.
@@ -63,6 +68,7 @@ pub struct Condition {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ClaimState {
     /// Pending, Bound or Lost.

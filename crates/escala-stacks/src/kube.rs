@@ -8,9 +8,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use escala_aws::connect::Target;
+use escala_aws::routes::kubernetes::overview::{self, ClusterOverview};
 use escala_aws::routes::kubernetes::{access, cluster_api};
 use escala_core::routes::kubernetes::KubernetesSpec;
 use escala_core::routes::Section;
+use escala_kube::status::ClusterStatus;
 
 use crate::{Stacks, StacksError};
 
@@ -22,6 +24,25 @@ pub struct Kubeconfig {
     pub context: String,
     /// The user's kubeconfig it was merged into, when asked.
     pub merged_into: Option<PathBuf>,
+}
+
+/// A stack's cluster as the Stacks screen shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterView {
+    /// `None` when the cluster doesn't exist.
+    pub overview: Option<ClusterOverview>,
+    pub inside: Inside,
+}
+
+/// What runs inside a cluster, or why it can't be read: never an empty success.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum Inside {
+    Read { status: ClusterStatus },
+    Unavailable { reason: String },
 }
 
 fn file_error(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StacksError {
@@ -50,17 +71,38 @@ impl Stacks {
         &self,
         target: &Target,
         name: &str,
-    ) -> Result<escala_kube::status::ClusterStatus, StacksError> {
+    ) -> Result<ClusterStatus, StacksError> {
         let (spec, cluster) = self.cluster_of(name)?;
-        let app = match spec.route.as_ref().and_then(KubernetesSpec::of) {
-            Some(KubernetesSpec::Eks(eks)) => eks.demo.app.name(),
-            None => unreachable!("cluster_of checked the route"),
-        };
         let session = self.session(target, &spec).await?;
-        let api = cluster_api::cluster(session.context(), &cluster).await?;
-        Ok(escala_kube::status::read(&api, app)
-            .await
-            .map_err(escala_aws::AwsError::from)?)
+        inside(session.context(), &spec, &cluster).await
+    }
+
+    /// The stack's cluster for the Stacks screen: EKS's view of it and its node groups, and what
+    /// runs inside, or why that can't be read (the sandbox has no cluster API; an unreachable
+    /// cluster's error names its endpoint and the identity used).
+    pub async fn cluster_view(
+        &self,
+        target: &Target,
+        name: &str,
+    ) -> Result<ClusterView, StacksError> {
+        let (spec, cluster) = self.cluster_of(name)?;
+        let session = self.session(target, &spec).await?;
+        let ctx = session.context();
+        let overview = overview::describe(ctx, &cluster).await?;
+        let inside = match &overview {
+            None => Inside::Unavailable {
+                reason: format!(
+                    "the EKS cluster {cluster} doesn't exist: apply the stack to make it"
+                ),
+            },
+            Some(_) => match inside(ctx, &spec, &cluster).await {
+                Ok(status) => Inside::Read { status },
+                Err(e) => Inside::Unavailable {
+                    reason: e.to_string(),
+                },
+            },
+        };
+        Ok(ClusterView { overview, inside })
     }
 
     /// An ExecCredential for the stack's cluster, signed with the target's keys.
@@ -103,6 +145,22 @@ impl Stacks {
             merged_into,
         })
     }
+}
+
+/// What runs in the cluster, read through its API as the session's caller.
+async fn inside(
+    ctx: &escala_aws::context::AwsContext,
+    spec: &escala_core::spec::Spec,
+    cluster: &str,
+) -> Result<ClusterStatus, StacksError> {
+    let app = match spec.route.as_ref().and_then(KubernetesSpec::of) {
+        Some(KubernetesSpec::Eks(eks)) => eks.demo.app.name(),
+        None => unreachable!("cluster_of checked the route"),
+    };
+    let api = cluster_api::cluster(ctx, cluster).await?;
+    Ok(escala_kube::status::read(&api, app)
+        .await
+        .map_err(escala_aws::AwsError::from)?)
 }
 
 fn yaml(config: &Value) -> String {

@@ -10,6 +10,6 @@ mod kube_changes;
 mod stacks;
 
 pub use error::StacksError;
-pub use kube::Kubeconfig;
+pub use kube::{ClusterView, Inside, Kubeconfig};
 pub use kube_changes::Access;
 pub use stacks::{Destroyed, Known, Planned, RouteInfo, Stacks};

@@ -1,19 +1,33 @@
 //! Looking at the emulator directly, independently of Escala's own discovery: a plain EC2 client
-//! and the count of what is tagged for a stack.
+//! and the count of what is tagged for a stack; a plain EKS client.
 
 use aws_sdk_ec2::types::Filter;
 
-/// An EC2 client for the emulator at `endpoint`, in us-east-1, with dummy keys.
+/// A client of one SDK crate for the emulator at `endpoint`, in us-east-1, with dummy keys. Each
+/// SDK has its own config type, so this is a macro rather than a generic function.
+macro_rules! emulator_client {
+    ($sdk:ident, $endpoint:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::Config::builder()
+                .behavior_version($sdk::config::BehaviorVersion::latest())
+                .region($sdk::config::Region::new("us-east-1"))
+                .endpoint_url($endpoint)
+                .credentials_provider($sdk::config::Credentials::new(
+                    "test", "test", None, None, "test",
+                ))
+                .build(),
+        )
+    };
+}
+
+/// An EC2 client for the emulator at `endpoint`.
 pub fn ec2(endpoint: &str) -> aws_sdk_ec2::Client {
-    let config = aws_sdk_ec2::Config::builder()
-        .behavior_version(aws_sdk_ec2::config::BehaviorVersion::latest())
-        .region(aws_sdk_ec2::config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(aws_sdk_ec2::config::Credentials::new(
-            "test", "test", None, None, "test",
-        ))
-        .build();
-    aws_sdk_ec2::Client::from_conf(config)
+    emulator_client!(aws_sdk_ec2, endpoint)
+}
+
+/// An EKS client for the emulator at `endpoint`.
+pub fn eks(endpoint: &str) -> aws_sdk_eks::Client {
+    emulator_client!(aws_sdk_eks, endpoint)
 }
 
 /// Counts of what is tagged for `stack`: VPCs, subnets, internet gateways, route tables, Elastic

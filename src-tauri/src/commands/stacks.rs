@@ -7,6 +7,7 @@ use escala_core::executor::{ApplyReport, DestroyReport};
 use escala_core::progress::ProgressEvent;
 use escala_core::spec::Spec;
 use escala_core::task::Found;
+use escala_stacks::ClusterView;
 
 use crate::error::ApiError;
 use crate::service::stacks;
@@ -62,6 +63,15 @@ pub async fn stack_resources(
     name: String,
 ) -> Result<Vec<Found>, ApiError> {
     Ok(stacks::resources(&state, &name).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn stack_cluster(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<ClusterView, ApiError> {
+    Ok(stacks::cluster(&state, &name).await?)
 }
 
 #[tauri::command]

@@ -7,9 +7,12 @@ use std::path::PathBuf;
 use escala_aws::session::Session;
 use escala_core::executor::{ApplyReport, DestroyReport};
 use escala_core::progress::ProgressEvent;
+use escala_core::routes::kubernetes::KubernetesSpec;
+use escala_core::routes::Section;
 use escala_core::spec::Spec;
 use escala_core::store::Place;
 use escala_core::task::Found;
+use escala_stacks::ClusterView;
 
 use crate::error::AppError;
 use crate::progress::batched;
@@ -90,6 +93,12 @@ pub async fn resources(state: &AppState, name: &str) -> Result<Vec<Found>, AppEr
     Ok(state.stacks.resources(&state.target()?, name).await?)
 }
 
+/// A Kubernetes stack's cluster: EKS's view, and what runs inside or why it can't be read.
+pub async fn cluster(state: &AppState, name: &str) -> Result<ClusterView, AppError> {
+    reachable(state, name)?;
+    Ok(state.stacks.cluster_view(&state.target()?, name).await?)
+}
+
 /// Every stack Escala knows. Those where the app is connected are looked up: how many resources
 /// they have and whether they match their Spec.
 pub async fn list(state: &AppState) -> Result<Vec<StackSummary>, AppError> {
@@ -107,6 +116,12 @@ pub async fn list(state: &AppState) -> Result<Vec<StackSummary>, AppError> {
             in_sync: None,
             route: known.spec.route.as_ref().map(|r| r.name().to_string()),
             dashboard: Session::scaling(&known.spec).is_some(),
+            cluster: known
+                .spec
+                .route
+                .as_ref()
+                .and_then(KubernetesSpec::of)
+                .is_some(),
         };
         if here == Some(record.place) {
             let (found, plan) = state.stacks.status(&state.target()?, &known.name).await?;

@@ -26,6 +26,7 @@ export const commands = {
 	listStacks: () => typedError<StackSummary[], ApiError>(__TAURI_INVOKE("list_stacks")),
 	loadSpec: (name: string) => typedError<Spec, ApiError>(__TAURI_INVOKE("load_spec", { name })),
 	stackResources: (name: string) => typedError<Found[], ApiError>(__TAURI_INVOKE("stack_resources", { name })),
+	stackCluster: (name: string) => typedError<ClusterView, ApiError>(__TAURI_INVOKE("stack_cluster", { name })),
 	exportSpec: (name: string) => typedError<ExportedSpec, ApiError>(__TAURI_INVOKE("export_spec", { name })),
 	destroyStack: (name: string, onEvent: Channel<ProgressEvent[]>) => typedError<DestroyReport, ApiError>(__TAURI_INVOKE("destroy_stack", { name, onEvent })),
 	stackDashboard: (name: string, range: ChartRange, dark: boolean, width: number) => typedError<DashboardView, ApiError>(__TAURI_INVOKE("stack_dashboard", { name, range, dark, width })),
@@ -185,6 +186,14 @@ export type ChatSnapshot = {
 	instances: number,
 };
 
+export type ClaimState = {
+	/**  Pending, Bound or Lost. */
+	phase: string,
+	volume: string | null,
+	/**  The EBS volume's id, once the driver has made it. */
+	volumeId: string | null,
+};
+
 /**  cluster-autoscaler: it adds a node when pods can't be scheduled and removes an underused one. */
 export type ClusterAutoscaler = {
 	enabled?: boolean,
@@ -205,6 +214,39 @@ export type ClusterAutoscaler = {
 	 *  (`--scale-down-utilization-threshold`, 50 % by default).
 	 */
 	scaleDownUtilizationPercent?: number,
+};
+
+export type ClusterOverview = {
+	name: string,
+	version: string | null,
+	/**  CREATING, ACTIVE, UPDATING, DELETING or FAILED. */
+	status: string | null,
+	endpoint: string | null,
+	nodeGroups: NodeGroupOverview[],
+};
+
+export type ClusterStatus = {
+	/**  Where the demo answers: its Service's load balancer, once the cloud controller made it. */
+	address: string | null,
+	nodes: NodeState[],
+	pods: PodState[],
+	hpa: HpaState | null,
+	claim: ClaimState | null,
+};
+
+/**  A stack's cluster as the Stacks screen shows it. */
+export type ClusterView = {
+	/**  `None` when the cluster doesn't exist. */
+	overview: ClusterOverview | null,
+	inside: Inside,
+};
+
+export type Condition = {
+	/**  AbleToScale, ScalingActive, ScalingLimited. */
+	kind: string,
+	status: string,
+	reason: string | null,
+	message: string | null,
 };
 
 /**  Who the app acts as. Never holds a secret. */
@@ -438,6 +480,18 @@ export type GroupView = {
 	url: string | null,
 };
 
+export type HpaState = {
+	currentReplicas: number,
+	desiredReplicas: number,
+	/**  The pods' average CPU as a percentage of their request, once metrics-server reports it. */
+	currentCpu: number | null,
+	targetCpu: number | null,
+	conditions: Condition[],
+};
+
+/**  What runs inside a cluster, or why it can't be read: never an empty success. */
+export type Inside = { state: "read"; status: ClusterStatus } | { state: "unavailable"; reason: string };
+
 /**
  *  An SSH key pair: made by AWS (the private key is saved where asked, readable by the user only)
  *  or imported from an existing public key.
@@ -517,11 +571,29 @@ export type NodeGroup = {
 	subnets?: NodeSubnets,
 };
 
+export type NodeGroupOverview = {
+	name: string,
+	status: string | null,
+	min: number | null,
+	desired: number | null,
+	max: number | null,
+	instanceTypes: string[],
+	/**  ON_DEMAND or SPOT. */
+	capacity: string | null,
+};
+
 /**  The node group's bounds: cluster-autoscaler moves `desired` between `min` and `max`. */
 export type NodeGroupSize = {
 	min: number,
 	desired: number,
 	max: number,
+};
+
+export type NodeState = {
+	name: string,
+	ready: boolean,
+	instanceType: string | null,
+	zone: string | null,
 };
 
 /**  Where the nodes go. */
@@ -583,6 +655,14 @@ export type PlanView = {
 export type Platform = "linux/amd64" | 
 /**  Graviton: about 20% cheaper per vCPU and GB on Fargate. */
 "linux/arm64";
+
+export type PodState = {
+	name: string,
+	/**  Pending, Running, Succeeded, Failed or Unknown. */
+	phase: string,
+	ready: boolean,
+	node: string | null,
+};
 
 export type Profile = {
 	name: string,
@@ -845,6 +925,8 @@ export type StackSummary = {
 	route: string | null,
 	/**  Its route scales a group, so the stack has a scaling dashboard. */
 	dashboard: boolean,
+	/**  Its route makes a Kubernetes cluster, which the Stacks screen shows. */
+	cluster: boolean,
 };
 
 /**  Answers by status class. */

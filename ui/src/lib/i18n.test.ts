@@ -271,6 +271,52 @@ describe("validation messages", () => {
     expect(fieldLabel("es", "route.fargate.scaling.scheduled[0].tasks.max")).toBe("las tareas máximas de la acción programada 1");
   });
 
+  it("name every field the kubernetes route reports, lists and maps inside items too, in both languages", () => {
+    // The paths rules.rs and in_cluster_rules.rs put in `field`, then the form's own.
+    const fields = [
+      "route.kubernetes",
+      "route.kubernetes.name",
+      "route.kubernetes.version",
+      "route.kubernetes.endpoint.publicCidrs",
+      "route.kubernetes.endpoint.publicCidrs[3]",
+      "route.kubernetes.nodeGroups",
+      "route.kubernetes.nodeGroups[1].name",
+      "route.kubernetes.nodeGroups[1].instanceTypes",
+      "route.kubernetes.nodeGroups[1].instanceTypes[2]",
+      "route.kubernetes.nodeGroups[1].diskGib",
+      "route.kubernetes.nodeGroups[1].size",
+      "route.kubernetes.nodeGroups[1].size.max",
+      "route.kubernetes.nodeGroups[1].labels",
+      "route.kubernetes.nodeGroups[1].labels.app.kubernetes.io/name",
+      "route.kubernetes.nodeGroups[1].taints[0].key",
+      "route.kubernetes.nodeGroups[1].subnets",
+      "route.kubernetes.addons[2].name",
+      "route.kubernetes.addons[2].version",
+      "route.kubernetes.access[0].principal",
+      "route.kubernetes.access[0].namespaces[1]",
+      "route.kubernetes.clusterAutoscaler.image",
+      "route.kubernetes.clusterAutoscaler.scaleDownUnneededMinutes",
+      "route.kubernetes.clusterAutoscaler.scaleDownUtilizationPercent",
+      "route.kubernetes.demo.image",
+      "route.kubernetes.demo.replicas",
+      "route.kubernetes.demo.targetCpu",
+      "route.kubernetes.demo.cpuMillis",
+      "route.kubernetes.storage.claimGib",
+      "route.kubernetes.storage.iops",
+      "route.kubernetes.storage.throughputMibps",
+    ];
+    for (const field of fields) {
+      const english = fieldLabel("en", field);
+      const spanish = fieldLabel("es", field);
+      expect(english, field).not.toBe(field);
+      expect(spanish, field).not.toBe(field);
+      expect(spanish, field).not.toBe(english);
+      expect(english, field).not.toMatch(/[{}[\]]/);
+    }
+    expect(fieldLabel("en", "route.kubernetes.nodeGroups[1].instanceTypes[2]")).toBe("the instance types of node group 2");
+    expect(fieldLabel("es", "route.kubernetes.nodeGroups[0].labels.role")).toBe("las etiquetas del grupo de nodos 1");
+  });
+
   it("explain the route's rules with the field they are about", () => {
     const capacity = {
       rule: "capacity" as const,
@@ -306,6 +352,24 @@ describe("error titles and kinds", () => {
     expect(kindName("en", "NatGateway")).toBe("NAT gateways");
     expect(kindName("es", "RouteTable")).toBe("Tablas de enrutamiento");
     expect(kindName("es", "load-balancer")).toBe("load-balancer");
+  });
+
+  it("name every kind the kubernetes route plans (crates/escala-aws/src/routes/kubernetes), in both languages", () => {
+    const kinds = [
+      "EksCluster",
+      "EksNodeGroup",
+      "EksAddon",
+      "EksAccessEntry",
+      "EksPodIdentity",
+      "KubernetesObject",
+      "ClusterLoadBalancer",
+      "ClusterTargetGroup",
+      "ClusterVolume",
+    ];
+    for (const kind of kinds) {
+      expect(kindName("en", kind)).not.toBe(kind);
+      expect(kindName("es", kind)).not.toBe(kindName("en", kind));
+    }
   });
 
   it("name every kind the asg route plans (crates/escala-aws/src/routes/asg), in both languages", () => {

@@ -68,20 +68,26 @@ function isKey(key: string): key is MessageKey {
 
 /**
  * A numbered item of a list in the Spec, or a field of one, however deep: `network.publicSubnets[1]`,
- * `route.asg.scaling.scheduled[0].cron`, `route.fargate.scaling.scheduled[0].tasks.min`.
+ * `route.asg.scaling.scheduled[0].cron`, `route.fargate.scaling.scheduled[0].tasks.min`,
+ * `route.kubernetes.nodeGroups[0].instanceTypes[2]`. The item is the outermost list's.
  */
-const ITEM = /^(.+)\[(\d+)\](?:\.([\w.]+))?$/;
+const ITEM = /^(.+?)\[(\d+)\](?:\.(.+))?$/;
 
 /**
  * A Spec path as the form names it: "public subnet 2" for `network.publicSubnets[1]`, from the
- * key `field.network.publicSubnets.item`, counting from 1 as people do.
+ * key `field.network.publicSubnets.item`, counting from 1 as people do. Inside an item, a list
+ * within it (`instanceTypes[2]`) or a map's key (`labels.role`) is named as the whole field.
  */
 export function fieldLabel(lang: Lang, field: string): string {
   const item = ITEM.exec(field);
   if (item) {
     const [, list, index, leaf] = item;
-    const key = `field.${list}${leaf ? `.${leaf}` : ""}.item`;
-    if (isKey(key)) return translate(lang, key, { n: Number(index) + 1 });
+    const inner = leaf?.replace(/\[\d+\]/g, "");
+    const leaves = inner ? [inner, inner.split(".")[0]] : [""];
+    for (const l of leaves) {
+      const key = `field.${list}${l ? `.${l}` : ""}.item`;
+      if (isKey(key)) return translate(lang, key, { n: Number(index) + 1 });
+    }
   }
   const key = `field.${field}`;
   return isKey(key) ? translate(lang, key) : field;

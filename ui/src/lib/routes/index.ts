@@ -4,9 +4,10 @@
 import type { RouteSpec, ValidationError } from "../api";
 import { asg } from "./asg";
 import { fargate } from "./fargate";
+import { kubernetes } from "./kubernetes";
 import type { RouteModule } from "./route";
 
-export const ROUTES = { asg, fargate };
+export const ROUTES = { asg, fargate, kubernetes };
 
 export type RouteName = keyof typeof ROUTES;
 

@@ -4,8 +4,9 @@ import type { Rule } from "../api";
 import type { Lang } from "../i18n";
 import * as asg from "./asg/messages";
 import * as fargate from "./fargate/messages";
+import * as kubernetes from "./kubernetes/messages";
 
-const ROUTES = { asg, fargate };
+const ROUTES = { asg, fargate, kubernetes };
 
 /** A route with words of its own: the same names as ./index.ts registers (index.test.ts checks). */
 export type MessageRoute = keyof typeof ROUTES;

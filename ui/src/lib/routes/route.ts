@@ -1,12 +1,16 @@
 // What a route brings to the wizard: its form's defaults and rules, the Spec section it builds,
 // and the component that draws its form on the Scaling step. Routes register in ./index.ts.
 import type { Component } from "svelte";
-import type { RouteSpec, ValidationError } from "../api";
+import type { CostEstimate, RouteSpec, ValidationError } from "../api";
 
 /** What the Scaling step hands a route's form: its state, and the errors to show at each field. */
 export interface FormProps<F> {
   form: F;
   errorsFor: (field: string) => ValidationError[];
+  /** The errors at a field and inside it (a map's keys, a list's items). */
+  errorsUnder: (field: string) => ValidationError[];
+  /** The engine's estimate for the Spec as last checked, for a form that prices its choices. */
+  cost: CostEstimate | null;
 }
 
 export interface RouteModule<F> {

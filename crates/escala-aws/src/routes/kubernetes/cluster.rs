@@ -81,7 +81,7 @@ pub fn ours(ctx: &AwsContext, tags: Option<&HashMap<String, String>>) -> bool {
 
 /// The cluster named `name`, when it is there and not on its way out. A same-named cluster that
 /// isn't the stack's is refused: Escala must never take over, or delete, another's cluster.
-async fn described(ctx: &AwsContext, name: &str) -> Result<Option<Cluster>, TaskError> {
+pub(super) async fn described(ctx: &AwsContext, name: &str) -> Result<Option<Cluster>, TaskError> {
     let out = ctx.eks.describe_cluster().name(name).send().await.task();
     let cluster = match out {
         Err(e) if e.code == "ResourceNotFoundException" => return Ok(None),

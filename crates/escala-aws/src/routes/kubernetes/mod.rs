@@ -15,6 +15,7 @@ mod inside;
 mod kube_object;
 mod leftovers;
 mod node_group;
+pub mod overview;
 mod pod_identity;
 mod roles;
 mod token;

@@ -196,7 +196,7 @@ impl EksNodeGroup {
     }
 }
 
-async fn described(
+pub(super) async fn described(
     ctx: &AwsContext,
     cluster: &str,
     name: &str,

@@ -137,7 +137,7 @@ export const en = {
   "scale.fargate.logsHelp": "The tasks' output goes to CloudWatch Logs, kept for one of the periods it offers.",
   "scale.valid.fargate": "The service's settings are valid.",
   "scale.how.fargate":
-    "After the apply, Application Auto Scaling adds and removes tasks to keep the metric near its target. Escala's scaling dashboard doesn't cover Fargate services yet: watch the service in the ECS console.",
+    "After the apply, Application Auto Scaling adds and removes tasks to keep the metric near its target. The dashboard charts the tasks' CPU, their count and the requests, lets you set the count by hand and sends chat load through the load balancer to watch the service react.",
 } as const;
 
 export const es: Record<keyof typeof en, string> = {
@@ -274,7 +274,7 @@ export const es: Record<keyof typeof en, string> = {
   "scale.fargate.logsHelp": "La salida de las tareas va a CloudWatch Logs y se guarda durante uno de los periodos que ofrece.",
   "scale.valid.fargate": "La configuración del servicio es válida.",
   "scale.how.fargate":
-    "Tras aplicar, Application Auto Scaling añade y quita tareas para mantener la métrica cerca de su objetivo. El panel de escalado de Escala aún no cubre los servicios de Fargate: sigue el servicio en la consola de ECS.",
+    "Tras aplicar, Application Auto Scaling añade y quita tareas para mantener la métrica cerca de su objetivo. El panel muestra la CPU de las tareas, cuántas hay y las peticiones, permite fijar su número a mano y envía carga de chat por el balanceador para ver reaccionar al servicio.",
 };
 
 /**
