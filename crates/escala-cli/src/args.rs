@@ -139,6 +139,9 @@ pub enum KubeCommand {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+    /// Load the cluster's demo through its Service's load balancer (HTTP requests for php-apache,
+    /// chat messages for the chat) and watch the HPA add pods and cluster-autoscaler add nodes.
+    Load(KubeLoadArgs),
     /// Take an IAM principal's access to the cluster away.
     Revoke {
         #[arg(long)]
@@ -148,6 +151,21 @@ pub enum KubeCommand {
         #[arg(long, short = 'y')]
         yes: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct KubeLoadArgs {
+    #[arg(long)]
+    pub stack: String,
+    /// Requests a second for php-apache, messages a second for the chat.
+    #[arg(long, default_value_t = 50)]
+    pub rps: u32,
+    /// The chat's clients sending those messages between them (at most 20 a second each).
+    #[arg(long, default_value_t = 200)]
+    pub clients: u32,
+    /// How long to send, like 90s, 5m or 1h.
+    #[arg(long, default_value = "5m")]
+    pub duration: String,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,8 @@
 //! written to the home's own folder (readable by its owner only, no key in it, Escala its
 //! credential plugin with the target it was made with), merged into a user's kubeconfig when
 //! asked, and the token that plugin prints; a stack of another route is refused by name. Then
-//! what only a cluster API shows (refused plainly in the sandbox), an upgrade that skips a minor or
+//! what only a cluster API shows and the demo's load (refused plainly in the sandbox, bad flags
+//! first), an upgrade that skips a minor or
 //! goes back (refused before planning), and a grant and a revoke of access.
 
 mod support;
@@ -101,6 +102,26 @@ fn an_eks_stacks_kubeconfig_runs_escala_for_its_tokens() {
         "{}",
         text(&out)
     );
+
+    // So is loading its demo: bad flags are refused first, at their flag, then the sandbox says
+    // why there is no Service to load.
+    for (flags, says) in [
+        (&["--duration", "0s"][..], "--duration"),
+        (
+            &["--rps", "5000", "--clients", "10"][..],
+            "20 messages a second",
+        ),
+        (
+            &["--duration", "10s"][..],
+            "the sandbox runs no Kubernetes API server",
+        ),
+    ] {
+        let mut args = vec!["kube", "load", "--stack", &stack];
+        args.extend(flags);
+        let out = cli.run(&args);
+        assert_eq!(out.status.code(), Some(3), "{flags:?}: {}", text(&out));
+        assert!(text(&out).contains(says), "{flags:?}: {}", text(&out));
+    }
 
     // An upgrade that skips a minor, or goes back, is refused before anything is planned.
     for (to, says) in [

@@ -11,7 +11,7 @@ use crate::cluster::Cluster;
 use crate::error::KubeError;
 use crate::objects::{CLAIM, DEMO_NAMESPACE};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterStatus {

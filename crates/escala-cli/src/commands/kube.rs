@@ -52,6 +52,7 @@ pub async fn run(ctx: &Ctx, command: KubeCommand) -> Result<(), CliError> {
             let spec = ctx.stacks.granted(&stack, Access::Grant(grant))?;
             apply_checked(ctx, &spec, yes).await
         }
+        KubeCommand::Load(args) => super::kube_load::run(ctx, &args).await,
         KubeCommand::Revoke {
             stack,
             principal,

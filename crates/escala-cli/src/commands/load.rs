@@ -51,7 +51,7 @@ fn plan(args: &LoadArgs) -> Result<LoadPlan, CliError> {
 }
 
 /// Bad input names its flag. A host that doesn't resolve is bad input too: nothing was sent.
-fn invalid(error: LoadError, flag: Option<&str>) -> CliError {
+pub(super) fn invalid(error: LoadError, flag: Option<&str>) -> CliError {
     let flag = flag.or(error.input().and_then(|input| match input {
         Input::Url => Some("--url"),
         Input::Rps => Some("--rps"),
@@ -68,7 +68,7 @@ fn invalid(error: LoadError, flag: Option<&str>) -> CliError {
 }
 
 /// The first Ctrl-C stops sending and still prints the report; a second one quits at once.
-fn stop_on_ctrl_c(json: bool) -> CancellationToken {
+pub(super) fn stop_on_ctrl_c(json: bool) -> CancellationToken {
     let token = CancellationToken::new();
     let stop = token.clone();
     tokio::spawn(async move {
@@ -152,7 +152,7 @@ fn millis(ms: Option<f64>) -> String {
     ms.map_or_else(|| "-".into(), |ms| format!("{ms:.1} ms"))
 }
 
-fn summary(r: &Report) -> String {
+pub(super) fn summary(r: &Report) -> String {
     let seconds = r.elapsed_ms as f64 / 1000.0;
     let mut out = format!("{} at {} req/s for {seconds:.1}s", r.url, r.rps);
     if r.cancelled {

@@ -2,6 +2,7 @@
 
 mod auth;
 mod kube;
+mod kube_load;
 mod load;
 mod route;
 mod sandbox;
