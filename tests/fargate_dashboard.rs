@@ -28,31 +28,8 @@ async fn chat_load_from_the_dashboard_scales_the_service_out_in_the_real_window(
     let (_driver, ui) = window::open(home.path(), &downloads).await;
     let stack = unique_stack("gui-chat");
 
-    ui.on_step("connect").await;
-    ui.click("mode-sandbox").await;
-    ui.type_into("sandbox-speed", SPEED).await;
-    ui.click("connect-sandbox").await;
-    let endpoint = ui.el("connection-endpoint").await;
-    ui.until("the sandbox connected", || async {
-        endpoint
-            .text()
-            .await
-            .is_ok_and(|e| e.starts_with("http://127.0.0.1:"))
-    })
-    .await;
-    let endpoint = endpoint.text().await.unwrap();
-    ui.click("next").await;
-
     // seed-fargate's network, and its route: the wizard's Fargate defaults are the seed's.
-    ui.on_step("region").await;
-    ui.select("region-select", "us-east-1").await;
-    ui.select("zone-count", "2").await;
-    ui.click("next").await;
-    ui.on_step("network").await;
-    ui.type_into("stack-name", &stack).await;
-    ui.click("nat-single").await;
-    ui.click("next").await;
-    ui.on_step("scale").await;
+    let endpoint = ui.to_scaling(&stack, Some(SPEED)).await;
     ui.click("route-fargate").await;
     ui.el("fargate-size").await;
     ui.click("next").await;

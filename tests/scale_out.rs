@@ -34,32 +34,8 @@ async fn load_from_the_dashboard_scales_the_group_out_in_the_real_window() {
         ui.flag("connect-sandbox", "disabled").await,
         "a factor of 0 can't start a sandbox"
     );
-    ui.type_into("sandbox-speed", SPEED).await;
-    ui.until("the factor accepted", || async {
-        ui.count("[data-testid=\"sandbox-speed-problem\"]").await == 0
-    })
-    .await;
-    ui.click("connect-sandbox").await;
-    let endpoint = ui.el("connection-endpoint").await;
-    ui.until("the sandbox connected", || async {
-        endpoint
-            .text()
-            .await
-            .is_ok_and(|e| e.starts_with("http://127.0.0.1:"))
-    })
-    .await;
-    ui.click("next").await;
-
     // The wizard with seed-asg's choices: 2 zones, one NAT gateway, 1 of at most 4 t3.micro.
-    ui.on_step("region").await;
-    ui.select("region-select", "us-east-1").await;
-    ui.select("zone-count", "2").await;
-    ui.click("next").await;
-    ui.on_step("network").await;
-    ui.type_into("stack-name", &stack).await;
-    ui.click("nat-single").await;
-    ui.click("next").await;
-    ui.on_step("scale").await;
+    ui.to_scaling(&stack, Some(SPEED)).await;
     ui.type_into("capacity-desired", "1").await;
     ui.type_into("instance-type", "t3.micro").await;
     ui.click("next").await;

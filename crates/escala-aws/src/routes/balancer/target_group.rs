@@ -285,13 +285,18 @@ impl Kind<AwsContext> for TargetGroupKind {
             .collect())
     }
     async fn delete(&self, ctx: &AwsContext, f: &Found) -> Result<(), TaskError> {
-        ignore_gone(
-            ctx.elb
-                .delete_target_group()
-                .target_group_arn(&f.physical_id)
-                .send()
-                .await
-                .task(),
-        )
+        delete(ctx, &f.physical_id).await
     }
+}
+
+/// Deletes a target group; one already gone counts as deleted.
+pub async fn delete(ctx: &AwsContext, arn: &str) -> Result<(), TaskError> {
+    ignore_gone(
+        ctx.elb
+            .delete_target_group()
+            .target_group_arn(arn)
+            .send()
+            .await
+            .task(),
+    )
 }

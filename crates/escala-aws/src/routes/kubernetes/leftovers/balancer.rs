@@ -4,10 +4,10 @@ use async_trait::async_trait;
 use escala_core::kind::{Discovery, Kind};
 use escala_core::task::{Found, TaskError};
 
-use super::made_for_services;
+use super::found_for_services;
 use crate::context::AwsContext;
 use crate::iam::{Grant, Scope};
-use crate::sdk::{read, SdkResultExt};
+use crate::sdk::SdkResultExt;
 
 const BALANCERS: &[&str] = &[
     "arn:aws:elasticloadbalancing:*:*:loadbalancer/net/*/*",
@@ -45,33 +45,22 @@ impl Kind<AwsContext> for ClusterLoadBalancerKind {
         GRANTS
     }
     async fn discover(&self, ctx: &AwsContext) -> Result<Vec<Found>, TaskError> {
-        let mut arns = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let out = read(|| async {
-                ctx.elb
-                    .describe_load_balancers()
-                    .set_marker(marker.clone())
-                    .send()
-                    .await
-                    .task()
-            })
-            .await?;
-            arns.extend(
-                out.load_balancers()
-                    .iter()
-                    .filter_map(|lb| lb.load_balancer_arn().map(String::from)),
-            );
-            marker = out.next_marker().map(String::from);
-            if marker.is_none() {
-                break;
-            }
-        }
-        Ok(made_for_services(ctx, arns)
-            .await?
-            .into_iter()
-            .map(|arn| Found::new(self.name(), None, arn))
-            .collect())
+        found_for_services(ctx, self.name(), |marker| async move {
+            let out = ctx
+                .elb
+                .describe_load_balancers()
+                .set_marker(marker)
+                .send()
+                .await
+                .task()?;
+            let arns = out
+                .load_balancers()
+                .iter()
+                .filter_map(|lb| lb.load_balancer_arn().map(String::from))
+                .collect();
+            Ok((arns, out.next_marker().map(String::from)))
+        })
+        .await
     }
     async fn delete(&self, ctx: &AwsContext, f: &Found) -> Result<(), TaskError> {
         crate::routes::balancer::load_balancer::delete(ctx, &f.physical_id).await

@@ -11,8 +11,10 @@ pub mod balancer;
 pub mod target_group;
 pub mod volume;
 
+use std::future::Future;
+
 use escala_core::tags;
-use escala_core::task::TaskError;
+use escala_core::task::{Found, TaskError};
 
 use crate::context::AwsContext;
 use crate::sdk::{read, SdkResultExt};
@@ -22,11 +24,39 @@ pub const SERVICE_NAME: &str = "kubernetes.io/service-name";
 /// ELBv2's DescribeTags takes at most 20 ARNs.
 const TAGS_PER_CALL: usize = 20;
 
-/// Of these ELBv2 ARNs, those that carry the stack's tag and a Service's name.
-pub async fn made_for_services(
+/// One page of an ELBv2 listing: its ARNs, and the marker of the next page.
+pub type Page = (Vec<String>, Option<String>);
+
+/// Every ELBv2 object of `kind` made for one of the stack's Services: `page` lists one page of
+/// the region's objects from a marker.
+pub async fn found_for_services<F, Fut>(
     ctx: &AwsContext,
-    arns: Vec<String>,
-) -> Result<Vec<String>, TaskError> {
+    kind: &'static str,
+    page: F,
+) -> Result<Vec<Found>, TaskError>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Page, TaskError>>,
+{
+    let mut arns = Vec::new();
+    let mut marker = None;
+    loop {
+        let (more, next) = read(|| page(marker.clone())).await?;
+        arns.extend(more);
+        marker = next;
+        if marker.is_none() {
+            break;
+        }
+    }
+    Ok(made_for_services(ctx, arns)
+        .await?
+        .into_iter()
+        .map(|arn| Found::new(kind, None, arn))
+        .collect())
+}
+
+/// Of these ELBv2 ARNs, those that carry the stack's tag and a Service's name.
+async fn made_for_services(ctx: &AwsContext, arns: Vec<String>) -> Result<Vec<String>, TaskError> {
     let mut ours = Vec::new();
     for chunk in arns.chunks(TAGS_PER_CALL) {
         let out = read(|| async {

@@ -4,10 +4,10 @@ use async_trait::async_trait;
 use escala_core::kind::{Discovery, Kind};
 use escala_core::task::{Found, TaskError};
 
-use super::made_for_services;
+use super::found_for_services;
 use crate::context::AwsContext;
 use crate::iam::{Grant, Scope};
-use crate::sdk::{ignore_gone, read, SdkResultExt};
+use crate::sdk::SdkResultExt;
 
 const GROUPS: &[&str] = &["arn:aws:elasticloadbalancing:*:*:targetgroup/*/*"];
 
@@ -41,42 +41,24 @@ impl Kind<AwsContext> for ClusterTargetGroupKind {
         GRANTS
     }
     async fn discover(&self, ctx: &AwsContext) -> Result<Vec<Found>, TaskError> {
-        let mut arns = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let out = read(|| async {
-                ctx.elb
-                    .describe_target_groups()
-                    .set_marker(marker.clone())
-                    .send()
-                    .await
-                    .task()
-            })
-            .await?;
-            arns.extend(
-                out.target_groups()
-                    .iter()
-                    .filter_map(|g| g.target_group_arn().map(String::from)),
-            );
-            marker = out.next_marker().map(String::from);
-            if marker.is_none() {
-                break;
-            }
-        }
-        Ok(made_for_services(ctx, arns)
-            .await?
-            .into_iter()
-            .map(|arn| Found::new(self.name(), None, arn))
-            .collect())
-    }
-    async fn delete(&self, ctx: &AwsContext, f: &Found) -> Result<(), TaskError> {
-        ignore_gone(
-            ctx.elb
-                .delete_target_group()
-                .target_group_arn(&f.physical_id)
+        found_for_services(ctx, self.name(), |marker| async move {
+            let out = ctx
+                .elb
+                .describe_target_groups()
+                .set_marker(marker)
                 .send()
                 .await
-                .task(),
-        )
+                .task()?;
+            let arns = out
+                .target_groups()
+                .iter()
+                .filter_map(|g| g.target_group_arn().map(String::from))
+                .collect();
+            Ok((arns, out.next_marker().map(String::from)))
+        })
+        .await
+    }
+    async fn delete(&self, ctx: &AwsContext, f: &Found) -> Result<(), TaskError> {
+        crate::routes::balancer::target_group::delete(ctx, &f.physical_id).await
     }
 }
