@@ -5,6 +5,7 @@
 
 pub mod asg;
 pub mod balancer;
+pub mod container;
 pub mod fargate;
 pub mod kubernetes;
 pub mod network;

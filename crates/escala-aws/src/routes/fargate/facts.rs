@@ -8,9 +8,9 @@ use escala_core::routes::fargate::{FargateRule, FargateSpec};
 use escala_core::validate::ValidationErrors;
 use escala_core::CoreError;
 
-use super::image;
 use super::roles::{self, RoleArns};
 use crate::context::AwsContext;
+use crate::routes::container::image;
 use crate::sdk::api_error;
 use crate::AwsError;
 
@@ -62,14 +62,8 @@ async fn check_node_type(ctx: &AwsContext, node_type: &str) -> Result<(), AwsErr
 impl Facts {
     /// An image of a stand-in binary, for tests that make tasks without building the chat.
     pub fn for_tests() -> Self {
-        let web = std::env::temp_dir().join(format!("escala-facts-web-{}", std::process::id()));
-        std::fs::create_dir_all(&web).unwrap();
-        std::fs::write(web.join("index.html"), "<html>").unwrap();
-        let image =
-            escala_image::build(&escala_image::BuildSpec::chat_server("/usr/bin/true", &web))
-                .unwrap();
         Facts {
-            image: Arc::new(image),
+            image: image::stand_in(),
             roles: RoleArns {
                 execution: "arn:aws:iam::123456789012:role/escala/escala-ecs-task-execution".into(),
                 task: "arn:aws:iam::123456789012:role/escala/escala-ecs-task".into(),

@@ -1,13 +1,6 @@
 //! The logical ids of the `fargate` route's objects, and the names AWS knows them by.
 
-pub const REPOSITORY: &str = "repository";
-pub const IMAGE: &str = "image";
 pub const LOG_GROUP: &str = "log-group";
-
-/// The image's repository: ECR names are lower case, as stack names are.
-pub fn repository_name(stack: &str) -> String {
-    format!("{stack}-chat")
-}
 
 /// The tasks' log group, under ECS's conventional prefix.
 pub fn log_group_name(stack: &str) -> String {

@@ -12,10 +12,8 @@ mod cluster;
 mod dashboard;
 mod facts;
 mod ids;
-mod image;
 mod log_group;
 mod replication_group;
-mod repository;
 mod roles;
 mod scalable_target;
 mod service;
@@ -23,7 +21,7 @@ mod service_schedule;
 mod service_tracking;
 mod task_definition;
 
-pub use image::parts as chat_parts;
+pub use crate::routes::container::image::parts as chat_parts;
 
 use std::sync::Arc;
 
@@ -46,14 +44,14 @@ use crate::routes::balancer::security_group::{self, SecurityGroup, Source, HTTP}
 use crate::routes::balancer::target_group::{self, TargetGroup, Targets};
 use crate::AwsError;
 
+use crate::routes::container::image::{self, Image};
+use crate::routes::container::repository::{self, Repository};
 use cache_subnet_group::CacheSubnetGroup;
 use cluster::EcsCluster;
 use facts::Facts;
 use ids::{SG_REDIS, SG_TASKS};
-use image::Image;
 use log_group::LogGroup;
 use replication_group::{ReplicationGroup, REDIS_PORT};
-use repository::Repository;
 use scalable_target::ScalableTarget;
 use service::Service;
 use service_schedule::ServiceSchedule;

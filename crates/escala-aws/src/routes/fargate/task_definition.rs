@@ -19,13 +19,14 @@ use escala_core::tags;
 use escala_core::task::{Current, Found, Refs, Resource, TaskError};
 
 use super::cluster::{ecs_owned, ecs_tags};
-use super::ids::{family, log_group_name, CONTAINER, IMAGE, LOG_GROUP, REDIS, TASK_DEFINITION};
-use super::image::ImageOutputs;
+use super::ids::{family, log_group_name, CONTAINER, LOG_GROUP, REDIS, TASK_DEFINITION};
 use super::replication_group::RedisOutputs;
 use super::roles::RoleArns;
 use crate::context::AwsContext;
 use crate::fingerprint::revision;
 use crate::iam::{Grant, Scope};
+use crate::routes::container::ids::IMAGE;
+use crate::routes::container::image::ImageOutputs;
 use crate::sdk::{built, read, SdkResultExt};
 
 const DEFINITIONS: &[&str] = &["arn:aws:ecs:*:*:task-definition/*:*"];

@@ -3,12 +3,13 @@
 //! instance types; each addon's version for the Spec's Kubernetes version (EKS's default, or the
 //! pinned one if EKS has it); that EKS offers a version newer than Escala's calendar; and, for a cluster that
 //! exists, that the Spec's version is the one it runs or the next minor (EKS upgrades one minor at
-//! a time and never downgrades).
+//! a time and never downgrades); and the chat demo's image, built, when the demo runs Escala's.
 
 use escala_core::routes::kubernetes::{versions, Addon, EksSpec, KubernetesRule};
 use escala_core::validate::{ValidationError, ValidationErrors};
 use escala_core::CoreError;
 
+use super::chat_image::{self, ChatImage};
 use super::roles::{self, RoleArns};
 use crate::context::AwsContext;
 use crate::sdk::api_error;
@@ -19,10 +20,12 @@ pub struct Facts {
     pub roles: RoleArns,
     /// Each of the Spec's addons' version, in its order.
     pub addon_versions: Vec<String>,
+    /// Escala's chat image, when the demo runs it.
+    pub chat_image: Option<ChatImage>,
 }
 
 pub async fn look_up(ctx: &AwsContext, eks: &EksSpec, cluster: &str) -> Result<Facts, AwsError> {
-    let (types, version, running, roles, addons) = tokio::join!(
+    let (types, version, running, roles, addons, chat_image) = tokio::join!(
         instance_type_problems(ctx, eks),
         version_problem(ctx, &eks.version),
         running_version(ctx, cluster),
@@ -33,6 +36,7 @@ pub async fn look_up(ctx: &AwsContext, eks: &EksSpec, cluster: &str) -> Result<F
             a,
             &eks.version
         ))),
+        chat_image::build(ctx, eks),
     );
     let mut problems = types?;
     problems.extend(version?);
@@ -54,6 +58,7 @@ pub async fn look_up(ctx: &AwsContext, eks: &EksSpec, cluster: &str) -> Result<F
     Ok(Facts {
         roles: roles?,
         addon_versions,
+        chat_image: chat_image?,
     })
 }
 

@@ -6,18 +6,25 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use escala_core::routes::kubernetes::{DemoApp, EksSpec};
+use escala_core::routes::kubernetes::EksSpec;
 use escala_core::tags;
 use escala_core::task::Task;
 use escala_kube::objects::{InCluster, AUTOSCALER, DEMO_NAMESPACE};
 
+use super::chat_image::{self, ChatImage};
 use super::cluster_api::{self, ClusterApi};
 use super::ids::{self, CLUSTER};
 use super::kube_object::{self, KubeObject};
 use crate::context::AwsContext;
+use crate::routes::container::ids::IMAGE;
 
 /// The objects' tasks, in the order escala-kube gives them.
-pub fn tasks(eks: &EksSpec, stack: &str, cluster: &str) -> Vec<Arc<dyn Task<AwsContext>>> {
+pub fn tasks(
+    eks: &EksSpec,
+    stack: &str,
+    cluster: &str,
+    chat: Option<&ChatImage>,
+) -> Vec<Arc<dyn Task<AwsContext>>> {
     // The volumes the EBS driver makes and the demo's load balancer carry the stack's tag (and no
     // logical id: an apply never takes one for an orphan), so a teardown finds any left even
     // when the cluster is gone.
@@ -27,7 +34,11 @@ pub fn tasks(eks: &EksSpec, stack: &str, cluster: &str) -> Vec<Arc<dyn Task<AwsC
         cluster,
         autoscaler: &eks.cluster_autoscaler,
         demo: &eks.demo,
-        demo_image: eks.demo.image.as_deref(),
+        demo_image: eks
+            .demo
+            .image
+            .as_deref()
+            .or(chat.map(|c| c.reference.as_str())),
         storage: &eks.storage,
         tags: &stack_tags,
     };
@@ -47,6 +58,11 @@ pub fn tasks(eks: &EksSpec, stack: &str, cluster: &str) -> Vec<Arc<dyn Task<AwsC
             if desired.at.resource.kind == "Deployment" && desired.at.name == AUTOSCALER {
                 deps.push(ids::pod_identity(AUTOSCALER));
             }
+            // The demo's pods (and the claim's) pull Escala's image once it is pushed.
+            let pulls = matches!(desired.at.resource.kind.as_str(), "Deployment" | "Pod");
+            if chat.is_some() && pulls && desired.at.namespace.as_deref() == Some(DEMO_NAMESPACE) {
+                deps.push(IMAGE.to_string());
+            }
             Arc::new(KubeObject {
                 id: kube_object::id(&desired.at),
                 api: api.clone(),
@@ -63,9 +79,7 @@ pub fn notes(ctx: &AwsContext, eks: &EksSpec) -> Vec<String> {
     if !cluster_api::runs(ctx) {
         notes.push(cluster_api::NOT_IN_THE_EMULATOR.to_string());
     }
-    if eks.demo.app == DemoApp::Chat && eks.demo.image.is_none() {
-        notes.push("The chat demo runs the image demo.image names: Escala pushes the chat's own image for Fargate stacks, not yet for EKS clusters, so the demo, its HPA and the claim's pod are left out until one is named.".into());
-    }
+    notes.extend(chat_image::mixed_note(eks));
     notes
 }
 
@@ -77,22 +91,25 @@ mod tests {
     use escala_core::spec::Spec;
     use escala_core::validate::{RegionZones, ValidSpec};
 
-    #[test]
-    fn every_object_waits_for_tasks_the_route_makes() {
-        let yaml = include_str!("../../../../../examples/seed-eks.yaml")
-            .replace("app: chat ", "image: chat:1\n      app: chat ");
-        let spec = Spec::from_yaml(&yaml).unwrap();
+    fn seed(yaml: &str) -> EksSpec {
+        let spec = Spec::from_yaml(yaml).unwrap();
         let zones = RegionZones {
             region: "us-east-1".into(),
             zones: vec!["us-east-1a".into(), "us-east-1b".into()],
         };
         let valid = ValidSpec::new(spec, &zones).unwrap_or_else(|e| panic!("{e}"));
-        let Some(KubernetesSpec::Eks(eks)) =
-            valid.spec().route.as_ref().and_then(KubernetesSpec::of)
-        else {
-            panic!("an EKS route")
-        };
-        let inside = tasks(eks, "seed-eks", "seed-eks");
+        match valid.spec().route.as_ref().and_then(KubernetesSpec::of) {
+            Some(KubernetesSpec::Eks(eks)) => eks.clone(),
+            None => panic!("an EKS route"),
+        }
+    }
+
+    const SEED: &str = include_str!("../../../../../examples/seed-eks.yaml");
+
+    #[test]
+    fn every_object_waits_for_tasks_the_route_makes() {
+        let eks = seed(&SEED.replace("app: chat ", "image: chat:1\n      app: chat "));
+        let inside = tasks(&eks, "seed-eks", "seed-eks", None);
         // The namespace, the class, the claim and its pod, the demo's three, cluster-autoscaler's six.
         assert_eq!(inside.len(), 13);
         let known: Vec<String> = inside
@@ -110,5 +127,45 @@ mod tests {
             .find(|t| t.id() == "kube-horizontalpodautoscaler-demo-chat")
             .expect("the HPA");
         assert_eq!(hpa.deps(), [CLUSTER, "kube-namespace-demo"]);
+    }
+
+    #[test]
+    fn the_chat_demo_without_an_image_pulls_escalas_once_it_is_pushed() {
+        let eks = seed(SEED);
+        let chat = ChatImage {
+            image: crate::routes::container::image::stand_in(),
+            reference: "123456789012.dkr.ecr.us-east-1.amazonaws.com/seed-eks-chat:sha256-1".into(),
+        };
+        let inside = tasks(&eks, "seed-eks", "seed-eks", Some(&chat));
+        assert_eq!(inside.len(), 13, "the demo is planned, not left out");
+        let pulling: Vec<&str> = inside
+            .iter()
+            .filter(|t| t.deps().contains(&IMAGE.to_string()))
+            .map(|t| t.id())
+            .collect();
+        assert_eq!(
+            pulling.len(),
+            2,
+            "the demo's Deployment and the claim's pod: {pulling:?}"
+        );
+        assert!(
+            pulling.iter().all(|id| id.contains("-demo-")),
+            "{pulling:?}"
+        );
+        assert_eq!(chat_image::mixed_note(&eks), None, "one architecture");
+    }
+
+    #[test]
+    fn node_groups_of_two_architectures_are_said_to_break_the_chats_image() {
+        let arm = "        subnets: private\n      - name: arm\n        instanceTypes: [m7g.large]\n        size: {min: 1, desired: 1, max: 2}\n";
+        let eks = seed(&SEED.replacen("        subnets: private\n", arm, 1));
+        assert_eq!(eks.node_groups.len(), 2);
+        assert!(chat_image::mixed_note(&eks).is_some_and(|n| n.contains("arm64")));
+        let named = seed(&SEED.replace("app: chat ", "image: chat:1\n      app: chat "));
+        assert_eq!(
+            chat_image::mixed_note(&named),
+            None,
+            "a named image is the user's"
+        );
     }
 }

@@ -6,6 +6,7 @@
 pub mod access;
 mod access_entry;
 mod addon;
+mod chat_image;
 mod cluster;
 pub mod cluster_api;
 mod facts;
@@ -35,6 +36,7 @@ use crate::account::AccountRole;
 use crate::context::AwsContext;
 use crate::iam::Grant;
 use crate::route::{Build, Route};
+use crate::routes::container;
 use crate::AwsError;
 
 use access_entry::EksAccessEntry;
@@ -67,6 +69,8 @@ impl Route for Kubernetes {
             &leftovers::balancer::ClusterLoadBalancerKind,
             &leftovers::target_group::ClusterTargetGroupKind,
             &leftovers::volume::ClusterVolumeKind,
+            &container::repository::RepositoryKind,
+            &container::image::ImageKind,
         ]
     }
     fn permissions(&self) -> &'static [Grant] {
@@ -112,8 +116,10 @@ impl Route for Kubernetes {
         let inside = cluster_api::runs(ctx);
         Ok(Box::new(move |net| {
             let mut t = tasks(&eks, &name, &facts, net);
+            let chat = facts.chat_image.as_ref();
+            t.extend(chat.map(chat_image::tasks).unwrap_or_default());
             if inside {
-                t.extend(inside::tasks(&eks, &stack, &name));
+                t.extend(inside::tasks(&eks, &stack, &name, chat));
             }
             t
         }))
@@ -245,13 +251,20 @@ mod tests {
                 .iter()
                 .map(|_| "v1.0.0-eksbuild.1".to_string())
                 .collect(),
+            chat_image: Some(chat_image::ChatImage {
+                image: container::image::stand_in(),
+                reference: "123456789012.dkr.ecr.us-east-1.amazonaws.com/seed-eks-chat:t".into(),
+            }),
         };
         let registered: Vec<&str> = Kubernetes.kinds().iter().map(|k| k.name()).collect();
         let tasks = tasks(eks, "seed-eks", &facts, valid.network());
         // The cluster, its node group, its six addons, and the EBS driver's and
         // cluster-autoscaler's pod identities.
         assert_eq!(tasks.len(), 10, "{tasks:?}");
-        for t in &tasks {
+        let chat = facts.chat_image.as_ref();
+        let pushed = chat_image::tasks(chat.unwrap());
+        let inside = inside::tasks(eks, "seed-eks", "seed-eks", chat);
+        for t in tasks.iter().chain(&pushed).chain(&inside) {
             assert!(registered.contains(&t.kind().name()), "{}", t.id());
         }
         // The nodes join from the private subnets, where the control plane's interfaces are.

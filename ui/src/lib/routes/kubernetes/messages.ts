@@ -143,7 +143,7 @@ export const en = {
   "scale.k8s.demo.phpApache": "php-apache, the walkthrough's",
   "scale.k8s.demo.none": "None",
   "scale.k8s.demo.chatImage": "Escala's own chat image",
-  "scale.k8s.demo.chatHelp": "The chat from workload/, behind a Network Load Balancer; `escala kube load` loads it.",
+  "scale.k8s.demo.chatHelp": "The chat from workload/, behind a Network Load Balancer; without an image named, Escala builds its own and pushes it to the stack's ECR repository. `escala kube load` loads it.",
   "scale.k8s.demo.phpApacheHelp":
     "The walkthrough's CPU burner, on port 80: name its hpa-example image from the registry you use.",
   "scale.k8s.demo.noneHelp": "No demo and no HorizontalPodAutoscaler: the cluster runs what you deploy.",
@@ -339,7 +339,7 @@ export const es: Record<keyof typeof en, string> = {
   "scale.k8s.demo.phpApache": "php-apache, el de la guía",
   "scale.k8s.demo.none": "Ninguna",
   "scale.k8s.demo.chatImage": "La imagen del chat de Escala",
-  "scale.k8s.demo.chatHelp": "El chat de workload/, tras un Network Load Balancer; `escala kube load` le envía carga.",
+  "scale.k8s.demo.chatHelp": "El chat de workload/, tras un Network Load Balancer; si no indicas imagen, Escala crea la suya y la sube al repositorio ECR de la pila. `escala kube load` le envía carga.",
   "scale.k8s.demo.phpApacheHelp":
     "El quemador de CPU de la guía, en el puerto 80: indica su imagen hpa-example del registro que uses.",
   "scale.k8s.demo.noneHelp": "Sin demo ni HorizontalPodAutoscaler: el clúster ejecuta lo que despliegues.",

@@ -82,6 +82,15 @@ pub fn build(platform: Platform) -> Result<Arc<escala_image::Image>, AwsError> {
         .map_err(|e| AwsError::Invalid(format!("the chat's image: {e}")))
 }
 
+/// An image of a stand-in binary, for tests that make tasks without building the chat.
+#[cfg(test)]
+pub fn stand_in() -> Arc<escala_image::Image> {
+    let web = std::env::temp_dir().join(format!("escala-stand-in-web-{}", std::process::id()));
+    std::fs::create_dir_all(&web).unwrap();
+    std::fs::write(web.join("index.html"), "<html>").unwrap();
+    Arc::new(escala_image::build(&BuildSpec::chat_server("/usr/bin/true", &web)).unwrap())
+}
+
 /// The tag an image is pushed under: its digest's hex, shortened as registries show it.
 pub fn tag_of(image: &escala_image::Image) -> String {
     let hex = image.digest().trim_start_matches("sha256:");
