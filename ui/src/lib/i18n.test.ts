@@ -52,6 +52,19 @@ function memoryStorage(initial: Record<string, string> = {}) {
   };
 }
 
+/** Each field has a label of its own in both languages, with no placeholder or index left in it. */
+function expectNamed(fields: string[]) {
+  for (const field of fields) {
+    const english = fieldLabel("en", field);
+    const spanish = fieldLabel("es", field);
+    expect(english, field).not.toBe(field);
+    expect(spanish, field).not.toBe(field);
+    expect(spanish, field).not.toBe(english);
+    expect(english, field).not.toMatch(/[{}[\]]/);
+    expect(spanish, field).not.toMatch(/[{}[\]]/);
+  }
+}
+
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe("language", () => {
@@ -217,15 +230,7 @@ describe("validation messages", () => {
       "route.asg.scaling.warmPool.minSize",
       "route.asg.rollout",
     ];
-    for (const field of fields) {
-      const english = fieldLabel("en", field);
-      const spanish = fieldLabel("es", field);
-      expect(english, field).not.toBe(field);
-      expect(spanish, field).not.toBe(field);
-      expect(spanish, field).not.toBe(english);
-      expect(english, field).not.toMatch(/[{}[\]]/);
-      expect(spanish, field).not.toMatch(/[{}[\]]/);
-    }
+    expectNamed(fields);
   });
 
   it("name every field the fargate route reports, and the form's own, in both languages", () => {
@@ -258,15 +263,7 @@ describe("validation messages", () => {
       "route.fargate.scaling.scheduled[3].tasks.min",
       "route.fargate.scaling.scheduled[3].tasks.max",
     ];
-    for (const field of fields) {
-      const english = fieldLabel("en", field);
-      const spanish = fieldLabel("es", field);
-      expect(english, field).not.toBe(field);
-      expect(spanish, field).not.toBe(field);
-      expect(spanish, field).not.toBe(english);
-      expect(english, field).not.toMatch(/[{}[\]]/);
-      expect(spanish, field).not.toMatch(/[{}[\]]/);
-    }
+    expectNamed(fields);
     expect(fieldLabel("en", "route.fargate.scaling.scheduled[1].tasks.min")).toBe("the minimum tasks of scheduled action 2");
     expect(fieldLabel("es", "route.fargate.scaling.scheduled[0].tasks.max")).toBe("las tareas máximas de la acción programada 1");
   });
@@ -305,14 +302,7 @@ describe("validation messages", () => {
       "route.kubernetes.storage.iops",
       "route.kubernetes.storage.throughputMibps",
     ];
-    for (const field of fields) {
-      const english = fieldLabel("en", field);
-      const spanish = fieldLabel("es", field);
-      expect(english, field).not.toBe(field);
-      expect(spanish, field).not.toBe(field);
-      expect(spanish, field).not.toBe(english);
-      expect(english, field).not.toMatch(/[{}[\]]/);
-    }
+    expectNamed(fields);
     expect(fieldLabel("en", "route.kubernetes.nodeGroups[1].instanceTypes[2]")).toBe("the instance types of node group 2");
     expect(fieldLabel("es", "route.kubernetes.nodeGroups[0].labels.role")).toBe("las etiquetas del grupo de nodos 1");
   });

@@ -59,7 +59,7 @@ pub async fn run(ctx: &Ctx, args: &KubeLoadArgs) -> Result<(), CliError> {
     ctx.note(&format!("   0s  {}", readout(&before)));
 
     let done = CancellationToken::new();
-    let watcher = watch(ctx, &args.stack, done.clone());
+    let watcher = watch(ctx, target, &args.stack, done.clone());
     let stop = stop_on_ctrl_c(ctx.json());
     let report = load.run(stop).await;
     done.cancel();
@@ -151,17 +151,14 @@ fn refused(error: LoadError) -> CliError {
 /// Reads the cluster every [`WATCH`] until `done`, printing each reading; returns the last.
 fn watch(
     ctx: &Ctx,
+    target: escala_aws::connect::Target,
     stack: &str,
     done: CancellationToken,
 ) -> tokio::task::JoinHandle<ClusterStatus> {
     let (stacks, json, stack) = (ctx.stacks.clone(), ctx.json(), stack.to_string());
-    let target = ctx.target();
     tokio::spawn(async move {
         let start = Instant::now();
         let mut last = None;
-        let Ok(target) = target else {
-            return ClusterStatus::default();
-        };
         loop {
             tokio::select! {
                 _ = done.cancelled() => break,
