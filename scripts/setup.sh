@@ -16,6 +16,7 @@ APT_PACKAGES=(
   fonts-dejavu-core                                     # text in exported chart PNGs
   python3-gi gir1.2-webkit2-4.1                         # the desktop benchmark's bare-window baseline
   chromium chromium-driver                              # the fargate chat's test in a real browser
+  desktop-file-utils rpm man-db                         # the install test: the entry, the .rpm, the man page
 )
 
 # Node.js builds the web UI; a machine may already have it from elsewhere than apt.

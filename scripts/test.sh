@@ -2,7 +2,8 @@
 # Sets up and runs every test: formatting and lints, the engine's unit tests, the integration tests
 # on a real AWS emulator (moto server), the fault and crash tests, the OS keyring for real under
 # D-Bus with gnome-keyring, the web UI's lint and unit tests, the desktop app driven in a real
-# window under Xvfb (screenshots in artifacts/e2e), and the chat workload's tests against a real Redis.
+# window under Xvfb (screenshots in artifacts/e2e), the release packages built, installed, opened and
+# removed, and the chat workload's tests against a real Redis.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh"
@@ -40,6 +41,10 @@ cargo test -p escala-cli --test chat_browser -- --ignored
 say "The desktop app end to end, in a real window under Xvfb"
 xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p escala-desktop --test e2e --test scale_out --test fargate_dashboard --test kubernetes -- --ignored
 say "Screenshots: $ROOT/artifacts/e2e"
+
+say "The release packages: built, the .deb installed, opened and removed, the .rpm read"
+"$ROOT/scripts/package.sh"
+"$ROOT/scripts/install-test.sh"
 
 if [ -x "$ROOT/workload/scripts/test.sh" ]; then
   say "Chat workload tests"

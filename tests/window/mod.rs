@@ -267,6 +267,16 @@ impl Ui {
 /// Starts tauri-driver on the app with its home in `home` (downloads in `downloads`), in English,
 /// with no AWS credentials in sight, and opens a session on its window.
 pub async fn open(home: &Path, downloads: &Path) -> (Driver, Ui) {
+    open_app(
+        Path::new(env!("CARGO_BIN_EXE_escala-desktop")),
+        home,
+        downloads,
+    )
+    .await
+}
+
+/// [`open`] on the app at `app`: the build tree's, or an installed one.
+pub async fn open_app(app: &Path, home: &Path, downloads: &Path) -> (Driver, Ui) {
     let (port, native) = (free_port(), free_port());
     let driver = Driver(
         escala_testkit::isolated(&mut Command::new(tauri_driver()), home)
@@ -282,7 +292,7 @@ pub async fn open(home: &Path, downloads: &Path) -> (Driver, Ui) {
             .spawn()
             .expect("tauri-driver is installed (scripts/setup.sh)"),
     );
-    let caps = json!({"tauri:options": {"application": env!("CARGO_BIN_EXE_escala-desktop")}});
+    let caps = json!({"tauri:options": {"application": app}});
     for _ in 0..50 {
         match ClientBuilder::native()
             .capabilities(caps.as_object().unwrap().clone())

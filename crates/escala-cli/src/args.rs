@@ -85,6 +85,13 @@ pub enum Command {
     /// A Kubernetes stack's cluster: its kubeconfig, and the token kubectl asks Escala for.
     #[command(subcommand)]
     Kube(KubeCommand),
+    /// Print this program's shell completions (the packages install them for bash, zsh and fish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print this program's manual page, in roff (`escala man | man -l -`).
+    Man,
 }
 
 #[derive(Debug, Subcommand)]

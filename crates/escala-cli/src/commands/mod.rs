@@ -1,6 +1,7 @@
 //! One module per command family; each parses nothing and decides nothing the API doesn't.
 
 mod auth;
+mod help_files;
 mod kube;
 mod kube_load;
 mod load;
@@ -25,6 +26,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Scale(a) => route::scale(&ctx, &a).await,
         Command::Metrics(a) => route::metrics(&ctx, &a).await,
         Command::Kube(a) => kube::run(&ctx, a).await,
+        Command::Completions { shell } => help_files::completions(shell),
+        Command::Man => help_files::man(),
     }
 }
 

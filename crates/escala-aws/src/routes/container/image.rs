@@ -55,9 +55,18 @@ pub fn parts(platform: Platform) -> Result<(PathBuf, PathBuf), AwsError> {
     let binary = std::env::var_os(variable)
         .map(PathBuf::from)
         .unwrap_or_else(|| beside.join(file));
+    // A package puts the web client where data goes (`/usr/share/escala/chat-web` beside
+    // `/usr/bin`); a build tree, beside the program.
+    let installed = beside.join("../share/escala/chat-web");
     let web = std::env::var_os("ESCALA_CHAT_WEB")
         .map(PathBuf::from)
-        .unwrap_or_else(|| beside.join("escala-chat-web"));
+        .unwrap_or_else(|| {
+            if installed.is_dir() {
+                installed
+            } else {
+                beside.join("escala-chat-web")
+            }
+        });
     if !binary.is_file() {
         return Err(AwsError::Invalid(format!(
             "building the chat's image: no chat server binary for {} at {} (set {variable}, or install escala-chat beside escala)",

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Builds Escala's release packages, a .deb and an .rpm, with the Tauri CLI: the web UI built for
+# production, the app with its custom-protocol feature (the UI inside the binary), the version
+# from the workspace. Each package also holds the `escala` CLI on the PATH, its shell completions
+# (bash, zsh, fish) and man page generated from its arguments, and the chat's server, load
+# generator and web client that the Fargate and EKS routes build their image from. One package,
+# not two: the app and the CLI are one engine of one version, and a user who installs one expects
+# the other's commands (the app's kubeconfig runs `escala kube token`).
+# Prints each package's path, size and sha256. AppImage is left out: its bundler downloads tools
+# at bundle time, and this machine reaches only the package registries.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+TAURI="$ROOT/ui/node_modules/.bin/tauri"
+if [ ! -x "$TAURI" ]; then
+  echo "The Tauri CLI is missing (ui/node_modules/.bin/tauri): run ./scripts/setup.sh, which installs the UI's npm packages, @tauri-apps/cli among them." >&2
+  exit 1
+fi
+for lib in webkit2gtk-4.1 gtk+-3.0 dbus-1; do
+  if ! pkg-config --exists "$lib"; then
+    echo "The system library $lib is missing: install libwebkit2gtk-4.1-dev libgtk-3-dev libdbus-1-dev (./scripts/setup.sh does)." >&2
+    exit 1
+  fi
+done
+
+VERSION=$(cargo metadata --no-deps --format-version 1 --manifest-path "$ROOT/Cargo.toml" \
+  | python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "escala-desktop"))')
+
+say "Building the CLI and the chat's parts (release)"
+cargo build -q --release -p escala-cli
+chat_parts
+
+# What the packages carry besides the app, generated fresh under the target dir.
+STAGE="$CARGO_TARGET_DIR/package"
+rm -rf "$STAGE" && mkdir -p "$STAGE"
+CLI="$CARGO_TARGET_DIR/release/escala"
+"$CLI" completions bash > "$STAGE/escala.bash"
+"$CLI" completions zsh > "$STAGE/_escala"
+"$CLI" completions fish > "$STAGE/escala.fish"
+"$CLI" man | gzip -9n > "$STAGE/escala.1.gz"
+
+# The packages' files and dependencies, as an override of tauri.conf.json: the paths are this
+# machine's (the target dir), so they can't be written in the checked-in config.
+CONFIG="$STAGE/bundle.json"
+VERSION="$VERSION" STAGE="$STAGE" CLI="$CLI" ROOT="$ROOT" python3 - > "$CONFIG" <<'PY'
+import json, os
+stage, cli, root = os.environ["STAGE"], os.environ["CLI"], os.environ["ROOT"]
+files = {
+    "/usr/bin/escala": cli,
+    "/usr/bin/escala-chat": os.environ["ESCALA_CHAT_BIN"],
+    "/usr/bin/escala-chat-load": os.environ["ESCALA_CHAT_LOAD_BIN"],
+    "/usr/share/escala/chat-web": os.environ["ESCALA_CHAT_WEB"],
+    "/usr/share/bash-completion/completions/escala": f"{stage}/escala.bash",
+    "/usr/share/zsh/vendor-completions/_escala": f"{stage}/_escala",
+    "/usr/share/fish/vendor_completions.d/escala.fish": f"{stage}/escala.fish",
+    "/usr/share/man/man1/escala.1.gz": f"{stage}/escala.1.gz",
+}
+template = f"{root}/packaging/escala.desktop"
+print(json.dumps({
+    "version": os.environ["VERSION"],
+    "bundle": {
+        "license": "Apache-2.0",
+        "licenseFile": f"{root}/LICENSE",
+        "longDescription": "Escala takes a web app with unpredictable traffic from an empty AWS account to autoscaling that doesn't waste money: EC2 Auto Scaling groups, ECS Fargate or Kubernetes, planned with their monthly cost, applied with live progress, and torn down to nothing. It runs offline in a sandbox too.",
+        "linux": {
+            # WebKitGTK and GTK are found by the bundler; the keyring is reached over D-Bus.
+            "deb": {
+                "depends": ["libdbus-1-3"],
+                "recommends": ["gnome-keyring"],
+                "section": "utils",
+                "files": files,
+                "desktopTemplate": template,
+            },
+            "rpm": {
+                "depends": ["dbus-libs"],
+                "files": files,
+                "desktopTemplate": template,
+            },
+        },
+    },
+}))
+PY
+
+say "Bundling the .deb and the .rpm (release build of the app)"
+"$TAURI" build --bundles deb,rpm --config "$CONFIG"
+
+BUNDLE="$CARGO_TARGET_DIR/release/bundle"
+for f in "$BUNDLE"/deb/*_"$VERSION"_*.deb "$BUNDLE"/rpm/*-"$VERSION"-*.rpm; do
+  printf '%s\t%s bytes\tsha256 %s\n' "$f" "$(stat -c %s "$f")" "$(sha256sum "$f" | cut -d' ' -f1)"
+done
