@@ -6,6 +6,7 @@
 #   ./scripts/bench.sh kube      the in-cluster apply of the demo set vs kubectl diff+apply, 20 ms per request
 #   ./scripts/bench.sh image     the chat's image: build and push, cold and warm, beside tar|gzip and curl
 #   ./scripts/bench.sh desktop   the app's start to an interactive Connect screen, and its idle memory
+#   ./scripts/bench.sh installed the release .deb: its installed size, and the installed app's start and idle memory
 #   ./scripts/bench.sh charts    the 7-day scaling dashboard (4 series x 10,080 points) rendered to SVG
 #   ./scripts/bench.sh chat      the Rust chat vs the Node reference (workload/scripts/bench.sh)
 #   ./scripts/bench.sh balancer  the sandbox load balancer's added latency at 1,000 requests/s
@@ -54,6 +55,27 @@ case "${1:-network}" in
       "$0/release/bench-desktop" --app "$1/crates/escala-bench/baseline/bare-webkit.py" --runs 5
     ' "$CARGO_TARGET_DIR" "$ROOT"
     ;;
+  installed)
+    # The packages as users get them (release build), installed with apt, measured as `desktop`
+    # measures the build tree's app and beside the same baseline, then removed.
+    "$ROOT/scripts/package.sh"
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-bench --bin bench-desktop
+    DEB=$(ls "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb)
+    PACKAGE=$(dpkg-deb -f "$DEB" Package)
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$DEB" >/dev/null
+    trap 'as_root env DEBIAN_FRONTEND=noninteractive apt-get remove --purge -y -qq "$PACKAGE" >/dev/null' EXIT
+    echo "The .deb: $(stat -c %s "$DEB") bytes; installed: $(dpkg-query -W -f '${Installed-Size}' "$PACKAGE") KiB (dpkg's Installed-Size)"
+    dpkg -L "$PACKAGE" | while read -r f; do [ -f "$f" ] && echo "$f"; done | xargs du -cb | tail -1 | sed 's/total$/bytes in its files/'
+    for f in /usr/bin/escala-desktop /usr/bin/escala /usr/bin/escala-chat /usr/bin/escala-chat-load; do
+      echo "  $f: $(stat -c %s "$f") bytes"
+    done
+    dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+      dbus-update-activation-environment DISPLAY XAUTHORITY
+      "$0/release/bench-desktop" --app /usr/bin/escala-desktop --runs 7
+      echo "Baseline: a bare WebKitGTK window with the same engine settings"
+      "$0/release/bench-desktop" --app "$1/crates/escala-bench/baseline/bare-webkit.py" --runs 5
+    ' "$CARGO_TARGET_DIR" "$ROOT"
+    ;;
   charts)
     cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-bench --bin bench-charts
     "$CARGO_TARGET_DIR/release/bench-charts" --runs 20
@@ -80,7 +102,7 @@ case "${1:-network}" in
     "$CARGO_TARGET_DIR/release/bench-idle" --speed 1 --seconds 60
     ;;
   *)
-    echo "usage: $0 [network|fargate|eks|kube|image|desktop|charts|chat|balancer|timeline|timeline-fargate|idle]" >&2
+    echo "usage: $0 [network|fargate|eks|kube|image|desktop|installed|charts|chat|balancer|timeline|timeline-fargate|idle]" >&2
     exit 2
     ;;
 esac

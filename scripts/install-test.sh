@@ -5,17 +5,32 @@
 # screen (under Xvfb, with a screenshot), the installed CLI runs and starts and stops a sandbox, and
 # removing the package leaves none of its files. The .rpm's metadata and file list are read with
 # rpm. A failed install leaves no half-installed package: `dpkg --audit` stays clean.
+#
+# `--debug` tests the packages that `scripts/package.sh --debug` made; without it, the release's.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
+PROFILE=release
+case "${1:-}" in
+  "") ;;
+  --debug) PROFILE=debug ;;
+  *) echo "usage: $0 [--debug]" >&2; exit 2 ;;
+esac
+
 VERSION=$(cargo metadata --no-deps --format-version 1 --manifest-path "$ROOT/Cargo.toml" \
   | python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "escala-desktop"))')
-BUNDLE="$CARGO_TARGET_DIR/release/bundle"
+BUNDLE="$CARGO_TARGET_DIR/$PROFILE/bundle"
 DEB=$(ls "$BUNDLE"/deb/*_"$VERSION"_*.deb)
 RPM=$(ls "$BUNDLE"/rpm/*-"$VERSION"-*.rpm)
 PACKAGE=$(dpkg-deb -f "$DEB" Package)
 fail() { echo "install test: $*" >&2; exit 1; }
+
+depends=$(dpkg-deb -f "$DEB" Depends)
+for lib in libwebkit2gtk-4.1 libgtk-3 libdbus-1; do
+  # libdbus is the secret service's client: the keyring is reached over D-Bus.
+  [[ "$depends" == *"$lib"* ]] || fail "$DEB doesn't depend on $lib (it depends on: $depends)"
+done
 
 if ! xvfb-run -a -s "-screen 0 1280x800x24" true 2>/dev/null; then
   fail "Xvfb can't start a display here (xvfb-run -a true failed): the installed app can't be opened"

@@ -8,9 +8,24 @@
 # the other's commands (the app's kubeconfig runs `escala kube token`).
 # Prints each package's path, size and sha256. AppImage is left out: its bundler downloads tools
 # at bundle time, and this machine reaches only the package registries.
+#
+# `--debug` packages the test build's binaries instead (under target/debug/bundle): the test
+# command installs and opens those, because the packages' layout, dependencies and desktop entry
+# don't depend on optimisation, and a cold release build (30 min on 2 cores) would take the test
+# command past its hour. Releases are always built optimised.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+
+PROFILE=release
+case "${1:-}" in
+  "") ;;
+  --debug) PROFILE=debug ;;
+  *) echo "usage: $0 [--debug]" >&2; exit 2 ;;
+esac
+CARGO_PROFILE=(--release)
+TAURI_PROFILE=()
+if [ "$PROFILE" = debug ]; then CARGO_PROFILE=(); TAURI_PROFILE=(--debug); fi
 
 TAURI="$ROOT/ui/node_modules/.bin/tauri"
 if [ ! -x "$TAURI" ]; then
@@ -27,14 +42,14 @@ done
 VERSION=$(cargo metadata --no-deps --format-version 1 --manifest-path "$ROOT/Cargo.toml" \
   | python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "escala-desktop"))')
 
-say "Building the CLI and the chat's parts (release)"
-cargo build -q --release -p escala-cli
+say "Building the CLI and the chat's parts ($PROFILE)"
+cargo build -q "${CARGO_PROFILE[@]}" -p escala-cli
 chat_parts
 
 # What the packages carry besides the app, generated fresh under the target dir.
 STAGE="$CARGO_TARGET_DIR/package"
 rm -rf "$STAGE" && mkdir -p "$STAGE"
-CLI="$CARGO_TARGET_DIR/release/escala"
+CLI="$CARGO_TARGET_DIR/$PROFILE/escala"
 "$CLI" completions bash > "$STAGE/escala.bash"
 "$CLI" completions zsh > "$STAGE/_escala"
 "$CLI" completions fish > "$STAGE/escala.fish"
@@ -82,10 +97,16 @@ print(json.dumps({
 }))
 PY
 
-say "Bundling the .deb and the .rpm (release build of the app)"
-"$TAURI" build --bundles deb,rpm --config "$CONFIG"
+say "Bundling the .deb and the .rpm ($PROFILE build of the app)"
+# A release build also takes the release's version check, updater key and feed, and signing.
+RELEASE_CONFIG=()
+if [ "$PROFILE" = release ]; then
+  "$ROOT/scripts/release-config.sh" > "$STAGE/release.json"
+  RELEASE_CONFIG=(--config "$STAGE/release.json")
+fi
+"$TAURI" build "${TAURI_PROFILE[@]}" --bundles deb,rpm --config "$CONFIG" "${RELEASE_CONFIG[@]}"
 
-BUNDLE="$CARGO_TARGET_DIR/release/bundle"
+BUNDLE="$CARGO_TARGET_DIR/$PROFILE/bundle"
 for f in "$BUNDLE"/deb/*_"$VERSION"_*.deb "$BUNDLE"/rpm/*-"$VERSION"-*.rpm; do
   printf '%s\t%s bytes\tsha256 %s\n' "$f" "$(stat -c %s "$f")" "$(sha256sum "$f" | cut -d' ' -f1)"
 done

@@ -44,7 +44,7 @@ fi
 
 # The AWS emulator (moto server), the AWS CLI the benchmark compares against, and parliament,
 # which audits the generated IAM policies offline; pinned.
-PY_PINS="moto[server]==5.2.5 awscli==1.46.3 parliament==1.6.4"
+PY_PINS="moto[server]==5.2.5 awscli==1.46.3 parliament==1.6.4 check-jsonschema==0.39.0"
 mkdir -p "$ESCALA_CACHE"
 if [ ! -x "$VENV/bin/moto_server" ] || [ "$(cat "$VENV/.pins" 2>/dev/null)" != "$PY_PINS" ]; then
   say "Installing the AWS emulator into $VENV"

@@ -42,9 +42,15 @@ say "The desktop app end to end, in a real window under Xvfb"
 xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p escala-desktop --test e2e --test scale_out --test fargate_dashboard --test kubernetes -- --ignored
 say "Screenshots: $ROOT/artifacts/e2e"
 
-say "The release packages: built, the .deb installed, opened and removed, the .rpm read"
-"$ROOT/scripts/package.sh"
-"$ROOT/scripts/install-test.sh"
+say "The release workflow: valid against the workflow schema, every action pinned by commit, its feed script tested"
+"$VENV/bin/check-jsonschema" --builtin-schema vendor.github-workflows "$ROOT"/.github/workflows/*.yml
+unpinned=$(grep -hE '^[[:space:]-]*uses:' "$ROOT"/.github/workflows/*.yml | grep -vE '@[0-9a-f]{40}([[:space:]]|$)' || true)
+[ -z "$unpinned" ] || { echo "actions not pinned by a commit: $unpinned" >&2; exit 1; }
+python3 "$ROOT/scripts/release_feed_test.py"
+
+say "The packages (from the test build): built, the .deb installed, opened and removed, the .rpm read"
+"$ROOT/scripts/package.sh" --debug
+"$ROOT/scripts/install-test.sh" --debug
 
 if [ -x "$ROOT/workload/scripts/test.sh" ]; then
   say "Chat workload tests"

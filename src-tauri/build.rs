@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "start_load",
     "start_chat_load",
     "stop_load",
+    "check_update",
+    "install_update",
 ];
 
 fn main() {

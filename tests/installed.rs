@@ -1,7 +1,8 @@
 //! The installed package's app in a real window: `scripts/install-test.sh` installs the .deb and
 //! runs this with `ESCALA_INSTALLED_DESKTOP` naming the installed desktop entry. The app is
 //! started from the entry's own Exec line (not the build tree's binary), and its first screen must
-//! be the Connect screen, with a screenshot of it in the artifacts.
+//! be the Connect screen, with a screenshot of it in the artifacts; its Settings offer updates,
+//! off by default.
 //!
 //! Needs a display, `tauri-driver` and `WebKitWebDriver`, and an installed package, so it is
 //! ignored by default.
@@ -55,5 +56,20 @@ async fn the_installed_app_opens_on_the_connect_screen() {
     let title = ui.el("step-title").await.text().await.unwrap();
     assert_eq!(title, "Connect to AWS");
     screenshot("installed-connect").await;
+
+    // Updates: off until the user turns them on, and a build without the release key (this one
+    // is the test build's) says so when asked, rather than failing or pretending.
+    ui.click("settings").await;
+    assert!(
+        !ui.flag("updates-allow", "checked").await,
+        "checking for updates must be off by default"
+    );
+    ui.click("updates-check").await;
+    let status = ui.el("updates-status").await;
+    ui.until("the update check's answer", || async {
+        status.text().await.unwrap_or_default().contains("built from source")
+    })
+    .await;
+    screenshot("installed-settings-updates").await;
     ui.client.close().await.unwrap();
 }

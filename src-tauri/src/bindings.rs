@@ -5,7 +5,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
 
-use crate::commands::{connect, dashboard, network, stacks};
+use crate::commands::{connect, dashboard, network, stacks, updates};
 
 /// Where the UI imports the bindings from.
 pub const PATH: &str = "ui/src/lib/bindings.ts";
@@ -38,6 +38,8 @@ pub fn builder() -> Builder<tauri::Wry> {
         dashboard::start_load,
         dashboard::start_chat_load,
         dashboard::stop_load,
+        updates::check_update,
+        updates::install_update,
     ])
 }
 

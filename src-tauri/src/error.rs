@@ -32,6 +32,9 @@ pub enum AppError {
     /// Input the command can't use as given.
     #[error("{0}")]
     Invalid(String),
+    /// Checking for, downloading or installing an update of the app failed or was refused.
+    #[error("{0}")]
+    Update(String),
     /// Writing an exported file failed.
     #[error("{context}: {source}")]
     Io {
@@ -55,6 +58,7 @@ pub enum ErrorCode {
     NotConnected,
     Busy,
     Io,
+    Update,
 }
 
 /// An error as the UI receives it. `errors` lists every broken rule when `code` is `invalid`.
@@ -78,6 +82,7 @@ impl AppError {
             AppError::Busy(_) => ErrorCode::Busy,
             AppError::Invalid(_) => ErrorCode::Invalid,
             AppError::Io { .. } => ErrorCode::Io,
+            AppError::Update(_) => ErrorCode::Update,
         }
     }
 

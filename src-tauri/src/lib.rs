@@ -50,6 +50,7 @@ pub fn run() {
     let builder = bindings::builder();
     let app = tauri::Builder::default()
         .manage(AppState::from_env())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
         .setup(|app| {
             window::show_anyway_later(app);

@@ -4,3 +4,4 @@ pub mod connect;
 pub mod dashboard;
 pub mod network;
 pub mod stacks;
+pub mod updates;

@@ -5,3 +5,4 @@ pub mod connect;
 pub mod dashboard;
 pub mod network;
 pub mod stacks;
+pub mod updates;

@@ -36,6 +36,9 @@ export const commands = {
 	startChatLoad: (name: string, clients: number, rate: number, seconds: number, onTick: Channel<ChatSnapshot>) => typedError<ChatReport, ApiError>(__TAURI_INVOKE("start_chat_load", { name, clients, rate, seconds, onTick })),
 	/**  True when load was being sent and is now stopping. */
 	stopLoad: () => __TAURI_INVOKE<boolean>("stop_load"),
+	checkUpdate: () => typedError<UpdateCheck, ApiError>(__TAURI_INVOKE("check_update")),
+	/**  Returns the version installed; the app runs it after a restart. */
+	installUpdate: () => typedError<string, ApiError>(__TAURI_INVOKE("install_update")),
 };
 
 /* Types */
@@ -384,7 +387,7 @@ export type Engine =
 "valkey" | "redis";
 
 /**  What the UI can tell apart. Stable: the TypeScript side switches on it. */
-export type ErrorCode = "invalid" | "credentials" | "aws" | "cancelled" | "sandbox" | "keyring" | "notFound" | "notConnected" | "busy" | "io";
+export type ErrorCode = "invalid" | "credentials" | "aws" | "cancelled" | "sandbox" | "keyring" | "notFound" | "notConnected" | "busy" | "io" | "update";
 
 /**  Requests that got no HTTP answer, by cause. */
 export type ErrorCounts = {
@@ -1014,6 +1017,18 @@ export type TrackedMetric =
 "cpu" | 
 /**  Load balancer requests per instance. */
 "requestsPerTarget";
+
+/**  What a check found. */
+export type UpdateCheck = 
+/**
+ *  This build has no release key or feed: it was built from source, not by the release
+ *  workflow, so it updates with its source.
+ */
+{ kind: "unsupported" } | 
+/**  The feed's newest release is this one. */
+{ kind: "upToDate"; current: string } | 
+/**  A newer release, and what its feed says of it. */
+{ kind: "available"; current: string; version: string; notes: string | null };
 
 /**  One broken rule. */
 export type ValidationError = {

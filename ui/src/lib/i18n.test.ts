@@ -19,6 +19,7 @@ import { en as appEn } from "./locales/en";
 import { es as appEs } from "./locales/es";
 import { MESSAGE_ROUTES, routeEn, routeEs, routeRules } from "./routes/messages";
 import type { Rule } from "./api";
+import { memoryStorage } from "./memoryStorage";
 
 // The catalogs as the app uses them: its own words and every route's.
 const en: Record<string, string> = { ...appEn, ...routeEn };
@@ -40,16 +41,6 @@ const RULES: [SpecRoute, Rule][] = [
 function ruleText(lang: Lang, [route, rule]: [SpecRoute, Rule]): string {
   const catalog = lang === "en" ? en : es;
   return route === "none" ? catalog[`rule.${rule}`] : (routeRules(route, lang)[rule] ?? "");
-}
-
-function memoryStorage(initial: Record<string, string> = {}) {
-  const data = new Map(Object.entries(initial));
-  return {
-    data,
-    getItem: (k: string) => data.get(k) ?? null,
-    setItem: (k: string, v: string) => void data.set(k, v),
-    removeItem: (k: string) => void data.delete(k),
-  };
 }
 
 /** Each field has a label of its own in both languages, with no placeholder or index left in it. */

@@ -54,6 +54,20 @@ export const en = {
   "settings.lang.es": "Español",
   "settings.theme": "Light or dark follows your system's appearance setting.",
   "settings.version": "Escala {version}",
+  "settings.updates": "Updates",
+  "settings.updates.allow": "Check for updates when Escala starts",
+  "settings.updates.help":
+    "Off unless you turn it on: a check tells the release server that this computer runs Escala, and which version. An update is installed only if it is signed with Escala's release key.",
+  "settings.updates.check": "Check now",
+  "settings.updates.checking": "Checking for updates…",
+  "settings.updates.unsupported":
+    "This copy of Escala was built from source, without a release key: update it from its source.",
+  "settings.updates.upToDate": "Escala {current} is the newest version.",
+  "settings.updates.available": "Escala {version} is available (you have {current}).",
+  "settings.updates.install": "Install {version}",
+  "settings.updates.installing": "Downloading and checking Escala {version}…",
+  "settings.updates.installed": "Escala {version} is installed: restart Escala to use it.",
+  "settings.updates.failed": "The update didn't happen: {message}",
 
   "connect.intro": "Choose where Escala builds the network.",
   "connect.modes": "Where to connect",

@@ -49,6 +49,20 @@ export const es: Messages = {
   "settings.lang.es": "Español",
   "settings.theme": "El tema claro u oscuro sigue la apariencia de tu sistema.",
   "settings.version": "Escala {version}",
+  "settings.updates": "Actualizaciones",
+  "settings.updates.allow": "Buscar actualizaciones al abrir Escala",
+  "settings.updates.help":
+    "Desactivado salvo que lo actives: una búsqueda le dice al servidor de versiones que este equipo usa Escala, y qué versión. Solo se instala una actualización firmada con la clave de versiones de Escala.",
+  "settings.updates.check": "Buscar ahora",
+  "settings.updates.checking": "Buscando actualizaciones…",
+  "settings.updates.unsupported":
+    "Esta copia de Escala se compiló desde el código fuente, sin clave de versiones: actualízala desde su código.",
+  "settings.updates.upToDate": "Escala {current} es la versión más reciente.",
+  "settings.updates.available": "Escala {version} está disponible (tienes la {current}).",
+  "settings.updates.install": "Instalar la {version}",
+  "settings.updates.installing": "Descargando y comprobando Escala {version}…",
+  "settings.updates.installed": "Escala {version} está instalada: reinicia Escala para usarla.",
+  "settings.updates.failed": "No se actualizó: {message}",
 
   "connect.intro": "Elige dónde construye Escala la red.",
   "connect.modes": "Dónde conectarse",
