@@ -18,13 +18,14 @@ case "${1:-}" in
   *) echo "usage: $0 [--debug]" >&2; exit 2 ;;
 esac
 
-VERSION=$(cargo metadata --no-deps --format-version 1 --manifest-path "$ROOT/Cargo.toml" \
-  | python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "escala-desktop"))')
-BUNDLE="$CARGO_TARGET_DIR/$PROFILE/bundle"
-DEB=$(ls "$BUNDLE"/deb/*_"$VERSION"_*.deb)
-RPM=$(ls "$BUNDLE"/rpm/*-"$VERSION"-*.rpm)
-PACKAGE=$(dpkg-deb -f "$DEB" Package)
 fail() { echo "install test: $*" >&2; exit 1; }
+VERSION=$(workspace_version)
+BUNDLE="$CARGO_TARGET_DIR/$PROFILE/bundle"
+DEB=$(ls "$BUNDLE"/deb/*_"$VERSION"_*.deb 2>/dev/null) \
+  || fail "no .deb of version $VERSION in $BUNDLE/deb: run scripts/package.sh${1:+ $1} first"
+RPM=$(ls "$BUNDLE"/rpm/*-"$VERSION"-*.rpm 2>/dev/null) \
+  || fail "no .rpm of version $VERSION in $BUNDLE/rpm: run scripts/package.sh${1:+ $1} first"
+PACKAGE=$(dpkg-deb -f "$DEB" Package)
 
 depends=$(dpkg-deb -f "$DEB" Depends)
 for lib in libwebkit2gtk-4.1 libgtk-3 libdbus-1; do
@@ -44,6 +45,16 @@ if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$DEB" >/
   fail "apt could not install $DEB (its dependencies must resolve from Debian's packages)"
 fi
 FILES=$(dpkg -L "$PACKAGE")
+# Whatever fails from here, the package and the installed CLI's sandbox don't stay behind.
+HOME_DIR=$(mktemp -d)
+cleanup() {
+  ESCALA_HOME="$HOME_DIR" /usr/bin/escala sandbox stop >/dev/null 2>&1 || true
+  rm -rf "$HOME_DIR"
+  if dpkg -s "$PACKAGE" >/dev/null 2>&1; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get remove --purge -y -qq "$PACKAGE" >/dev/null || true
+  fi
+}
+trap cleanup EXIT
 
 say "Checking where the files landed"
 for f in /usr/bin/escala-desktop /usr/bin/escala /usr/bin/escala-chat /usr/bin/escala-chat-load \
@@ -63,10 +74,8 @@ man -l /usr/share/man/man1/escala.1.gz >/dev/null 2>&1 || fail "the man page doe
 
 say "Running the installed CLI"
 [ "$(/usr/bin/escala --version)" = "escala $VERSION" ] || fail "escala --version says '$(/usr/bin/escala --version)'"
-HOME_DIR=$(mktemp -d)
 ESCALA_HOME="$HOME_DIR" /usr/bin/escala sandbox start >/dev/null || fail "the installed escala could not start a sandbox"
 ESCALA_HOME="$HOME_DIR" /usr/bin/escala sandbox stop >/dev/null || fail "the installed escala could not stop its sandbox"
-rm -rf "$HOME_DIR"
 
 say "Opening the installed app from its desktop entry"
 ESCALA_INSTALLED_DESKTOP="$ENTRY" xvfb-run -a -s "-screen 0 1280x800x24" \

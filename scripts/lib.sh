@@ -31,3 +31,13 @@ chat_parts() {
   export ESCALA_CHAT_LOAD_BIN="$target/release/escala-chat-load"
   export ESCALA_CHAT_WEB="$ROOT/workload/web/dist"
 }
+
+# The workspace's version, which the app, the CLI and the packages carry. Windows' runners name
+# Python `python` and print CRLF.
+workspace_version() {
+  local python
+  python=$(command -v python3 || command -v python)
+  cargo metadata --no-deps --format-version 1 --manifest-path "$ROOT/Cargo.toml" \
+    | "$python" -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "escala-desktop"))' \
+    | tr -d '\r'
+}

@@ -6,21 +6,24 @@
 # Windows code signing (with the timestamp server in WINDOWS_TIMESTAMP_URL). Without a key or a
 # feed, the build doesn't offer updates, and this says so on stderr.
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-# Windows' runners name it python.
+source "$(dirname "$0")/lib.sh"
 PYTHON=$(command -v python3 || command -v python)
 
-VERSION=$(cargo metadata --no-deps --format-version 1 --manifest-path "$ROOT/Cargo.toml" \
-  | "$PYTHON" -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "escala-desktop"))')
+# In the release workflow, a warning is an annotation on the run, not only a line in its log.
+warn() {
+  if [ -n "${GITHUB_ACTIONS:-}" ]; then echo "::warning::$*" >&2; else echo "warning: $*" >&2; fi
+}
+
+VERSION=$(workspace_version)
 if [ -n "${TAG:-}" ] && [ "$TAG" != "v$VERSION" ]; then
   echo "The tag $TAG doesn't name the workspace's version $VERSION: tag v$VERSION, or set the version in Cargo.toml first." >&2
   exit 1
 fi
 if [ -z "${UPDATER_PUBKEY:-}" ] || [ -z "${UPDATER_FEED:-}" ]; then
-  echo "warning: UPDATER_PUBKEY or UPDATER_FEED is not set: this build won't offer updates." >&2
+  warn "UPDATER_PUBKEY or UPDATER_FEED is not set: this build won't offer updates"
 fi
 if [ -z "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
-  echo "warning: TAURI_SIGNING_PRIVATE_KEY is not set: no signed update bundles are made." >&2
+  warn "TAURI_SIGNING_PRIVATE_KEY is not set: no signed update bundles are made"
 fi
 
 VERSION="$VERSION" THUMBPRINT="${1:-}" "$PYTHON" - <<'PY'

@@ -67,7 +67,11 @@ async fn the_installed_app_opens_on_the_connect_screen() {
     ui.click("updates-check").await;
     let status = ui.el("updates-status").await;
     ui.until("the update check's answer", || async {
-        status.text().await.unwrap_or_default().contains("built from source")
+        status
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("built from source")
     })
     .await;
     screenshot("installed-settings-updates").await;

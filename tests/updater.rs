@@ -118,7 +118,9 @@ async fn an_update_signed_by_another_key_is_refused() {
             notes: Some("Faster plans".into()),
         }
     );
-    let err = updates::install(app.handle()).await.unwrap_err();
+    let err = updates::install(app.handle(), NEW_VERSION)
+        .await
+        .unwrap_err();
     let AppError::Update(message) = &err else {
         panic!("expected an update error, got {err:?}")
     };
@@ -134,15 +136,44 @@ async fn a_signature_for_another_version_is_refused() {
     // A validly signed older release, announced as the new one, must not pass.
     let trusted = KeyPair::generate_unencrypted_keypair().unwrap();
     let app = app(&trusted, &serve_feed(signature(&trusted, "0.0.9")));
-    let err = updates::install(app.handle()).await.unwrap_err();
-    assert!(err.to_string().contains("was refused"), "{err}");
+    let err = updates::install(app.handle(), NEW_VERSION)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("its signature is the release key's, but for version 0.0.9"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_garbled_signature_is_refused() {
+    let trusted = KeyPair::generate_unencrypted_keypair().unwrap();
+    let app = app(&trusted, &serve_feed("not base64 at all!".into()));
+    let err = updates::install(app.handle(), NEW_VERSION)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("not a signature at all"), "{err}");
+}
+
+#[tokio::test]
+async fn only_the_version_the_user_chose_is_installed() {
+    // The feed moved on between the check and the click: nothing is installed.
+    let trusted = KeyPair::generate_unencrypted_keypair().unwrap();
+    let app = app(&trusted, &serve_feed(signature(&trusted, NEW_VERSION)));
+    let err = updates::install(app.handle(), "8.0.0").await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the newest version is now 9.0.0, not the 8.0.0 you chose"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
 async fn an_update_signed_by_the_release_key_downloads_verified() {
     let trusted = KeyPair::generate_unencrypted_keypair().unwrap();
     let app = app(&trusted, &serve_feed(signature(&trusted, NEW_VERSION)));
-    let (bytes, update) = updates::download(app.handle()).await.unwrap();
+    let (bytes, update) = updates::download(app.handle(), NEW_VERSION).await.unwrap();
     assert_eq!(bytes, PACKAGE);
     assert_eq!(update.version, NEW_VERSION);
 }
@@ -163,6 +194,8 @@ async fn a_build_without_a_release_key_says_so_and_asks_nothing() {
         updates::check(app.handle()).await.unwrap(),
         UpdateCheck::Unsupported
     );
-    let err = updates::install(app.handle()).await.unwrap_err();
+    let err = updates::install(app.handle(), NEW_VERSION)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("built from source"), "{err}");
 }

@@ -77,6 +77,40 @@ fn unreadable_files_and_unknown_stacks_are_usage_errors() {
     );
 }
 
+/// The packages install what these print; each is the real thing for its shell, and it names
+/// the subcommands (so a new one reaches the completions without anyone editing them).
+#[test]
+fn completions_and_the_manual_page_come_from_the_arguments() {
+    let cli = Cli::new(emulator());
+    for (shell, marker) in [
+        ("bash", "complete -F _escala"),
+        ("zsh", "#compdef escala"),
+        ("fish", "complete -c escala"),
+    ] {
+        let out = cli.run(&["completions", shell]);
+        assert!(out.status.success(), "{shell}: {}", text(&out));
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(
+            script.contains("sandbox") && script.contains("kube"),
+            "{shell}"
+        );
+    }
+    let out = cli.run(&["man"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains("\n.TH escala 1"), "{page}");
+    assert!(page.contains("sandbox"), "{page}");
+
+    let out = cli.run(&["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("possible values: bash"),
+        "{}",
+        text(&out)
+    );
+}
+
 #[test]
 fn plan_apply_status_destroy_in_json() {
     let cli = Cli::new(emulator());

@@ -13,7 +13,8 @@ pub async fn check_update(app: AppHandle) -> Result<UpdateCheck, ApiError> {
 
 #[tauri::command]
 #[specta::specta]
-/// Returns the version installed; the app runs it after a restart.
-pub async fn install_update(app: AppHandle) -> Result<String, ApiError> {
-    Ok(updates::install(&app).await?)
+/// `version`: the one the user chose (from `check_update`). Returns the version installed; the
+/// app runs it after a restart.
+pub async fn install_update(app: AppHandle, version: String) -> Result<String, ApiError> {
+    Ok(updates::install(&app, &version).await?)
 }

@@ -63,19 +63,23 @@ pub async fn check<R: Runtime>(app: &AppHandle<R>) -> Result<UpdateCheck, AppErr
 }
 
 /// Downloads the newest release, verifies its signature and installs it; returns its version.
-/// The app runs the new version after a restart. A download whose signature isn't the release
-/// key's is refused, and nothing is installed.
-pub async fn install<R: Runtime>(app: &AppHandle<R>) -> Result<String, AppError> {
-    let (bytes, update) = download(app).await?;
+/// `expected` is the version the user chose to install: if the feed now offers another, nothing
+/// is installed and the user is asked to look again. The app runs the new version after a
+/// restart. A download whose signature isn't the release key's is refused, and nothing is
+/// installed.
+pub async fn install<R: Runtime>(app: &AppHandle<R>, expected: &str) -> Result<String, AppError> {
+    let (bytes, update) = download(app, expected).await?;
     update
         .install(bytes)
         .map_err(|e| failed(&format!("install version {}", update.version), e))?;
     Ok(update.version)
 }
 
-/// The newest release's package, its signature verified, and the update it belongs to.
+/// The newest release's package, its signature verified, and the update it belongs to, when the
+/// newest release is still the `expected` version.
 pub async fn download<R: Runtime>(
     app: &AppHandle<R>,
+    expected: &str,
 ) -> Result<(Vec<u8>, tauri_plugin_updater::Update), AppError> {
     if !supported(app) {
         return Err(AppError::Update(
@@ -88,16 +92,32 @@ pub async fn download<R: Runtime>(
         .await
         .map_err(|e| failed("check for updates", e))?
         .ok_or_else(|| AppError::Update("there is no newer version to install".into()))?;
-    let bytes = update.download(|_, _| {}, || {}).await.map_err(|e| match e {
-        UpdaterError::Minisign(_)
-        | UpdaterError::Base64(_)
-        | UpdaterError::SignatureUtf8(_)
-        | UpdaterError::SignedVersionMismatch { .. }
-        | UpdaterError::MissingSignedVersion => AppError::Update(format!(
-            "the update to version {} was refused: its signature is not from Escala's release key ({e}). Nothing was installed",
+    if update.version != expected {
+        return Err(AppError::Update(format!(
+            "the newest version is now {}, not the {expected} you chose: check again before installing",
             update.version
+        )));
+    }
+    let version = &update.version;
+    let refused = |why: String| {
+        AppError::Update(format!(
+            "the update to version {version} was refused: {why}. Nothing was installed"
+        ))
+    };
+    let bytes = update.download(|_, _| {}, || {}).await.map_err(|e| match e {
+        UpdaterError::Minisign(e) => refused(format!(
+            "its signature is not from Escala's release key ({e})"
         )),
-        other => failed(&format!("download version {}", update.version), other),
+        UpdaterError::Base64(_) | UpdaterError::SignatureUtf8(_) => {
+            refused("its signature is not a signature at all (not minisign's base64 text)".into())
+        }
+        UpdaterError::SignedVersionMismatch { signed, .. } => refused(format!(
+            "its signature is the release key's, but for version {signed}: an older release announced as a newer one"
+        )),
+        UpdaterError::MissingSignedVersion => {
+            refused("its signature names no version, so it could be any release's".into())
+        }
+        other => failed(&format!("download version {version}"), other),
     })?;
     Ok((bytes, update))
 }

@@ -37,8 +37,11 @@ export const commands = {
 	/**  True when load was being sent and is now stopping. */
 	stopLoad: () => __TAURI_INVOKE<boolean>("stop_load"),
 	checkUpdate: () => typedError<UpdateCheck, ApiError>(__TAURI_INVOKE("check_update")),
-	/**  Returns the version installed; the app runs it after a restart. */
-	installUpdate: () => typedError<string, ApiError>(__TAURI_INVOKE("install_update")),
+	/**
+	 *  `version`: the one the user chose (from `check_update`). Returns the version installed; the
+	 *  app runs it after a restart.
+	 */
+	installUpdate: (version: string) => typedError<string, ApiError>(__TAURI_INVOKE("install_update", { version })),
 };
 
 /* Types */

@@ -48,7 +48,7 @@ export async function checkIfAllowed(): Promise<void> {
 export async function installNow(version: string): Promise<void> {
   state.status = { kind: "installing", version };
   try {
-    state.status = { kind: "installed", version: await api.installUpdate() };
+    state.status = { kind: "installed", version: await api.installUpdate(version) };
   } catch (e) {
     state.status = { kind: "failed", message: toAppError(e).message };
   }
