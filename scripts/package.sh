@@ -6,8 +6,9 @@
 # generator and web client that the Fargate and EKS routes build their image from. One package,
 # not two: the app and the CLI are one engine of one version, and a user who installs one expects
 # the other's commands (the app's kubeconfig runs `escala kube token`).
-# Prints each package's path, size and sha256. AppImage is left out: its bundler downloads tools
-# at bundle time, and this machine reaches only the package registries.
+# Prints each package's path, size and sha256. AppImage is left out: Tauri's AppImage bundler
+# downloads its tools (linuxdeploy and plugins) while bundling, and Escala's builds fetch nothing
+# beyond what the package registries' clients install.
 #
 # `--debug` packages the test build's binaries instead (under target/debug/bundle): the test
 # command installs and opens those, because the packages' layout, dependencies and desktop entry
@@ -32,6 +33,10 @@ if [ ! -x "$TAURI" ]; then
   echo "The Tauri CLI is missing (ui/node_modules/.bin/tauri): run ./scripts/setup.sh, which installs the UI's npm packages, @tauri-apps/cli among them." >&2
   exit 1
 fi
+if ! command -v pkg-config >/dev/null; then
+  echo "pkg-config is missing, and with it the way to find the system libraries: install pkg-config (./scripts/setup.sh does)." >&2
+  exit 1
+fi
 for lib in webkit2gtk-4.1 gtk+-3.0 dbus-1; do
   if ! pkg-config --exists "$lib"; then
     echo "The system library $lib is missing: install libwebkit2gtk-4.1-dev libgtk-3-dev libdbus-1-dev (./scripts/setup.sh does)." >&2
@@ -39,8 +44,11 @@ for lib in webkit2gtk-4.1 gtk+-3.0 dbus-1; do
   fi
 done
 
-VERSION=$(cargo metadata --no-deps --format-version 1 --manifest-path "$ROOT/Cargo.toml" \
-  | python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "escala-desktop"))')
+VERSION=$(workspace_version)
+# The update key signs the bundles, so only the bundler is given it: the builds before it don't see it.
+SIGNING_KEY="${TAURI_SIGNING_PRIVATE_KEY:-}"
+SIGNING_PASSWORD="${TAURI_SIGNING_PRIVATE_KEY_PASSWORD:-}"
+unset TAURI_SIGNING_PRIVATE_KEY TAURI_SIGNING_PRIVATE_KEY_PASSWORD
 
 say "Building the CLI and the chat's parts ($PROFILE)"
 cargo build -q "${CARGO_PROFILE[@]}" -p escala-cli
@@ -101,10 +109,17 @@ say "Bundling the .deb and the .rpm ($PROFILE build of the app)"
 # A release build also takes the release's version check, updater key and feed, and signing.
 RELEASE_CONFIG=()
 if [ "$PROFILE" = release ]; then
-  "$ROOT/scripts/release-config.sh" > "$STAGE/release.json"
+  # It only asks whether there is a key, to say so.
+  TAURI_SIGNING_PRIVATE_KEY="${SIGNING_KEY:+set}" "$ROOT/scripts/release-config.sh" > "$STAGE/release.json"
   RELEASE_CONFIG=(--config "$STAGE/release.json")
 fi
-"$TAURI" build "${TAURI_PROFILE[@]}" --bundles deb,rpm --config "$CONFIG" "${RELEASE_CONFIG[@]}"
+# Exported in a subshell, never passed as arguments, which any user's `ps` could read.
+(
+  if [ -n "$SIGNING_KEY" ]; then
+    export TAURI_SIGNING_PRIVATE_KEY="$SIGNING_KEY" TAURI_SIGNING_PRIVATE_KEY_PASSWORD="$SIGNING_PASSWORD"
+  fi
+  exec "$TAURI" build "${TAURI_PROFILE[@]}" --bundles deb,rpm --config "$CONFIG" "${RELEASE_CONFIG[@]}"
+)
 
 BUNDLE="$CARGO_TARGET_DIR/$PROFILE/bundle"
 for f in "$BUNDLE"/deb/*_"$VERSION"_*.deb "$BUNDLE"/rpm/*-"$VERSION"-*.rpm; do
