@@ -60,7 +60,7 @@ case "${1:-network}" in
     # measures the build tree's app and beside the same baseline, then removed.
     "$ROOT/scripts/package.sh"
     cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-bench --bin bench-desktop
-    DEB=$(ls "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb)
+    DEB=$(ls "$CARGO_TARGET_DIR"/release/bundle/deb/*_"$(workspace_version)"_*.deb)
     PACKAGE=$(dpkg-deb -f "$DEB" Package)
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$DEB" >/dev/null
     trap 'as_root env DEBIAN_FRONTEND=noninteractive apt-get remove --purge -y -qq "$PACKAGE" >/dev/null' EXIT

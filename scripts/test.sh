@@ -2,8 +2,9 @@
 # Sets up and runs every test: formatting and lints, the engine's unit tests, the integration tests
 # on a real AWS emulator (moto server), the fault and crash tests, the OS keyring for real under
 # D-Bus with gnome-keyring, the web UI's lint and unit tests, the desktop app driven in a real
-# window under Xvfb (screenshots in artifacts/e2e), the release packages built, installed, opened and
-# removed, and the chat workload's tests against a real Redis.
+# window under Xvfb (screenshots in artifacts/e2e), the release workflow linted, the .deb and .rpm
+# built (from the test build's binaries), the .deb installed, opened and removed, and the chat
+# workload's tests against a real Redis.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh"
