@@ -11,12 +11,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-PROFILE=release
-case "${1:-}" in
-  "") ;;
-  --debug) PROFILE=debug ;;
-  *) echo "usage: $0 [--debug]" >&2; exit 2 ;;
-esac
+PROFILE=$(package_profile "$0" "$@")
 
 fail() { echo "install test: $*" >&2; exit 1; }
 VERSION=$(workspace_version)

@@ -41,3 +41,15 @@ workspace_version() {
     | "$python" -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "escala-desktop"))' \
     | tr -d '\r'
 }
+
+# The build a packaging script works on, from its arguments: release, or the test build's with
+# `--debug` (see package.sh). Anything else is a usage error.
+package_profile() {
+  local script=$1
+  shift
+  case "$*" in
+    "") echo release ;;
+    --debug) echo debug ;;
+    *) echo "usage: $script [--debug]" >&2; return 2 ;;
+  esac
+}

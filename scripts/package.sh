@@ -18,12 +18,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-PROFILE=release
-case "${1:-}" in
-  "") ;;
-  --debug) PROFILE=debug ;;
-  *) echo "usage: $0 [--debug]" >&2; exit 2 ;;
-esac
+PROFILE=$(package_profile "$0" "$@")
 CARGO_PROFILE=(--release)
 TAURI_PROFILE=()
 if [ "$PROFILE" = debug ]; then CARGO_PROFILE=(); TAURI_PROFILE=(--debug); fi
