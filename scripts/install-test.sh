@@ -61,7 +61,7 @@ done
 ENTRY=$(echo "$FILES" | grep '^/usr/share/applications/.*\.desktop$') \
   || fail "no desktop entry in /usr/share/applications"
 for size in 16x16 24x24 32x32 48x48 64x64 128x128 256x256 512x512; do
-  echo "$FILES" | grep -q "^/usr/share/icons/hicolor/$size/apps/" || fail "no $size icon in /usr/share/icons/hicolor"
+  grep -q "^/usr/share/icons/hicolor/$size/apps/" <<<"$FILES" || fail "no $size icon in /usr/share/icons/hicolor"
 done
 desktop-file-validate "$ENTRY" || fail "$ENTRY doesn't validate"
 grep -q '^Comment\[es\]=' "$ENTRY" || fail "$ENTRY has no Spanish comment"
@@ -83,9 +83,14 @@ left=$(echo "$FILES" | while read -r f; do [ -f "$f" ] && echo "$f"; done || tru
 [ -z "$(dpkg --audit)" ] || fail "dpkg --audit after the removal: $(dpkg --audit)"
 
 say "Reading the .rpm"
-rpm -qip "$RPM" | grep -q "^Version *: $VERSION" || fail "$RPM doesn't say version $VERSION"
+# Read whole before grep -q looks: under pipefail, grep quitting at its first match would kill
+# rpm with SIGPIPE and fail a check that held.
+RPM_INFO=$(rpm -qip "$RPM")
+RPM_FILES=$(rpm -qlp "$RPM")
+RPM_REQUIRES=$(rpm -qp --requires "$RPM")
+grep -q "^Version *: $VERSION" <<<"$RPM_INFO" || fail "$RPM doesn't say version $VERSION"
 for f in /usr/bin/escala-desktop /usr/bin/escala /usr/share/man/man1/escala.1.gz; do
-  rpm -qlp "$RPM" | grep -qx "$f" || fail "$RPM doesn't hold $f"
+  grep -qx "$f" <<<"$RPM_FILES" || fail "$RPM doesn't hold $f"
 done
-rpm -qp --requires "$RPM" | grep -q webkit2gtk || fail "$RPM doesn't require WebKitGTK"
+grep -q webkit2gtk <<<"$RPM_REQUIRES" || fail "$RPM doesn't require WebKitGTK"
 say "The packages install, open and remove cleanly"
