@@ -10,14 +10,20 @@
 //! - [`cooldown`]: warm-up and cooldown windows, and which setting gives their length;
 //! - [`cron`] and [`schedule`]: scheduled actions' Unix cron, `at(...)` and `rate(...)` in an
 //!   IANA time zone, and what a firing does to a group;
-//! - [`warm_pool`]: how many instances the warm pool keeps.
+//! - [`warm_pool`]: how many instances the warm pool keeps;
+//! - [`hpa`]: Kubernetes' HorizontalPodAutoscaler: the usage ratio with its tolerance and its
+//!   handling of pods without metrics, then the stabilization windows and rate policies;
+//! - [`cluster_autoscaler`]: pending pods binpacked onto the node groups' template nodes, the
+//!   expander's choice, similar groups balanced, and underused nodes removed.
 //!
 //! A policy's answer is a new desired capacity; [`Trigger::decision`] words it as the scaling
 //! activity's cause, as AWS records it.
 
 pub mod alarm;
+pub mod cluster_autoscaler;
 pub mod cooldown;
 pub mod cron;
+pub mod hpa;
 pub mod schedule;
 pub mod step;
 pub mod target_tracking;
