@@ -24,6 +24,7 @@ const LAUNCHER: &str = concat!(
     include_str!("../emulator/aas.py"),
     include_str!("../emulator/cloudwatch.py"),
     include_str!("../emulator/eks.py"),
+    include_str!("../emulator/kube.py"),
     include_str!("../emulator/serve.py"),
 );
 

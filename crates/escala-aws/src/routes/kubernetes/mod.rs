@@ -19,7 +19,7 @@ mod node_group;
 pub mod overview;
 mod pod_identity;
 mod roles;
-mod token;
+pub mod token;
 mod updates;
 
 use std::sync::Arc;
