@@ -10,6 +10,7 @@ mod error;
 pub mod labels;
 mod object;
 pub mod objects;
+pub mod play;
 pub mod status;
 mod target;
 pub mod teardown;

@@ -130,7 +130,14 @@ pub async fn read(cluster: &Cluster, app: &str) -> Result<ClusterStatus, KubeErr
         .and_then(|s| s.status?.load_balancer?.ingress)
         .and_then(|ingress| {
             let first = ingress.into_iter().next()?;
-            first.hostname.or(first.ip)
+            // A sandbox's load balancer listens on a loopback port, which its ingress gives.
+            let port = first.ports.as_ref().and_then(|p| p.first()).map(|p| p.port);
+            match (first.hostname, first.ip, port) {
+                (Some(host), _, _) => Some(host),
+                (None, Some(ip), Some(port)) => Some(format!("{ip}:{port}")),
+                (None, ip, None) => ip,
+                (None, None, Some(_)) => None,
+            }
         });
     Ok(ClusterStatus {
         address,

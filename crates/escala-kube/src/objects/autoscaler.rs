@@ -12,7 +12,7 @@ use super::input::{typed, InCluster};
 use crate::object::Desired;
 
 pub const AUTOSCALER: &str = "cluster-autoscaler";
-const AUTOSCALER_NAMESPACE: &str = "kube-system";
+pub const AUTOSCALER_NAMESPACE: &str = "kube-system";
 
 pub(super) fn objects(set: &InCluster) -> Vec<Desired> {
     let Some(image) = set.autoscaler.image.as_deref() else {

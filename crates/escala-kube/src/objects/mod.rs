@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::object::Desired;
 
-pub use autoscaler::AUTOSCALER;
+pub use autoscaler::{AUTOSCALER, AUTOSCALER_NAMESPACE};
 pub use input::{InCluster, DEMO_NAMESPACE};
 pub use storage::CLAIM;
 

@@ -27,6 +27,8 @@ pub struct Exchange {
 }
 
 /// These exchanges in any order among themselves.
+// Each test binary compiles this module; not every one sends requests concurrently.
+#[allow(dead_code)]
 pub fn together(group: u32, exchanges: Vec<Exchange>) -> Vec<Exchange> {
     exchanges
         .into_iter()
