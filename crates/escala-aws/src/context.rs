@@ -42,6 +42,9 @@ pub struct AwsContext {
     pub emulator: bool,
     /// The sandbox's endpoint, when calls go to it: its runtime says where load balancers answer.
     pub sandbox: Option<String>,
+    /// On an emulator: it gives each EKS cluster an API server (`ESCALA_KUBE_ASSETS`), so what
+    /// goes inside clusters is applied there too. Always so on AWS.
+    pub cluster_apis: bool,
     /// The credentials are a user's, not the sandbox's own keys: the permission check runs.
     pub checks_permissions: bool,
 }

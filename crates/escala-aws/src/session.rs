@@ -59,6 +59,12 @@ impl Session {
         keyring: &KeyringStore,
     ) -> Result<Self, AwsError> {
         let config = sdk_config(target, region, keyring).await?;
+        let cluster_apis = match &target.endpoint {
+            Some(endpoint) => {
+                crate::routes::kubernetes::cluster_api::emulator_runs_apis(endpoint).await
+            }
+            None => true,
+        };
         let ctx = AwsContext {
             ec2: aws_sdk_ec2::Client::new(&config),
             ssm: aws_sdk_ssm::Client::new(&config),
@@ -82,6 +88,7 @@ impl Session {
                 .then(|| target.endpoint.clone())
                 .flatten(),
             checks_permissions: !target.is_sandbox(),
+            cluster_apis,
         };
         Ok(Self {
             ctx: Arc::new(ctx),

@@ -18,6 +18,7 @@ pub struct Clients {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub ecs: aws_sdk_ecs::Client,
     pub aas: aws_sdk_applicationautoscaling::Client,
+    pub eks: aws_sdk_eks::Client,
 }
 
 #[derive(Debug)]
@@ -53,6 +54,7 @@ impl Emulator {
             cloudwatch: aws_sdk_cloudwatch::Client::new(&config),
             ecs: aws_sdk_ecs::Client::new(&config),
             aas: aws_sdk_applicationautoscaling::Client::new(&config),
+            eks: aws_sdk_eks::Client::new(&config),
         };
         clients.insert(place.region.clone(), made.clone());
         Ok(made)

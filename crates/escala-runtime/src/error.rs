@@ -22,6 +22,9 @@ pub enum RuntimeError {
         #[source]
         source: std::io::Error,
     },
+    /// A cluster's API refused or didn't answer.
+    #[error(transparent)]
+    Kube(#[from] escala_kube::KubeError),
     #[error(transparent)]
     Sandbox(#[from] escala_sandbox::SandboxError),
 }

@@ -12,11 +12,14 @@
 //! - runs each ECS service's tasks as local processes of the chat server, with a real Redis for
 //!   each replication group, publishes ECS's and ElastiCache's metrics, and runs Application
 //!   Auto Scaling's policies and schedules on the services ([`services`]);
+//! - plays the nodes, kubelet, the load balancer controller, the HPA and cluster-autoscaler of
+//!   each EKS cluster that has an API server (`clusters`);
 //!
 //! all at a time factor ([`escala_sandbox::Speed`]).
 
 pub mod balancer;
 mod clock;
+mod clusters;
 mod emulator;
 mod error;
 pub mod instances;

@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::balancer::health::Health;
 use crate::balancer::{deregistration_delay, Balancers, Ports};
+use crate::clusters::{Clusters, Workloads};
 use crate::emulator::Emulator;
 use crate::instances::{self, end_orphans, Changes, Fleet};
 use crate::metrics::{Publisher, PERIOD_SECONDS};
@@ -119,6 +120,11 @@ async fn run(settings: Settings, pids: PathBuf, stop: CancellationToken) {
     let mut service_metrics = ServiceMetrics::default();
     let mut scaler = Scaler::new(speed);
     let mut service_scaler = ServiceScaler::new(speed);
+    let workloads = Workloads {
+        web: settings.workload.clone(),
+        chat: settings.task_workload.clone(),
+    };
+    let mut clusters = Clusters::new(workloads, pids.clone(), speed);
     let mut urls = HashMap::new();
     let mut replaced = HashSet::new();
     let period = speed.wall(Duration::from_secs(PERIOD_SECONDS));
@@ -203,7 +209,9 @@ async fn run(settings: Settings, pids: PathBuf, stop: CancellationToken) {
         scaler.schedule(&world, &emulator).await;
         service_scaler.schedule(&world, &emulator).await;
         warm_pool::keep(&world, &emulator).await;
+        clusters.round(&world, &emulator).await;
     }
+    clusters.end_all();
     fleet.end_all();
     tasks.end_all();
     drop(caches);

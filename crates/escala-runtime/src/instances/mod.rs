@@ -7,7 +7,7 @@
 //! then only if its pool keeps instances running.
 
 pub mod demo;
-mod process;
+pub(crate) mod process;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -1,9 +1,11 @@
 //! The emulator's state the runtime acts on, read in one call (`/moto-api/escala/world`, the
 //! launcher's fix 12): groups and their instances, target groups, load balancers, alarms, and
-//! ECS services with their tasks, scalable targets and caches (fixes 15 to 17).
+//! ECS services with their tasks, scalable targets and caches (fixes 15 to 17), and EKS clusters
+//! with their node groups and API servers (fix 20).
 
 mod alarms;
 mod balancers;
+mod clusters;
 mod groups;
 mod place;
 mod services;
@@ -12,6 +14,7 @@ use serde::Deserialize;
 
 pub use alarms::{Alarm, Dimension};
 pub use balancers::{Forward, HealthCheck, Listener, LoadBalancer, Target, TargetGroup};
+pub use clusters::{ClusterApi, KubeCluster, NodeGroup, NodeGroupTaint, NodeShape};
 pub use groups::{Group, Instance, Policy, Scheduled, StepAdjustment, WarmPool};
 pub use place::Place;
 pub use services::{
@@ -34,6 +37,8 @@ pub struct World {
     pub scalable_targets: Vec<ScalableTarget>,
     #[serde(default)]
     pub caches: Vec<Cache>,
+    #[serde(default)]
+    pub clusters: Vec<KubeCluster>,
 }
 
 impl World {

@@ -18,14 +18,30 @@ use crate::AwsError;
 
 const FRESH: Duration = Duration::from_secs(10 * 60);
 
-/// Whether the cluster has an API to talk to. The emulator makes EKS clusters without one: their
-/// in-cluster objects are left out of its plans, and the plan says so.
+/// Whether the cluster has an API to talk to. The emulator makes EKS clusters with one only when
+/// it was started with `ESCALA_KUBE_ASSETS`; otherwise their in-cluster objects are left out of
+/// its plans, and the plan says so.
 pub fn runs(ctx: &AwsContext) -> bool {
-    !ctx.emulator
+    !ctx.emulator || ctx.cluster_apis
+}
+
+/// Whether the emulator at `endpoint` gives each EKS cluster an API server (its fix 20, when
+/// `ESCALA_KUBE_ASSETS` names the binaries). An emulator without Escala's fixes doesn't.
+pub async fn emulator_runs_apis(endpoint: &str) -> bool {
+    let endpoint = endpoint.to_string();
+    let answer = tokio::task::spawn_blocking(move || {
+        escala_sandbox::get(&endpoint, "/moto-api/escala/kube")
+    })
+    .await;
+    let Ok(Ok(text)) = answer else { return false };
+    serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v["available"].as_bool())
+        .unwrap_or(false)
 }
 
 /// The note a plan carries when the cluster's API doesn't run.
-pub const NOT_IN_THE_EMULATOR: &str = "The sandbox runs no Kubernetes API server, so what goes inside the cluster (cluster-autoscaler, the demo and its HPA, the gp3 StorageClass and claim) is not applied here; against AWS it is applied once the cluster is ACTIVE.";
+pub const NOT_IN_THE_EMULATOR: &str = "The sandbox runs no Kubernetes API server, so what goes inside the cluster (cluster-autoscaler, the demo and its HPA, the gp3 StorageClass and claim) is not applied here; against AWS it is applied once the cluster is ACTIVE. To have it here too, start the sandbox with ESCALA_KUBE_ASSETS naming a folder that holds etcd and kube-apiserver (and kube-controller-manager and kube-scheduler): each cluster then gets a control plane on this machine.";
 
 /// One cluster's connection, shared by the tasks inside it.
 #[derive(Debug)]
@@ -64,7 +80,7 @@ impl ClusterApi {
 pub async fn cluster(ctx: &AwsContext, cluster: &str) -> Result<escala_kube::Cluster, AwsError> {
     if !runs(ctx) {
         return Err(AwsError::Invalid(format!(
-            "the sandbox runs no Kubernetes API server, so cluster {cluster} has nothing inside to show: what runs in a cluster is seen on AWS"
+            "the sandbox runs no Kubernetes API server, so cluster {cluster} has nothing inside to show: what runs in a cluster is seen on AWS, or in a sandbox started with ESCALA_KUBE_ASSETS naming a folder that holds etcd and kube-apiserver"
         )));
     }
     connect(ctx, cluster).await.map_err(|e| AwsError::Api {
