@@ -327,3 +327,79 @@ async fn cluster_autoscalers_flags_are_read_from_its_deployment_or_it_runs_none(
     assert_eq!(play::autoscaler_flags(&cluster).await.unwrap(), None);
     finished(server).await;
 }
+
+#[tokio::test]
+async fn an_ebs_claim_gets_a_pre_bound_volume_and_a_released_one_is_removed() {
+    let classes = json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClassList", "metadata": {}, "items": [
+        {"metadata": {"name": "escala-gp3"}, "provisioner": "ebs.csi.aws.com",
+         "parameters": {"type": "gp3", "iops": "3000", "tagSpecification_1": "escala:stack=seed-eks"}},
+        {"metadata": {"name": "standard"}, "provisioner": "rancher.io/local-path"},
+    ]});
+    let claim = |name: &str, class: &str, volume: Option<&str>| {
+        let mut spec =
+            json!({"storageClassName": class, "resources": {"requests": {"storage": "10Gi"}}});
+        if let Some(v) = volume {
+            spec["volumeName"] = json!(v);
+        }
+        json!({"metadata": {"name": name, "namespace": "demo", "uid": format!("{name}-uid"),
+               "annotations": {"volume.kubernetes.io/selected-node": "n1"}}, "spec": spec})
+    };
+    let claims = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaimList", "metadata": {}, "items": [
+        claim("demo-data", "escala-gp3", None),
+        claim("bound", "escala-gp3", Some("pvc-bound-uid")),
+        claim("local", "standard", None),
+    ]});
+    let volumes = json!({"apiVersion": "v1", "kind": "PersistentVolumeList", "metadata": {}, "items": [
+        {"metadata": {"name": "pvc-old"}, "spec": {"persistentVolumeReclaimPolicy": "Delete",
+            "csi": {"driver": "ebs.csi.aws.com", "volumeHandle": "vol-0aaa"}}, "status": {"phase": "Released"}},
+        {"metadata": {"name": "pvc-kept"}, "spec": {"persistentVolumeReclaimPolicy": "Retain",
+            "csi": {"driver": "ebs.csi.aws.com", "volumeHandle": "vol-0bbb"}}, "status": {"phase": "Released"}},
+        {"metadata": {"name": "pvc-live"}, "spec": {"persistentVolumeReclaimPolicy": "Delete",
+            "csi": {"driver": "ebs.csi.aws.com", "volumeHandle": "vol-0ccc"}}, "status": {"phase": "Bound"}},
+    ]});
+    let (cluster, server) = api_server(vec![
+        ok(
+            Method::GET,
+            "/apis/storage.k8s.io/v1/storageclasses?",
+            classes,
+        ),
+        ok(Method::GET, "/api/v1/persistentvolumeclaims?", claims),
+        ok(
+            Method::PATCH,
+            &format!("/api/v1/persistentvolumes/pvc-demo-data-uid{APPLY}"),
+            json!({"metadata": {"name": "pvc-demo-data-uid"}}),
+        ),
+        ok(Method::GET, "/api/v1/persistentvolumes?", volumes),
+        not_found(Method::DELETE, "/api/v1/persistentvolumes/pvc-old?"),
+    ]);
+    let waiting = play::waiting_claims(&cluster).await.unwrap();
+    assert_eq!(
+        waiting.len(),
+        1,
+        "bound claims and other drivers' are left alone"
+    );
+    let c = &waiting[0];
+    assert_eq!((c.gib, c.selected_node.as_deref()), (10, Some("n1")));
+    assert_eq!(c.parameters["iops"], "3000");
+    play::provide(&cluster, c, "vol-0123", "us-east-1a")
+        .await
+        .unwrap();
+    assert_eq!(
+        play::released(&cluster).await.unwrap(),
+        [("pvc-old".to_string(), "vol-0aaa".to_string())]
+    );
+    play::remove_volume(&cluster, "pvc-old").await.unwrap();
+    let got = finished(server).await;
+    let pv = got[2].body.as_ref().unwrap();
+    assert_eq!(pv["spec"]["claimRef"]["uid"], "demo-data-uid");
+    assert_eq!(
+        pv["spec"]["csi"],
+        json!({"driver": "ebs.csi.aws.com", "volumeHandle": "vol-0123", "fsType": "ext4"})
+    );
+    assert_eq!(pv["spec"]["capacity"]["storage"], "10Gi");
+    assert_eq!(
+        pv["spec"]["nodeAffinity"]["required"]["nodeSelectorTerms"][0]["matchExpressions"][0]
+            ["values"],
+        json!(["us-east-1a"])
+    );
+}

@@ -19,6 +19,7 @@ pub struct Clients {
     pub ecs: aws_sdk_ecs::Client,
     pub aas: aws_sdk_applicationautoscaling::Client,
     pub eks: aws_sdk_eks::Client,
+    pub ec2: aws_sdk_ec2::Client,
 }
 
 #[derive(Debug)]
@@ -55,6 +56,7 @@ impl Emulator {
             ecs: aws_sdk_ecs::Client::new(&config),
             aas: aws_sdk_applicationautoscaling::Client::new(&config),
             eks: aws_sdk_eks::Client::new(&config),
+            ec2: aws_sdk_ec2::Client::new(&config),
         };
         clients.insert(place.region.clone(), made.clone());
         Ok(made)

@@ -15,6 +15,10 @@ use crate::routes::kubernetes::Expander;
 pub const SCAN_INTERVAL_SECONDS: u32 = 10;
 /// How long after a scale-up scale-down is considered again (`--scale-down-delay-after-add`).
 pub const DELAY_AFTER_ADD_SECONDS: u32 = 600;
+/// How long a node takes from its group's scale-up to Ready: the instance's boot and the EKS
+/// AMI's bootstrap joining it to the cluster. AWS documents no figure; a minute and a half is
+/// what managed node groups typically show, and the sandbox and the simulator both use it.
+pub const NODE_START_SECONDS: u32 = 90;
 
 /// CPU and memory: what a node offers its pods (allocatable), or what a pod requests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -125,6 +129,33 @@ fn estimate(index: usize, group: &NodeGroup<'_>, pending: &[Resources]) -> Optio
     }
     fit.nodes = nodes.len() as u32;
     (fit.pods > 0).then_some(fit)
+}
+
+/// The pending pods that the nodes still starting won't hold: cluster-autoscaler counts upcoming
+/// nodes as if they were there, so a scale-up isn't asked for twice while its nodes boot. Each
+/// upcoming node is `(what it offers, how many pods it takes)`; pods go largest first, on the
+/// first with room.
+pub fn beyond_upcoming(pending: &[Resources], upcoming: &[(Resources, u32)]) -> Vec<Resources> {
+    let mut room: Vec<(Resources, u32)> = upcoming.to_vec();
+    let mut sorted = pending.to_vec();
+    sorted.sort_by(|a, b| {
+        b.cpu_millis
+            .cmp(&a.cpu_millis)
+            .then(b.memory_mib.cmp(&a.memory_mib))
+    });
+    sorted
+        .into_iter()
+        .filter(
+            |pod| match room.iter_mut().find(|(free, n)| *n > 0 && pod.fits(*free)) {
+                Some((free, n)) => {
+                    *free = free.minus(*pod);
+                    *n -= 1;
+                    false
+                }
+                None => true,
+            },
+        )
+        .collect()
 }
 
 /// The new desired sizes that schedule the pending pods, as `(group index, desired)`; empty

@@ -252,3 +252,23 @@ fn the_same_input_gives_the_same_output() {
         );
     }
 }
+
+// FAQ, "How does scale-up work?": nodes being provisioned count as capacity, so pods they will
+// hold don't cause a second scale-up.
+#[test]
+fn pods_the_upcoming_nodes_hold_ask_for_nothing_more() {
+    let node = (res(1930, 7100), 29);
+    let pending = [res(500, 256); 7];
+    assert!(beyond_upcoming(&pending, &[node, node, node]).is_empty());
+    assert_eq!(
+        beyond_upcoming(&pending, &[node]).len(),
+        4,
+        "one node holds 3"
+    );
+    assert_eq!(beyond_upcoming(&pending, &[]).len(), 7);
+    assert_eq!(
+        beyond_upcoming(&pending, &[(res(1930, 7100), 2)]).len(),
+        5,
+        "its pod count bounds it too"
+    );
+}

@@ -15,6 +15,9 @@ pub const SYNC_PERIOD_SECONDS: u32 = 15;
 /// How far from 1.0 the usage ratio must be before anything changes
 /// (`--horizontal-pod-autoscaler-tolerance`).
 pub const TOLERANCE: f64 = 0.1;
+/// How long after it starts a pod's CPU counts as not yet ready
+/// (`--horizontal-pod-autoscaler-initial-readiness-delay`).
+pub const INITIAL_READINESS_DELAY_SECONDS: u32 = 30;
 
 /// One pod as the controller sees it when it reads the metrics API.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -31,6 +31,8 @@ pub struct PodView {
     pub port: Option<u16>,
     /// The first container's environment (its literal values).
     pub env: Vec<(String, String)>,
+    /// The claims its volumes mount.
+    pub claims: Vec<String>,
     /// The taints it tolerates, as `(key, effect)`; an empty key or effect tolerates any.
     pub tolerations: Vec<(String, String)>,
     /// The scheduler found no node for it (`PodScheduled=False`, `Unschedulable`).
@@ -94,6 +96,12 @@ impl PodView {
                         .collect()
                 })
                 .unwrap_or_default(),
+            claims: spec
+                .volumes
+                .iter()
+                .flatten()
+                .filter_map(|v| Some(v.persistent_volume_claim.as_ref()?.claim_name.clone()))
+                .collect(),
             tolerations: spec
                 .tolerations
                 .iter()

@@ -5,6 +5,8 @@
 //! - pods are bound when no kube-scheduler runs, and started, the demo's as local processes of
 //!   its workload ([`pods`]);
 //! - each LoadBalancer Service gets a loopback listener, its address published ([`services`]);
+//! - each claim of the EBS CSI driver's class gets an EBS volume in its pod's zone, deleted with
+//!   the claim ([`volumes`]);
 //! - the HorizontalPodAutoscaler runs on the processes' CPU ([`hpa`]), and cluster-autoscaler on
 //!   the pending pods and the nodes' requests ([`autoscaler`]), both with the core's algorithms.
 //!
@@ -16,6 +18,7 @@ mod nodes;
 mod pods;
 mod round;
 mod services;
+mod volumes;
 mod workloads;
 
 use std::collections::HashMap;
@@ -95,6 +98,7 @@ impl Played {
         .await?;
         let services = play::load_balancers(r.kube).await?;
         services::round(r.kube, &services, &pods, &self.runs, &mut self.listening).await?;
+        volumes::round(r, cluster, &self.nodes, &pods).await?;
         self.hpas.round(r, &pods, &mut self.runs).await?;
         self.autoscaler
             .round(r, cluster, &mut self.nodes, &pods)

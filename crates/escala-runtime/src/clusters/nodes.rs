@@ -192,3 +192,109 @@ fn node_spec(
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::{NodeGroup, NodeShape, Place};
+
+    fn cluster(desired: u32) -> KubeCluster {
+        KubeCluster {
+            place: Place {
+                account: "123456789012".into(),
+                region: "us-east-1".into(),
+            },
+            name: "seed-eks".into(),
+            api: None,
+            why: None,
+            nodegroups: vec![NodeGroup {
+                name: "nodes".into(),
+                status: "ACTIVE".into(),
+                min: 1,
+                desired,
+                max: 4,
+                capacity_type: "ON_DEMAND".into(),
+                labels: BTreeMap::from([("role".into(), "web".into())]),
+                taints: vec![],
+                zones: vec!["us-east-1a".into(), "us-east-1b".into()],
+                node: NodeShape {
+                    instance_type: "t3.medium".into(),
+                    vcpus: 2,
+                    memory_mib: 4096,
+                    max_pods: 17,
+                    allocatable_cpu_millis: 1930,
+                    allocatable_memory_mib: 3554,
+                },
+            }],
+        }
+    }
+
+    fn names(nodes: &Nodes) -> Vec<&str> {
+        nodes.list.iter().map(|n| n.spec.name.as_str()).collect()
+    }
+
+    #[test]
+    fn nodes_follow_the_groups_desired_size_across_its_zones_and_the_doomed_go_first() {
+        let mut nodes = Nodes::default();
+        nodes.plan(&cluster(3), Speed::default());
+        assert_eq!(
+            names(&nodes),
+            [
+                "ip-10-0-16-10.ec2.internal",
+                "ip-10-0-16-11.ec2.internal",
+                "ip-10-0-16-12.ec2.internal"
+            ]
+        );
+        let zones: Vec<&str> = nodes
+            .list
+            .iter()
+            .map(|n| n.spec.labels["topology.kubernetes.io/zone"].as_str())
+            .collect();
+        assert_eq!(
+            zones,
+            ["us-east-1a", "us-east-1b", "us-east-1a"],
+            "spread over the group's zones"
+        );
+        let first = &nodes.list[0].spec;
+        assert_eq!(first.labels["eks.amazonaws.com/nodegroup"], "nodes");
+        assert_eq!(
+            first.labels["node.kubernetes.io/instance-type"],
+            "t3.medium"
+        );
+        assert_eq!(first.labels["role"], "web");
+        assert_eq!(
+            (
+                first.cpu_millis,
+                first.allocatable_cpu_millis,
+                first.max_pods
+            ),
+            (2000, 1930, 17)
+        );
+        assert!(
+            nodes.list.iter().all(|n| !n.registered),
+            "each joins a node start later"
+        );
+
+        nodes.doom("ip-10-0-16-10.ec2.internal");
+        nodes.plan(&cluster(2), Speed::default());
+        assert_eq!(
+            names(&nodes),
+            ["ip-10-0-16-11.ec2.internal", "ip-10-0-16-12.ec2.internal"]
+        );
+        nodes.plan(&cluster(1), Speed::default());
+        assert_eq!(
+            names(&nodes),
+            ["ip-10-0-16-11.ec2.internal"],
+            "then the newest"
+        );
+        assert_eq!(
+            nodes.leaving,
+            ["ip-10-0-16-10.ec2.internal", "ip-10-0-16-12.ec2.internal"]
+        );
+
+        let mut gone = cluster(1);
+        gone.nodegroups.clear();
+        nodes.plan(&gone, Speed::default());
+        assert!(nodes.list.is_empty(), "a deleted group's nodes leave");
+    }
+}
