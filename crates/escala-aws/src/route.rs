@@ -85,21 +85,27 @@ pub enum Load {
 #[async_trait]
 pub trait Scaling: Send + Sync + std::fmt::Debug + 'static {
     /// What load its workload serves.
-    fn load(&self) -> Load {
+    fn load(&self, _spec: &Spec) -> Load {
         Load::Requests
     }
     /// The size the Spec allows, as (min, max).
     fn bounds(&self, spec: &Spec) -> Option<(u32, u32)>;
     /// The group as it is now; `None` when it doesn't exist.
-    async fn state(&self, ctx: &AwsContext) -> Result<Option<GroupState>, TaskError>;
+    async fn state(&self, ctx: &AwsContext, spec: &Spec) -> Result<Option<GroupState>, TaskError>;
     /// Sets the desired size now, within the bounds (checked by the caller).
-    async fn set_desired(&self, ctx: &AwsContext, desired: u32) -> Result<(), AwsError>;
+    async fn set_desired(
+        &self,
+        ctx: &AwsContext,
+        spec: &Spec,
+        desired: u32,
+    ) -> Result<(), AwsError>;
     /// The dashboard's panels, for the objects discovery found.
-    fn panels(&self, ctx: &AwsContext, found: &[Found]) -> Vec<Panel>;
+    fn panels(&self, ctx: &AwsContext, spec: &Spec, found: &[Found]) -> Vec<Panel>;
     /// Its scaling activities between `from` and `to` (Unix seconds), as the dashboard's markers.
     async fn markers(
         &self,
         ctx: &AwsContext,
+        spec: &Spec,
         from: i64,
         to: i64,
     ) -> Result<Vec<escala_charts::Marker>, AwsError>;

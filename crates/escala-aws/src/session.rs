@@ -319,7 +319,7 @@ impl Session {
                 "{desired} instances is outside the group's range {min} … {max}: change min or max in the Spec and apply first"
             )));
         }
-        scaling.set_desired(&self.ctx, desired).await
+        scaling.set_desired(&self.ctx, spec, desired).await
     }
 
     /// The route's group as it is now, with the address its load balancer answers on; `None` when
@@ -329,10 +329,12 @@ impl Session {
             return Ok(None);
         };
         let state = scaling
-            .state(&self.ctx)
+            .state(&self.ctx, spec)
             .await
             .map_err(|e| AwsError::api("describing the group", e))?;
         Ok(match state {
+            // A route whose address answers as it is (a Service's) gives its URL itself.
+            Some(s) if s.url.is_some() => Some(s),
             Some(mut s) => {
                 s.url = match &s.dns_name {
                     Some(dns) => self.url_of(dns).await,
@@ -377,8 +379,8 @@ impl Session {
         let window = range.window(now, speed);
         crate::metrics::dashboard(
             &self.ctx,
-            &scaling.panels(&self.ctx, &found),
-            scaling.markers(&self.ctx, window.from, window.to),
+            &scaling.panels(&self.ctx, spec, &found),
+            scaling.markers(&self.ctx, spec, window.from, window.to),
             window,
         )
         .await

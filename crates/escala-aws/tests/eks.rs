@@ -1,5 +1,5 @@
 //! The `kubernetes` route on EKS, on the emulator: the seed's Spec applied (the cluster with access
-//! entries on the private subnets, its node group with its labels and bounds, its six addons at
+//! entries on the private subnets, its node group with its labels and bounds, its seven addons at
 //! EKS's defaults, the EBS driver's pod identity, an IAM user let in with a namespaced policy),
 //! read back as the Spec says, planned again as nothing to do; upgraded one minor (the control
 //! plane, the addons that follow it, the node group) with the endpoint's access and the grant
@@ -214,11 +214,17 @@ async fn the_seeds_eks_stack_is_made_upgraded_one_minor_and_goes_to_zero() {
         .send()
         .await
         .unwrap();
-    // The EBS driver's controller and cluster-autoscaler, each with the account's role for it.
+    // The EBS driver's controller, Container Insights' agent and cluster-autoscaler, each with the
+    // account's role for it.
     let mut accounts = Vec::new();
     for identity in identities.associations() {
-        assert_eq!(identity.namespace(), Some("kube-system"));
         let account = identity.service_account().unwrap().to_string();
+        let namespace = if account == "cloudwatch-agent" {
+            "amazon-cloudwatch"
+        } else {
+            "kube-system"
+        };
+        assert_eq!(identity.namespace(), Some(namespace));
         let described = ctx
             .eks
             .describe_pod_identity_association()
@@ -239,6 +245,10 @@ async fn the_seeds_eks_stack_is_made_upgraded_one_minor_and_goes_to_zero() {
     assert_eq!(
         accounts,
         [
+            (
+                "cloudwatch-agent".to_string(),
+                "escala-eks-cloudwatch".to_string()
+            ),
             (
                 "cluster-autoscaler".to_string(),
                 "escala-eks-cluster-autoscaler".to_string()

@@ -64,14 +64,14 @@ fn now() -> i64 {
 }
 
 /// A session for `stack` with the asg route, and the route's scaling (its dashboard's panels).
-async fn asg_session(stack: &str) -> (Session, &'static dyn escala_aws::route::Scaling) {
+async fn asg_session(stack: &str) -> (Session, &'static dyn escala_aws::route::Scaling, Spec) {
     let session = session_at(emulator(), stack).await;
     let spec = Spec::from_yaml(&format!(
         "apiVersion: escala/v1\nkind: Stack\nname: {stack}\nregion: {REGION}\nnetwork: {{vpcCidr: 10.0.0.0/16}}\nroute: {{asg: {{capacity: {{min: 1, desired: 1, max: 2}}}}}}\n"
     ))
     .unwrap();
     let scaling = Session::scaling(&spec).expect("the asg route scales its group");
-    (session, scaling)
+    (session, scaling, spec)
 }
 
 #[tokio::test]
@@ -111,14 +111,14 @@ async fn known_datapoints_come_back_by_minute_in_one_call_and_draw_as_the_dashbo
     )
     .await;
 
-    let (session, scaling) = asg_session(&stack).await;
+    let (session, scaling, spec) = asg_session(&stack).await;
     // The load balancer as discovery reports it: its ARN names the metrics' dimension.
     let found = [Found::new(
         "LoadBalancer",
         Some("alb".into()),
         format!("arn:aws:elasticloadbalancing:{REGION}:123456789012:loadbalancer/{lb}"),
     )];
-    let panels = scaling.panels(session.context(), &found);
+    let panels = scaling.panels(session.context(), &spec, &found);
     let (drawn, calls) = fetch(session.context(), &panels, window).await.unwrap();
     assert_eq!(calls, 1, "an hour of four series is one GetMetricData call");
     let series = |id: &str| -> Vec<(i64, f64)> {
@@ -189,8 +189,8 @@ async fn a_sandbox_at_a_time_factor_gets_each_of_its_minutes_as_a_point() {
         &cpu,
     )
     .await;
-    let (session, scaling) = asg_session(&stack).await;
-    let panels = scaling.panels(session.context(), &[]);
+    let (session, scaling, spec) = asg_session(&stack).await;
+    let panels = scaling.panels(session.context(), &spec, &[]);
     let (drawn, _) = fetch(session.context(), &panels, window).await.unwrap();
     let points: Vec<(i64, f64)> = drawn
         .iter()
@@ -223,7 +223,7 @@ async fn a_series_is_found_whatever_order_its_dimensions_are_named_in() {
     )
     .await;
 
-    let (session, scaling) = asg_session(&stack).await;
+    let (session, scaling, spec) = asg_session(&stack).await;
     let arn = |kind: &str, tail: &str| {
         format!("arn:aws:elasticloadbalancing:{REGION}:123456789012:{kind}/{tail}")
     };
@@ -235,7 +235,7 @@ async fn a_series_is_found_whatever_order_its_dimensions_are_named_in() {
             arn("targetgroup", tg.trim_start_matches("targetgroup/")),
         ),
     ];
-    let panels = scaling.panels(session.context(), &found);
+    let panels = scaling.panels(session.context(), &spec, &found);
     let (drawn, _) = fetch(session.context(), &panels, window).await.unwrap();
     let points: Vec<(i64, f64)> = drawn
         .iter()

@@ -199,7 +199,8 @@ async fn run(settings: Settings, pids: PathBuf, stop: CancellationToken) {
         instances::apply(&emulator, changes).await;
         if Instant::now() >= next_period {
             next_period += period;
-            let more = service_metrics.values(&world, &tasks, &caches).await;
+            let mut more = service_metrics.values(&world, &tasks, &caches).await;
+            more.extend(clusters.metrics());
             publisher
                 .publish(&world, &fleet, &balancers, &emulator, more)
                 .await;

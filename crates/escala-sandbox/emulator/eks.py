@@ -10,13 +10,14 @@
 #   with its support status and dates; the fix answers from EKS's published calendar.
 # - moto's UpdateClusterConfig replaces the cluster's resourcesVpcConfig with the partial one sent
 #   (its subnets are lost) and returns the cluster; AWS merges the endpoint's settings in and
-#   returns an update. moto has no UpdateClusterVersion, UpdateNodegroupVersion, DescribeUpdate nor
+#   returns an update. moto's UpdateNodegroupConfig records no update; AWS records a ConfigUpdate
+#   with the changed sizes (MinSize, MaxSize, DesiredSize) as its params. moto has no UpdateClusterVersion, UpdateNodegroupVersion, DescribeUpdate nor
 #   ListUpdates (404). The fix makes each change, refuses a version that isn't the next minor as
 #   AWS does, records an update with its id (InProgress, as AWS returns it), and answers
 #   DescribeUpdate (Successful: the change is made) and ListUpdates from the record.
 # - moto has no addons (404). The fix keeps each cluster's addons with their versions and tags:
 #   Create, Describe, List, Update (an update with its id) and Delete, and DescribeAddonVersions
-#   from the sandbox's own versions of the six addons Escala installs, each compatible with every
+#   from the sandbox's own versions of the seven addons Escala installs, each compatible with every
 #   version of the calendar and one of them the default (kube-proxy's follows the cluster's minor,
 #   as AWS's does). Addons are ACTIVE at once, as moto's clusters and node groups are.
 # - moto has no access entries (404). The fix keeps each cluster's entries with their tags and
@@ -209,6 +210,23 @@ def update_nodegroup_version(self):
     return ActionResult({"update": update})
 
 
+_update_nodegroup_config = EKSResponse.update_nodegroup_config
+
+
+def update_nodegroup_config_recorded(self):
+    _update_nodegroup_config(self)
+    scaling = self._get_param("scalingConfig") or {}
+    names = {"minSize": "MinSize", "maxSize": "MaxSize", "desiredSize": "DesiredSize"}
+    params = [{"type": names[k], "value": str(v)} for k, v in scaling.items() if k in names]
+    for key, kind in (("labels", "LabelsToAdd"), ("taints", "TaintsToAdd")):
+        if self._get_param(key):
+            params.append({"type": kind, "value": json.dumps(self._get_param(key))})
+    update = eks_record_update(
+        self.eks_backend, self._get_param("name"), self._get_param("nodegroupName"), "ConfigUpdate", params,
+    )
+    return ActionResult({"update": update})
+
+
 def describe_update(self):
     name = self._get_param("name")
     update_id = self._get_param("updateId")
@@ -243,6 +261,7 @@ EKSResponse.describe_cluster_versions = describe_cluster_versions
 EKSResponse.update_cluster_version = update_cluster_version
 EKSResponse.update_cluster_config = update_cluster_config
 EKSResponse.update_nodegroup_version = update_nodegroup_version
+EKSResponse.update_nodegroup_config = update_nodegroup_config_recorded
 EKSResponse.describe_update = describe_update
 EKSResponse.list_updates = list_updates
 
@@ -266,10 +285,14 @@ def eks_addon_versions(name, minor):
         "eks-pod-identity-agent": ["v1.3.9-eksbuild.3", "v1.3.8-eksbuild.2"],
         "aws-ebs-csi-driver": ["v1.51.1-eksbuild.1", "v1.48.0-eksbuild.2"],
         "metrics-server": ["v0.8.0-eksbuild.2", "v0.7.2-eksbuild.3"],
+        "amazon-cloudwatch-observability": ["v4.5.0-eksbuild.1", "v4.4.0-eksbuild.1"],
     }.get(name, [])
 
 
-EKS_ADDON_NAMES = ["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver", "metrics-server"]
+EKS_ADDON_NAMES = [
+    "vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver", "metrics-server",
+    "amazon-cloudwatch-observability",
+]
 
 
 def describe_addon_versions(self):

@@ -493,6 +493,7 @@ def clusters_view():
                         f.write(plane.runtime_token)
             view.append({
                 "account": account_id, "region": region, "name": cluster.name, "api": api,
+                "addons": sorted(eks_addons(cluster)),
                 "why": why if plane is None else plane.error,
                 "nodegroups": [nodegroup_view(account_id, region, ng) for ng in list(cluster.nodegroups.values())],
             })

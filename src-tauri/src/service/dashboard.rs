@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use escala_aws::metrics::Range;
-use escala_aws::route::{GroupState, Load, Scaling};
+use escala_aws::route::{GroupState, Load};
 use escala_aws::session::Session;
 use escala_charts::{Size, Theme};
 use escala_core::store::Place;
@@ -36,13 +36,13 @@ fn speed(state: &AppState) -> f64 {
 }
 
 /// A stack whose route scales a group, reachable from the current connection: where it is, and
-/// its route's scaling.
-fn scaled_stack(state: &AppState, name: &str) -> Result<(Place, &'static dyn Scaling), AppError> {
+/// the load its workload serves.
+fn scaled_stack(state: &AppState, name: &str) -> Result<(Place, Load), AppError> {
     let spec = state.stacks.saved(name)?;
     let scaling = Session::scaling(&spec).ok_or_else(|| {
         AppError::Invalid(format!("stack '{name}' has no group to chart or scale"))
     })?;
-    Ok((reachable(state, name)?, scaling))
+    Ok((reachable(state, name)?, scaling.load(&spec)))
 }
 
 fn load_kind(load: Load) -> LoadKind {
@@ -70,7 +70,7 @@ pub async fn dashboard(
     dark: bool,
     width: u32,
 ) -> Result<DashboardView, AppError> {
-    let (place, scaling) = scaled_stack(state, name)?;
+    let (place, load) = scaled_stack(state, name)?;
     let route = state
         .stacks
         .saved(name)?
@@ -97,7 +97,7 @@ pub async fn dashboard(
         group: group.map(group_view),
         sandbox: place == Place::Sandbox,
         route,
-        load: load_kind(scaling.load()),
+        load: load_kind(load),
     })
 }
 
@@ -140,11 +140,11 @@ pub async fn export_chart(
 
 /// Where the stack's workload answers, for a stack whose route's load is `load`.
 async fn load_url(state: &AppState, name: &str, load: Load) -> Result<String, AppError> {
-    let (_, scaling) = scaled_stack(state, name)?;
-    if scaling.load() != load {
+    let (_, serves) = scaled_stack(state, name)?;
+    if serves != load {
         return Err(AppError::Invalid(format!(
             "stack '{name}' serves {}, not {}",
-            what(scaling.load()),
+            what(serves),
             what(load)
         )));
     }

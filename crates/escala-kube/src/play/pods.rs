@@ -27,6 +27,8 @@ pub struct PodView {
     /// Its containers' requests, summed.
     pub cpu_millis: u64,
     pub memory_mib: u64,
+    /// Its containers' CPU limits, summed (0 when none has one).
+    pub cpu_limit_millis: u64,
     /// The first container port named `http`, or the first at all.
     pub port: Option<u16>,
     /// The first container's environment (its literal values).
@@ -65,6 +67,12 @@ impl PodView {
                 .filter_map(|q| read(&q.0))
                 .sum()
         };
+        let cpu_limit_millis = spec
+            .containers
+            .iter()
+            .filter_map(|c| c.resources.as_ref()?.limits.as_ref()?.get("cpu"))
+            .filter_map(|q| cpu_millis(&q.0))
+            .sum();
         let ports: Vec<_> = spec
             .containers
             .iter()
@@ -85,6 +93,7 @@ impl PodView {
             ip: status.pod_ip.clone(),
             cpu_millis: requests("cpu", cpu_millis),
             memory_mib: requests("memory", memory_mib),
+            cpu_limit_millis,
             port,
             env: spec
                 .containers

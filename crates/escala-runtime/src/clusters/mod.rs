@@ -7,6 +7,7 @@
 //! - each LoadBalancer Service gets a loopback listener, its address published ([`services`]);
 //! - each claim of the EBS CSI driver's class gets an EBS volume in its pod's zone, deleted with
 //!   the claim ([`volumes`]);
+//! - Container Insights' metrics are published for a cluster with its addon ([`insights`]);
 //! - the HorizontalPodAutoscaler runs on the processes' CPU ([`hpa`]), and cluster-autoscaler on
 //!   the pending pods and the nodes' requests ([`autoscaler`]), both with the core's algorithms.
 //!
@@ -14,6 +15,7 @@
 
 mod autoscaler;
 mod hpa;
+mod insights;
 mod nodes;
 mod pods;
 mod round;
@@ -25,7 +27,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use escala_kube::play;
+use aws_sdk_cloudwatch::types::StandardUnit;
+use escala_kube::play::{self, LbService, PodView};
 use escala_kube::{Cluster, Target};
 use escala_sandbox::Speed;
 
@@ -33,6 +36,7 @@ pub use workloads::Workloads;
 
 use crate::clock::Clock;
 use crate::emulator::Emulator;
+use crate::metrics::Key;
 use crate::world::{ClusterApi, KubeCluster, Place, World};
 use crate::RuntimeError;
 
@@ -50,6 +54,8 @@ struct Played {
     hpas: hpa::Hpas,
     autoscaler: autoscaler::Autoscaler,
     ips: u32,
+    /// The last round's cluster, pods and Services, for the metrics of the period.
+    seen: Option<(KubeCluster, Vec<PodView>, Vec<LbService>)>,
 }
 
 impl Played {
@@ -75,6 +81,7 @@ impl Played {
             hpas: hpa::Hpas::default(),
             autoscaler: autoscaler::Autoscaler::default(),
             ips: 0,
+            seen: None,
         })
     }
 
@@ -174,6 +181,18 @@ impl Clusters {
                 .iter()
                 .any(|c| c.place == *place && c.name == *name && c.api.is_some())
         });
+    }
+
+    /// The Container Insights metrics of the period, for the clusters that have its addon.
+    pub fn metrics(&self) -> Vec<(Key, f64, StandardUnit)> {
+        self.played
+            .values()
+            .filter_map(|p| {
+                let (cluster, pods, services) = p.seen.as_ref()?;
+                Some(insights::values(cluster, &p.nodes, pods, services, &p.runs))
+            })
+            .flatten()
+            .collect()
     }
 
     /// Ends every pod's process and every listener.

@@ -207,6 +207,7 @@ mod tests {
             name: "seed-eks".into(),
             api: None,
             why: None,
+            addons: vec![],
             nodegroups: vec![NodeGroup {
                 name: "nodes".into(),
                 status: "ACTIVE".into(),

@@ -17,6 +17,9 @@ pub struct KubeCluster {
     /// Its API server, once ready; `None` without assets (and `why` says so) or while it starts.
     pub api: Option<ClusterApi>,
     pub why: Option<String>,
+    /// Its EKS addons' names.
+    #[serde(default)]
+    pub addons: Vec<String>,
     pub nodegroups: Vec<NodeGroup>,
 }
 

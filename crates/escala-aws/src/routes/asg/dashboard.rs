@@ -36,7 +36,7 @@ impl Scaling for GroupScaling {
         Some((asg.capacity.min, asg.capacity.max))
     }
 
-    async fn state(&self, ctx: &AwsContext) -> Result<Option<GroupState>, TaskError> {
+    async fn state(&self, ctx: &AwsContext, _spec: &Spec) -> Result<Option<GroupState>, TaskError> {
         let (group, lb) = tokio::join!(lookup::group(ctx), load_balancer::find(ctx));
         let Some(g) = group? else {
             return Ok(None);
@@ -51,7 +51,12 @@ impl Scaling for GroupScaling {
         }))
     }
 
-    async fn set_desired(&self, ctx: &AwsContext, desired: u32) -> Result<(), AwsError> {
+    async fn set_desired(
+        &self,
+        ctx: &AwsContext,
+        _spec: &Spec,
+        desired: u32,
+    ) -> Result<(), AwsError> {
         ctx.autoscaling
             .set_desired_capacity()
             .auto_scaling_group_name(group_name(&ctx.stack))
@@ -64,7 +69,13 @@ impl Scaling for GroupScaling {
     }
 
     /// The group's scaling activities in the window: launches and terminations, and refreshes.
-    async fn markers(&self, ctx: &AwsContext, from: i64, to: i64) -> Result<Vec<Marker>, AwsError> {
+    async fn markers(
+        &self,
+        ctx: &AwsContext,
+        _spec: &Spec,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Marker>, AwsError> {
         let out = ctx
             .autoscaling
             .describe_scaling_activities()
@@ -99,7 +110,7 @@ impl Scaling for GroupScaling {
 
     /// CPU, then capacity, then the load balancer, all over one time axis. A group without its
     /// load balancer draws the last panel empty.
-    fn panels(&self, ctx: &AwsContext, found: &[Found]) -> Vec<Panel> {
+    fn panels(&self, ctx: &AwsContext, _spec: &Spec, found: &[Found]) -> Vec<Panel> {
         let arn = |kind: &str| {
             found
                 .iter()

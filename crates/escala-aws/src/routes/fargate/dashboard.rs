@@ -36,7 +36,7 @@ pub struct ServiceScaling;
 
 #[async_trait]
 impl Scaling for ServiceScaling {
-    fn load(&self) -> Load {
+    fn load(&self, _spec: &Spec) -> Load {
         Load::Messages
     }
 
@@ -46,7 +46,7 @@ impl Scaling for ServiceScaling {
     }
 
     /// The service's counts, within its scalable target's bounds (what schedules last set).
-    async fn state(&self, ctx: &AwsContext) -> Result<Option<GroupState>, TaskError> {
+    async fn state(&self, ctx: &AwsContext, _spec: &Spec) -> Result<Option<GroupState>, TaskError> {
         let cluster = cluster_name(&ctx.stack);
         let (services, targets, lb) = tokio::join!(
             ctx.ecs
@@ -87,7 +87,12 @@ impl Scaling for ServiceScaling {
 
     /// UpdateService: Application Auto Scaling lets a count set by hand stand within its bounds,
     /// until its policy or a schedule changes it.
-    async fn set_desired(&self, ctx: &AwsContext, desired: u32) -> Result<(), AwsError> {
+    async fn set_desired(
+        &self,
+        ctx: &AwsContext,
+        _spec: &Spec,
+        desired: u32,
+    ) -> Result<(), AwsError> {
         ctx.ecs
             .update_service()
             .cluster(cluster_name(&ctx.stack))
@@ -101,7 +106,13 @@ impl Scaling for ServiceScaling {
 
     /// Application Auto Scaling's activities for the service: a scale-out when its high alarm
     /// caused it, a scale-in when its low alarm did.
-    async fn markers(&self, ctx: &AwsContext, from: i64, to: i64) -> Result<Vec<Marker>, AwsError> {
+    async fn markers(
+        &self,
+        ctx: &AwsContext,
+        _spec: &Spec,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Marker>, AwsError> {
         let out = ctx
             .aas
             .describe_scaling_activities()
@@ -133,7 +144,7 @@ impl Scaling for ServiceScaling {
     }
 
     /// CPU and memory, then the tasks serving, then the load balancer, then Redis.
-    fn panels(&self, ctx: &AwsContext, found: &[Found]) -> Vec<Panel> {
+    fn panels(&self, ctx: &AwsContext, _spec: &Spec, found: &[Found]) -> Vec<Panel> {
         let arn = |kind: &str| {
             found
                 .iter()

@@ -9,6 +9,7 @@ mod addon;
 mod chat_image;
 mod cluster;
 pub mod cluster_api;
+mod dashboard;
 mod facts;
 mod ids;
 mod in_cluster;
@@ -27,7 +28,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use escala_core::kind::Kind;
 use escala_core::network::{ResolvedNetwork, SubnetPlan};
-use escala_core::routes::kubernetes::{EksSpec, KubernetesSpec, NodeSubnets};
+use escala_core::routes::kubernetes::{EksSpec, KubernetesSpec, NodeSubnets, OBSERVABILITY_ADDON};
 use escala_core::routes::Section;
 use escala_core::task::Task;
 use escala_core::validate::CheckedSpec;
@@ -35,7 +36,7 @@ use escala_core::validate::CheckedSpec;
 use crate::account::AccountRole;
 use crate::context::AwsContext;
 use crate::iam::Grant;
-use crate::route::{Build, Route};
+use crate::route::{Build, Route, Scaling};
 use crate::routes::container;
 use crate::AwsError;
 
@@ -93,6 +94,7 @@ impl Route for Kubernetes {
             roles::NODE,
             roles::EBS_CSI,
             roles::AUTOSCALER,
+            roles::CLOUDWATCH,
         ]
     }
     fn service_linked_roles(&self) -> &'static [&'static str] {
@@ -129,6 +131,9 @@ impl Route for Kubernetes {
             Some(KubernetesSpec::Eks(eks)) => inside::notes(ctx, eks),
             None => Vec::new(),
         }
+    }
+    fn scaling(&self) -> Option<&'static dyn Scaling> {
+        Some(&dashboard::ClusterScaling)
     }
 }
 
@@ -197,6 +202,16 @@ fn tasks(
             role_arn: facts.roles.ebs_csi.clone(),
         }));
     }
+    // Container Insights' agent publishes the cluster's metrics as the account's role for it.
+    if eks.addons.iter().any(|a| a.name == OBSERVABILITY_ADDON) {
+        t.push(Arc::new(EksPodIdentity {
+            id: ids::pod_identity(pod_identity::CLOUDWATCH_ACCOUNT),
+            cluster: name.to_string(),
+            namespace: pod_identity::CLOUDWATCH_NAMESPACE.into(),
+            service_account: pod_identity::CLOUDWATCH_ACCOUNT.into(),
+            role_arn: facts.roles.cloudwatch.clone(),
+        }));
+    }
     // cluster-autoscaler reads the node groups and sets their size as the account's role for it.
     if eks.cluster_autoscaler.enabled {
         t.push(Arc::new(EksPodIdentity {
@@ -245,6 +260,7 @@ mod tests {
                 ebs_csi: "arn:aws:iam::123456789012:role/escala/escala-eks-ebs-csi".into(),
                 autoscaler: "arn:aws:iam::123456789012:role/escala/escala-eks-cluster-autoscaler"
                     .into(),
+                cloudwatch: "arn:aws:iam::123456789012:role/escala/escala-eks-cloudwatch".into(),
             },
             addon_versions: eks
                 .addons
@@ -258,9 +274,9 @@ mod tests {
         };
         let registered: Vec<&str> = Kubernetes.kinds().iter().map(|k| k.name()).collect();
         let tasks = tasks(eks, "seed-eks", &facts, valid.network());
-        // The cluster, its node group, its six addons, and the EBS driver's and
-        // cluster-autoscaler's pod identities.
-        assert_eq!(tasks.len(), 10, "{tasks:?}");
+        // The cluster, its node group, its seven addons, and the EBS driver's, Container
+        // Insights' agent's and cluster-autoscaler's pod identities.
+        assert_eq!(tasks.len(), 12, "{tasks:?}");
         let chat = facts.chat_image.as_ref();
         let pushed = chat_image::tasks(chat.unwrap());
         let inside = inside::tasks(eks, "seed-eks", "seed-eks", chat);

@@ -19,6 +19,9 @@ use crate::sdk::{read, SdkResultExt};
 pub const EBS_CSI_ACCOUNT: &str = "ebs-csi-controller-sa";
 /// cluster-autoscaler's service account, as escala-kube makes it.
 pub const AUTOSCALER_ACCOUNT: &str = escala_kube::objects::AUTOSCALER;
+/// The CloudWatch agent's service account and namespace, as Container Insights' addon makes them.
+pub const CLOUDWATCH_ACCOUNT: &str = "cloudwatch-agent";
+pub const CLOUDWATCH_NAMESPACE: &str = "amazon-cloudwatch";
 const ASSOCIATIONS: &[&str] = &["arn:aws:eks:*:*:podidentityassociation/*"];
 
 fields! {

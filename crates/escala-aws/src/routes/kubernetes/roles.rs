@@ -6,7 +6,8 @@
 //! EKS Pod Identity to make and attach volumes (AmazonEBSCSIDriverPolicy); and cluster-autoscaler's,
 //! which its pod gets the same way to read the node groups and set their size (AWS has no managed
 //! policy for it: the role holds the one cluster-autoscaler's AWS guide gives, its changes limited
-//! to groups tagged for auto-discovery). Making a role is
+//! to groups tagged for auto-discovery); and the CloudWatch agent's, for Container Insights' addon
+//! (CloudWatchAgentServerPolicy). Making a role is
 //! permissions management, so the admin makes them with the deploy user ([`crate::account`]); the
 //! deploy user only passes them to EKS.
 
@@ -55,6 +56,18 @@ pub const AUTOSCALER: AccountRole = AccountRole {
     inline: Some(AUTOSCALER_POLICY),
     description:
         "cluster-autoscaler in Escala's EKS clusters sizes their node groups with it (Escala)",
+};
+
+/// The CloudWatch agent's, which Container Insights' addon runs: it publishes the cluster's metrics
+/// and logs with AWS's policy for it, through EKS Pod Identity.
+pub const CLOUDWATCH: AccountRole = AccountRole {
+    name: "escala-eks-cloudwatch",
+    service: PODS,
+    trust: &["sts:AssumeRole", "sts:TagSession"],
+    policies: &["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"],
+    inline: None,
+    description:
+        "Container Insights' CloudWatch agent in Escala's EKS clusters publishes their metrics with it (Escala)",
 };
 
 /// cluster-autoscaler's policy (its AWS guide's, "Full Cluster Autoscaler Features Policy"): what
@@ -115,6 +128,7 @@ pub const GRANTS: &[Grant] = &[
         &[
             "arn:aws:iam::*:role/escala/escala-eks-ebs-csi",
             "arn:aws:iam::*:role/escala/escala-eks-cluster-autoscaler",
+            "arn:aws:iam::*:role/escala/escala-eks-cloudwatch",
         ],
         Scope::PassedTo { service: PODS },
     ),
@@ -127,6 +141,7 @@ pub struct RoleArns {
     pub node: String,
     pub ebs_csi: String,
     pub autoscaler: String,
+    pub cloudwatch: String,
 }
 
 /// The roles as the account has them; in the sandbox, made on first need, as the admin would have.
@@ -144,12 +159,18 @@ pub async fn look_up(ctx: &AwsContext) -> Result<RoleArns, AwsError> {
             ))
         })
     };
-    let (cluster, node, ebs_csi, autoscaler) =
-        tokio::try_join!(arn(&CLUSTER), arn(&NODE), arn(&EBS_CSI), arn(&AUTOSCALER))?;
+    let (cluster, node, ebs_csi, autoscaler, cloudwatch) = tokio::try_join!(
+        arn(&CLUSTER),
+        arn(&NODE),
+        arn(&EBS_CSI),
+        arn(&AUTOSCALER),
+        arn(&CLOUDWATCH)
+    )?;
     Ok(RoleArns {
         cluster,
         node,
         ebs_csi,
         autoscaler,
+        cloudwatch,
     })
 }

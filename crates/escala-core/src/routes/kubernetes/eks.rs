@@ -198,6 +198,16 @@ pub const ADDONS: [&str; 6] = [
     "metrics-server",
 ];
 
+/// Container Insights' addon (the CloudWatch agent and Fluent Bit): the nodes', pods' and
+/// Services' metrics in CloudWatch's `ContainerInsights` namespace, which the dashboard charts.
+/// CloudWatch bills them per observation, so it is listed rather than installed by default.
+pub const OBSERVABILITY_ADDON: &str = "amazon-cloudwatch-observability";
+
+/// Whether Escala knows how to install `name`: a default addon or Container Insights'.
+pub fn known_addon(name: &str) -> bool {
+    ADDONS.contains(&name) || name == OBSERVABILITY_ADDON
+}
+
 fn every_addon() -> Vec<Addon> {
     ADDONS
         .iter()

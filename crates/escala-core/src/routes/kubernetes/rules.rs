@@ -10,7 +10,8 @@ use jiff::civil::Date;
 use super::in_cluster_rules;
 use super::rule::KubernetesRule;
 use super::spec::{
-    AccessGrant, Addon, EksSpec, KubernetesSpec, NodeGroup, NodeSubnets, Taint, ADDONS,
+    known_addon, AccessGrant, Addon, EksSpec, KubernetesSpec, NodeGroup, NodeSubnets, Taint,
+    ADDONS, OBSERVABILITY_ADDON,
 };
 use super::versions::{self, Support};
 use crate::routes::bounds::{graviton, range_problem, valid_instance_type};
@@ -143,12 +144,12 @@ fn check_eks(
 fn addon_problems(addons: &[Addon], fail: &mut impl FnMut(KubernetesRule, &str, String)) {
     for (i, addon) in addons.iter().enumerate() {
         let field = format!("addons[{i}]");
-        if !ADDONS.contains(&addon.name.as_str()) {
+        if !known_addon(&addon.name) {
             fail(
                 KubernetesRule::Addons,
                 &format!("{field}.name"),
                 format!(
-                    "'{}' is not an addon Escala installs: use {}",
+                    "'{}' is not an addon Escala installs: use {} or {OBSERVABILITY_ADDON}",
                     addon.name,
                     ADDONS.join(", ")
                 ),

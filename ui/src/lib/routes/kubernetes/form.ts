@@ -17,7 +17,8 @@ import { labels, taints, words } from "./lists";
 export type Provider = "eks";
 export const PROVIDERS: Provider[] = ["eks"];
 
-/** The addons Escala installs (crates/escala-core/src/routes/kubernetes/eks.rs, `ADDONS`). */
+/** The addons Escala installs (crates/escala-core/src/routes/kubernetes/eks.rs: `ADDONS`, then
+ * `OBSERVABILITY_ADDON`, Container Insights, whose metrics the dashboard charts). */
 export const ADDONS = [
   "vpc-cni",
   "kube-proxy",
@@ -25,6 +26,7 @@ export const ADDONS = [
   "eks-pod-identity-agent",
   "aws-ebs-csi-driver",
   "metrics-server",
+  "amazon-cloudwatch-observability",
 ] as const;
 export type AddonName = (typeof ADDONS)[number];
 

@@ -106,6 +106,8 @@ export const en = {
   "scale.k8s.addon.eks-pod-identity-agent": "Gives the EBS driver and cluster-autoscaler their AWS roles.",
   "scale.k8s.addon.aws-ebs-csi-driver": "Makes EBS volumes for persistent volume claims.",
   "scale.k8s.addon.metrics-server": "The pods' CPU, which the HorizontalPodAutoscaler scales on.",
+  "scale.k8s.addon.amazon-cloudwatch-observability":
+    "Container Insights: the nodes, pods and CPU the dashboard charts. CloudWatch bills it per observation.",
   "scale.k8s.grants": "Who else may use the cluster",
   "scale.k8s.grantsHelp":
     "The user that creates the cluster administers it. Give other IAM users or roles one of EKS's access policies, on the whole cluster or in some namespaces.",
@@ -302,6 +304,8 @@ export const es: Record<keyof typeof en, string> = {
   "scale.k8s.addon.eks-pod-identity-agent": "Da al controlador de EBS y a cluster-autoscaler sus roles de AWS.",
   "scale.k8s.addon.aws-ebs-csi-driver": "Crea volúmenes EBS para las reclamaciones de volumen persistente.",
   "scale.k8s.addon.metrics-server": "La CPU de los pods, con la que escala el HorizontalPodAutoscaler.",
+  "scale.k8s.addon.amazon-cloudwatch-observability":
+    "Container Insights: los nodos, los pods y la CPU que dibuja el panel. CloudWatch lo cobra por observación.",
   "scale.k8s.grants": "Quién más puede usar el clúster",
   "scale.k8s.grantsHelp":
     "El usuario que crea el clúster lo administra. Da a otros usuarios o roles de IAM una de las políticas de acceso de EKS, en todo el clúster o en algunos espacios de nombres.",
