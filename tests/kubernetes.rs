@@ -140,6 +140,40 @@ async fn the_kubernetes_choice_plans_applies_shows_and_tears_down_an_eks_cluster
     assert!(inside.contains("no Kubernetes API server"), "{inside}");
     screenshot("k8s-05-stacks-cluster").await;
 
+    // The dashboard: the node group's size, set by hand, and the charts of Container Insights'
+    // nodes, pods and CPU (empty here: without a cluster API the sandbox runs no pods to measure).
+    ui.click("open-dashboard").await;
+    ui.on_step("dashboard").await;
+    ui.until("the node group of 2", || async {
+        ui.group_size().await.0 == 2
+    })
+    .await;
+    let chart = ui.chart().await;
+    for series in ["series-nodes", "series-pods", "series-cpu"] {
+        assert!(chart.contains(series), "{series} in the chart");
+    }
+    ui.type_into("desired-input", "3").await;
+    ui.click("scale-apply").await;
+    ui.until("the node group at 3", || async {
+        ui.group_size().await.0 == 3
+    })
+    .await;
+    let groups = eks
+        .describe_nodegroup()
+        .cluster_name(&stack)
+        .nodegroup_name("nodes")
+        .send()
+        .await
+        .unwrap();
+    let size = groups
+        .nodegroup()
+        .and_then(|n| n.scaling_config())
+        .and_then(|s| s.desired_size());
+    assert_eq!(size, Some(3), "set through EKS");
+    screenshot("k8s-06-dashboard").await;
+    ui.click("dashboard-back").await;
+    ui.on_step("stacks").await;
+
     ui.tear_down(&stack, None).await;
     assert_eq!(
         clusters(&eks).await,

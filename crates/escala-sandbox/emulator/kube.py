@@ -79,8 +79,17 @@ class ControlPlane:
         threading.Thread(target=self.start, daemon=True).start()
 
     def spawn(self, name, args):
+        """Runs a component under a watchdog shell that ends it when the emulator ends, even by
+        SIGKILL (as the registry of fix 14 is run)."""
         log = open(os.path.join(self.dir, f"{name}.log"), "w")
-        self.procs.append(subprocess.Popen([os.path.join(KUBE_ASSETS, name)] + args, stdout=log, stderr=log, stdin=subprocess.DEVNULL))
+        watchdog = (
+            'owner=$1; shift; "$@" & c=$!\n'
+            "trap 'kill $c 2>/dev/null; exit 0' TERM INT\n"
+            'while kill -0 "$owner" 2>/dev/null && kill -0 $c 2>/dev/null; do sleep 1; done\n'
+            "kill $c 2>/dev/null"
+        )
+        command = ["sh", "-c", watchdog, "watchdog", str(os.getpid()), os.path.join(KUBE_ASSETS, name)] + args
+        self.procs.append((name, subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL)))
 
     def kubeconfig(self, name, server, token=None, ca=None):
         """A kubeconfig for a webhook (no token) or for a control-plane component."""
@@ -144,7 +153,7 @@ class ControlPlane:
         crt = os.path.join(certs, "apiserver.crt")
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not self.readyz(endpoint, crt):
-            if any(p.poll() is not None for p in self.procs):
+            if any(p.poll() is not None for _, p in self.procs):
                 raise RuntimeError(f"the control plane stopped while starting; see {self.dir}")
             time.sleep(0.5)
         if not self.readyz(endpoint, crt):
@@ -152,7 +161,11 @@ class ControlPlane:
         for name, token, args in [
             # The HPA controller is left out: it reads a metrics API no one serves here, and the
             # runtime runs the HPA on its own metrics.
-            ("kube-controller-manager", manager, ["--controllers=*,-horizontalpodautoscaling", f"--service-account-private-key-file={key}", f"--root-ca-file={crt}"]),
+            # Each controller as its own service account, which the bootstrap RBAC grants.
+            ("kube-controller-manager", manager, [
+                "--controllers=*,-horizontalpodautoscaling", "--use-service-account-credentials=true",
+                f"--service-account-private-key-file={key}", f"--root-ca-file={crt}",
+            ]),
             ("kube-scheduler", scheduler, []),
         ]:
             if os.access(os.path.join(KUBE_ASSETS, name), os.X_OK):
@@ -177,12 +190,12 @@ class ControlPlane:
             return False
 
     def components(self):
-        return sorted(os.path.basename(p.args[0]) for p in self.procs if p.poll() is None)
+        return sorted(name for name, p in self.procs if p.poll() is None)
 
     def stop(self):
-        for p in reversed(self.procs):
+        for _, p in reversed(self.procs):
             p.terminate()
-        for p in self.procs:
+        for _, p in self.procs:
             try:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -241,6 +254,8 @@ def create_cluster_with_api(self):
         }
     if kube_assets_missing() is None:
         control_planes[(self.current_account, self.region, name)] = ControlPlane(name)
+        # The answer (serialized from the cluster after this) says CREATING, with no endpoint yet.
+        eks_shown(cluster, "cluster")
     return result
 
 

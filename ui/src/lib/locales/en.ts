@@ -284,8 +284,6 @@ export const en = {
   "scale.howTitle": "How it scales",
   "scale.costPending": "The cost appears once the settings are valid.",
 
-  "dashboard.sandboxMetrics":
-    "The sandbox runs each instance as a process on this machine: CPU is the work its requests really cost, the load balancer serves on loopback, and the alarms and policies act as AWS's do.",
   "dashboard.back": "Stacks",
   "dashboard.range": "Time range",
   "dashboard.range.hour": "1 h",
@@ -306,8 +304,6 @@ export const en = {
   "dashboard.scaleRange": "Choose a whole number from {min} to {max}, the group's range.",
   "dashboard.noGroup": "The Auto Scaling group wasn't found: apply the stack again to recreate it.",
   "dashboard.load": "Load generator",
-  "dashboard.loadSandbox":
-    "Load goes to the sandbox's load balancer on this machine; each request costs an instance 20 ms of one vCPU, so a t3.micro is saturated at 100 requests a second.",
   "dashboard.sandboxSpeed": "Time runs {speed}× faster than on AWS: a minute of AWS's periods, alarms and cooldowns passes in {seconds} s. The ranges are of the sandbox's clock: its hour is charted over {minutes} min, a point a minute.",
   "connect.sandbox.speed": "Time factor",
   "connect.sandbox.speedHelp": "1 is AWS's own pace; at 30, AWS's minute passes in 2 s, so a scale-out is watched in seconds. At most 100.",
@@ -324,8 +320,6 @@ export const en = {
   "dashboard.sent": "Sent",
   "dashboard.failed": "Failed or dropped",
   "dashboard.instances": "Instances that answered",
-  "dashboard.loadSandbox.messages":
-    "Chat clients connect through the sandbox's load balancer, each pinned to one task by its cookie, and send messages to their rooms. Each message costs its task CPU to store, publish through Redis and deliver, so the service's CPU follows the message rate; tasks started later serve the clients that connect later.",
   "dashboard.clients": "Chat clients",
   "dashboard.messages": "Messages per second",
   "dashboard.clientsRange": "Choose 1 to {max} clients.",

@@ -282,8 +282,6 @@ export const es: Messages = {
   "scale.howTitle": "Cómo escala",
   "scale.costPending": "El coste aparece cuando la configuración es válida.",
 
-  "dashboard.sandboxMetrics":
-    "El sandbox ejecuta cada instancia como un proceso en este equipo: la CPU es el trabajo que cuestan de verdad sus peticiones, el balanceador sirve en loopback, y las alarmas y políticas actúan como las de AWS.",
   "dashboard.back": "Pilas",
   "dashboard.range": "Intervalo",
   "dashboard.range.hour": "1 h",
@@ -304,8 +302,6 @@ export const es: Messages = {
   "dashboard.scaleRange": "Elige un número entero de {min} a {max}, el rango del grupo.",
   "dashboard.noGroup": "No se ha encontrado el grupo de Auto Scaling: aplica la pila de nuevo para recrearlo.",
   "dashboard.load": "Generador de carga",
-  "dashboard.loadSandbox":
-    "La carga va al balanceador del sandbox en este equipo; cada petición cuesta a una instancia 20 ms de una vCPU, así que una t3.micro se satura a 100 peticiones por segundo.",
   "dashboard.sandboxSpeed": "El tiempo corre {speed}× más rápido que en AWS: un minuto de periodos, alarmas y cooldowns de AWS pasa en {seconds} s. Los rangos son del reloj del sandbox: su hora se dibuja en {minutes} min, un punto por minuto.",
   "connect.sandbox.speed": "Factor de tiempo",
   "connect.sandbox.speedHelp": "1 es el ritmo de AWS; a 30, el minuto de AWS pasa en 2 s, así que un escalado se ve en segundos. Como mucho 100.",
@@ -322,8 +318,6 @@ export const es: Messages = {
   "dashboard.sent": "Enviadas",
   "dashboard.failed": "Fallidas o descartadas",
   "dashboard.instances": "Instancias que respondieron",
-  "dashboard.loadSandbox.messages":
-    "Los clientes del chat se conectan a través del balanceador del sandbox, cada uno fijado a una tarea por su cookie, y envían mensajes a sus salas. Cada mensaje cuesta CPU a su tarea para guardarlo, publicarlo por Redis y entregarlo, así que la CPU del servicio sigue al ritmo de mensajes; las tareas que arrancan después atienden a los clientes que se conectan después.",
   "dashboard.clients": "Clientes del chat",
   "dashboard.messages": "Mensajes por segundo",
   "dashboard.clientsRange": "Elige de 1 a {max} clientes.",

@@ -16,6 +16,7 @@ describe("the route registry", () => {
   it("offers a dashboard after an apply only for a route that scales a group", () => {
     expect(hasDashboard("asg")).toBe(true);
     expect(hasDashboard("fargate")).toBe(true);
+    expect(hasDashboard("kubernetes")).toBe(true);
     expect(hasDashboard("none")).toBe(false);
   });
 
@@ -24,6 +25,8 @@ describe("the route registry", () => {
     for (const name of ROUTE_NAMES.filter(hasDashboard)) {
       expect(catalog[`dashboard.group.${name}`], name).toBeTruthy();
       expect(catalog[`dashboard.running.${name}`], name).toBeTruthy();
+      expect(catalog[`dashboard.sandboxMetrics.${name}`], name).toBeTruthy();
+      expect(catalog[`dashboard.loadSandbox.${name}`], name).toBeTruthy();
     }
     expect(catalog["dashboard.group.fargate"]).not.toBe(catalog["dashboard.group.asg"]);
   });

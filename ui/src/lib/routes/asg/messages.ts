@@ -41,6 +41,10 @@ export const en = {
   "scale.route.asg": "EC2 Auto Scaling group",
   "dashboard.group.asg": "Auto Scaling group",
   "dashboard.running.asg": "In service",
+  "dashboard.sandboxMetrics.asg":
+    "The sandbox runs each instance as a process on this machine: CPU is the work its requests really cost, the load balancer serves on loopback, and the alarms and policies act as AWS's do.",
+  "dashboard.loadSandbox.asg":
+    "Load goes to the sandbox's load balancer on this machine; each request costs an instance 20 ms of one vCPU, so a t3.micro is saturated at 100 requests a second.",
   "scale.route.asgHelp":
     "Instances behind an Application Load Balancer; the group adds and removes them to keep a metric near its target.",
   "scale.instances": "Instances",
@@ -123,6 +127,10 @@ export const es: Record<keyof typeof en, string> = {
   "scale.route.asg": "Grupo de Auto Scaling de EC2",
   "dashboard.group.asg": "Grupo de Auto Scaling",
   "dashboard.running.asg": "En servicio",
+  "dashboard.sandboxMetrics.asg":
+    "El sandbox ejecuta cada instancia como un proceso en este equipo: la CPU es el trabajo que cuestan de verdad sus peticiones, el balanceador sirve en loopback, y las alarmas y políticas actúan como las de AWS.",
+  "dashboard.loadSandbox.asg":
+    "La carga va al balanceador del sandbox en este equipo; cada petición cuesta a una instancia 20 ms de una vCPU, así que una t3.micro se satura a 100 peticiones por segundo.",
   "scale.route.asgHelp":
     "Instancias detrás de un Application Load Balancer; el grupo las añade y las quita para mantener una métrica cerca de su objetivo.",
   "scale.instances": "Instancias",

@@ -47,6 +47,10 @@ export const en = {
   "scale.route.fargate": "ECS Fargate service",
   "dashboard.group.fargate": "ECS service",
   "dashboard.running.fargate": "Running tasks",
+  "dashboard.sandboxMetrics.fargate":
+    "The sandbox runs each task as a chat server process on this machine, with a real Redis: CPU is what the process really uses, the load balancer serves on loopback, and Application Auto Scaling's policies act as AWS's do.",
+  "dashboard.loadSandbox.fargate":
+    "Chat clients connect through the sandbox's load balancer, each pinned to one task by its cookie, and send messages to their rooms. Each message costs its task CPU to store, publish through Redis and deliver, so the service's CPU follows the message rate; tasks started later serve the clients that connect later.",
   "scale.route.fargateHelp":
     "The chat in containers on Fargate behind an Application Load Balancer with sticky sessions; Redis carries messages between the tasks, and Application Auto Scaling adds and removes tasks.",
   "scale.fargate.container": "Container",
@@ -184,6 +188,10 @@ export const es: Record<keyof typeof en, string> = {
   "scale.route.fargate": "Servicio de ECS Fargate",
   "dashboard.group.fargate": "Servicio de ECS",
   "dashboard.running.fargate": "Tareas en ejecución",
+  "dashboard.sandboxMetrics.fargate":
+    "El sandbox ejecuta cada tarea como un proceso del servidor de chat en este equipo, con un Redis de verdad: la CPU es la que el proceso usa de verdad, el balanceador sirve en loopback, y las políticas de Application Auto Scaling actúan como las de AWS.",
+  "dashboard.loadSandbox.fargate":
+    "Los clientes del chat se conectan a través del balanceador del sandbox, cada uno fijado a una tarea por su cookie, y envían mensajes a sus salas. Cada mensaje cuesta CPU a su tarea para guardarlo, publicarlo por Redis y entregarlo, así que la CPU del servicio sigue al ritmo de mensajes; las tareas que arrancan después atienden a los clientes que se conectan después.",
   "scale.route.fargateHelp":
     "El chat en contenedores de Fargate tras un Application Load Balancer con sesiones persistentes; Redis lleva los mensajes entre las tareas y Application Auto Scaling añade y quita tareas.",
   "scale.fargate.container": "Contenedor",

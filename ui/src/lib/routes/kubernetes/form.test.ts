@@ -29,6 +29,7 @@ describe("the kubernetes form", () => {
           "eks-pod-identity-agent",
           "aws-ebs-csi-driver",
           "metrics-server",
+          "amazon-cloudwatch-observability",
         ].map((name) => ({ name, version: null })),
         access: [],
         clusterAutoscaler: {

@@ -9,7 +9,7 @@ export const kubernetes: RouteModule<KubernetesForm> = {
   defaults,
   unreadable,
   section,
-  dashboard: false,
+  dashboard: true,
   fields: FIELDS,
   Fields: KubernetesFields,
 };

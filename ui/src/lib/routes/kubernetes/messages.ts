@@ -95,6 +95,12 @@ export const en = {
   "scale.k8s.group.add": "Add a node group",
   "scale.k8s.group.removeItem": "Remove node group {n}",
   "scale.k8s.remove": "Remove",
+  "dashboard.group.kubernetes": "Node group",
+  "dashboard.running.kubernetes": "Ready nodes",
+  "dashboard.sandboxMetrics.kubernetes":
+    "With ESCALA_KUBE_ASSETS the sandbox gives the cluster a control plane on this machine and plays its nodes: the demo's pods run as processes whose CPU is measured, the HPA and cluster-autoscaler act as Kubernetes' do, and Container Insights' metrics are published. Without it the cluster has no API server and these charts stay empty.",
+  "dashboard.loadSandbox.kubernetes":
+    "Load goes to the demo Service's load balancer, which the sandbox serves on loopback once the cluster has an API server; the HPA adds pods when their CPU passes its target, and cluster-autoscaler adds nodes when pods wait for room.",
   "scale.k8s.addons": "Addons",
   "scale.k8s.addonsHelp":
     "Each at EKS's default version for the cluster's, which follows its upgrades; type a version (v1.19.2-eksbuild.1) to pin one.",
@@ -293,6 +299,12 @@ export const es: Record<keyof typeof en, string> = {
   "scale.k8s.group.add": "Añadir un grupo de nodos",
   "scale.k8s.group.removeItem": "Quitar el grupo de nodos {n}",
   "scale.k8s.remove": "Quitar",
+  "dashboard.group.kubernetes": "Grupo de nodos",
+  "dashboard.running.kubernetes": "Nodos listos",
+  "dashboard.sandboxMetrics.kubernetes":
+    "Con ESCALA_KUBE_ASSETS el sandbox da al clúster un plano de control en este equipo y hace de sus nodos: los pods de la demo corren como procesos cuya CPU se mide, el HPA y cluster-autoscaler actúan como los de Kubernetes, y se publican las métricas de Container Insights. Sin ella el clúster no tiene servidor de API y estas gráficas quedan vacías.",
+  "dashboard.loadSandbox.kubernetes":
+    "La carga va al balanceador del Service de la demo, que el sandbox sirve en loopback cuando el clúster tiene servidor de API; el HPA añade pods cuando su CPU pasa del objetivo, y cluster-autoscaler añade nodos cuando hay pods esperando sitio.",
   "scale.k8s.addons": "Complementos",
   "scale.k8s.addonsHelp":
     "Cada uno en la versión predeterminada de EKS para la del clúster, que sigue sus actualizaciones; escribe una versión (v1.19.2-eksbuild.1) para fijarla.",
