@@ -11,7 +11,7 @@ use kube::api::{DeleteParams, ListParams, Patch, PatchParams};
 use kube::Api;
 use serde_json::json;
 
-use super::{FIELD_MANAGER, PLAYED};
+use super::api::{gone, FIELD_MANAGER, PLAYED};
 use crate::{Cluster, KubeError};
 
 /// How long a node's lease lasts: kubelet's default `nodeLeaseDurationSeconds`.
@@ -128,11 +128,9 @@ pub async fn played_nodes(cluster: &Cluster) -> Result<Vec<String>, KubeError> {
 pub async fn remove(cluster: &Cluster, node: &str) -> Result<(), KubeError> {
     let api: Api<Node> = Api::all(cluster.client());
     let params = DeleteParams::default();
-    match cluster
-        .call(&format!("Node {node}"), || api.delete(node, &params))
-        .await
-    {
-        Ok(_) | Err(KubeError::Api { code: 404, .. }) => Ok(()),
-        Err(e) => Err(e),
-    }
+    gone(
+        cluster
+            .call(&format!("Node {node}"), || api.delete(node, &params))
+            .await,
+    )
 }

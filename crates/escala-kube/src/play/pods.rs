@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
-use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
+use kube::api::{DeleteParams, ListParams, PostParams};
 use kube::Api;
 use serde_json::json;
 
+use super::api::{gone, merge_status};
+use super::nodes::Taint;
 use super::quantity::{cpu_millis, memory_mib};
 use crate::{Cluster, KubeError};
 
@@ -46,7 +48,7 @@ pub struct PodView {
 impl PodView {
     /// Whether it may run on a node with these taints (`NoSchedule` and `NoExecute` keep off
     /// what doesn't tolerate them).
-    pub fn tolerates(&self, taints: &[super::Taint]) -> bool {
+    pub fn tolerates(&self, taints: &[Taint]) -> bool {
         taints
             .iter()
             .filter(|t| t.effect != "PreferNoSchedule")
@@ -180,12 +182,7 @@ pub async fn started(
         "phase": "Running", "podIP": ip, "podIPs": [{"ip": ip}], "hostIP": host_ip, "startTime": at,
         "conditions": [condition("PodScheduled"), condition("Initialized"), condition("ContainersReady"), condition("Ready")],
     }});
-    let api = api(cluster, pod);
-    let (params, patch) = (PatchParams::default(), Patch::Merge(&status));
-    cluster
-        .call(&named(pod), || api.patch_status(&pod.name, &params, &patch))
-        .await?;
-    Ok(())
+    merge_status(cluster, &api(cluster, pod), &pod.name, &named(pod), &status).await
 }
 
 /// Marks the pod unschedulable with the scheduler's message.
@@ -199,12 +196,7 @@ pub async fn unschedulable(
         "type": "PodScheduled", "status": "False", "reason": "Unschedulable",
         "message": message, "lastTransitionTime": now.to_string(),
     }]}});
-    let api = api(cluster, pod);
-    let (params, patch) = (PatchParams::default(), Patch::Merge(&status));
-    cluster
-        .call(&named(pod), || api.patch_status(&pod.name, &params, &patch))
-        .await?;
-    Ok(())
+    merge_status(cluster, &api(cluster, pod), &pod.name, &named(pod), &status).await
 }
 
 /// Removes the pod at once: kubelet's confirmation that its containers stopped, or an eviction
@@ -212,11 +204,9 @@ pub async fn unschedulable(
 pub async fn finish(cluster: &Cluster, pod: &PodView) -> Result<(), KubeError> {
     let api = api(cluster, pod);
     let params = DeleteParams::default().grace_period(0);
-    match cluster
-        .call(&named(pod), || api.delete(&pod.name, &params))
-        .await
-    {
-        Ok(_) | Err(KubeError::Api { code: 404, .. }) => Ok(()),
-        Err(e) => Err(e),
-    }
+    gone(
+        cluster
+            .call(&named(pod), || api.delete(&pod.name, &params))
+            .await,
+    )
 }

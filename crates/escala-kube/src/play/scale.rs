@@ -9,6 +9,7 @@ use kube::core::{ApiResource, DynamicObject, GroupVersionKind};
 use kube::Api;
 use serde_json::json;
 
+use super::api::merge_status;
 use crate::{Cluster, KubeError};
 
 /// An HPA as the sandbox runs it.
@@ -162,15 +163,8 @@ pub async fn report(
     if let Some(at) = report.last_scale {
         status["lastScaleTime"] = json!(at.to_string());
     }
-    let body = json!({"status": status});
-    let (params, patch) = (PatchParams::default(), Patch::Merge(&body));
-    cluster
-        .call(
-            &format!("HorizontalPodAutoscaler {}/{}", hpa.namespace, hpa.name),
-            || api.patch_status(&hpa.name, &params, &patch),
-        )
-        .await?;
-    Ok(())
+    let what = format!("HorizontalPodAutoscaler {}/{}", hpa.namespace, hpa.name);
+    merge_status(cluster, &api, &hpa.name, &what, &json!({"status": status})).await
 }
 
 /// cluster-autoscaler's command line, as Escala's Deployment of it gives it, or `None` when the

@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::Service;
-use kube::api::{ListParams, Patch, PatchParams};
+use kube::api::ListParams;
 use kube::Api;
 use serde_json::json;
 
+use super::api::merge_status;
 use crate::{Cluster, KubeError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,12 +63,6 @@ pub async fn publish(
     let body = json!({"status": {"loadBalancer": {"ingress": [
         {"ip": ip, "ports": [{"port": port, "protocol": "TCP"}]},
     ]}}});
-    let (params, patch) = (PatchParams::default(), Patch::Merge(&body));
-    cluster
-        .call(
-            &format!("Service {}/{}", service.namespace, service.name),
-            || api.patch_status(&service.name, &params, &patch),
-        )
-        .await?;
-    Ok(())
+    let what = format!("Service {}/{}", service.namespace, service.name);
+    merge_status(cluster, &api, &service.name, &what, &body).await
 }

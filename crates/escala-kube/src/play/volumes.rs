@@ -11,8 +11,8 @@ use kube::api::{DeleteParams, ListParams, Patch, PatchParams};
 use kube::Api;
 use serde_json::json;
 
+use super::api::{gone, FIELD_MANAGER};
 use super::quantity::memory_mib;
-use super::FIELD_MANAGER;
 use crate::{Cluster, KubeError};
 
 /// The EBS CSI driver's name, which its StorageClasses and volumes carry.
@@ -142,13 +142,11 @@ pub async fn released(cluster: &Cluster) -> Result<Vec<(String, String)>, KubeEr
 pub async fn remove_volume(cluster: &Cluster, name: &str) -> Result<(), KubeError> {
     let api: Api<PersistentVolume> = Api::all(cluster.client());
     let params = DeleteParams::default();
-    match cluster
-        .call(&format!("PersistentVolume {name}"), || {
-            api.delete(name, &params)
-        })
-        .await
-    {
-        Ok(_) | Err(KubeError::Api { code: 404, .. }) => Ok(()),
-        Err(e) => Err(e),
-    }
+    gone(
+        cluster
+            .call(&format!("PersistentVolume {name}"), || {
+                api.delete(name, &params)
+            })
+            .await,
+    )
 }

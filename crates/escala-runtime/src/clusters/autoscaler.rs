@@ -155,7 +155,7 @@ impl Autoscaler {
                 settings.balance,
                 self.draws,
             ) {
-                resize(emulator, cluster, &groups[i].name, desired).await?;
+                resize(emulator, cluster, groups[i].name, desired).await?;
                 self.last_up = Some(now);
             }
             return Ok(());

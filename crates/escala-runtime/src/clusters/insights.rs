@@ -106,22 +106,11 @@ pub fn values(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::world::Place;
     use std::collections::HashMap;
     use std::time::Instant;
 
     fn cluster(addons: &[&str]) -> KubeCluster {
-        KubeCluster {
-            place: Place {
-                account: "123456789012".into(),
-                region: "us-east-1".into(),
-            },
-            name: "seed-eks".into(),
-            api: None,
-            why: None,
-            addons: addons.iter().map(|a| a.to_string()).collect(),
-            nodegroups: vec![],
-        }
+        KubeCluster::sample(addons, vec![])
     }
 
     fn pod(uid: &str, phase: &str) -> PodView {

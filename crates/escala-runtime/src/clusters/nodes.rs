@@ -196,19 +196,12 @@ fn node_spec(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::world::{NodeGroup, NodeShape, Place};
+    use crate::world::{NodeGroup, NodeShape};
 
     fn cluster(desired: u32) -> KubeCluster {
-        KubeCluster {
-            place: Place {
-                account: "123456789012".into(),
-                region: "us-east-1".into(),
-            },
-            name: "seed-eks".into(),
-            api: None,
-            why: None,
-            addons: vec![],
-            nodegroups: vec![NodeGroup {
+        KubeCluster::sample(
+            &[],
+            vec![NodeGroup {
                 name: "nodes".into(),
                 status: "ACTIVE".into(),
                 min: 1,
@@ -227,7 +220,7 @@ mod tests {
                     allocatable_memory_mib: 3554,
                 },
             }],
-        }
+        )
     }
 
     fn names(nodes: &Nodes) -> Vec<&str> {

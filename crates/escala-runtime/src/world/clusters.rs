@@ -89,6 +89,24 @@ pub struct NodeShape {
 }
 
 #[cfg(test)]
+impl KubeCluster {
+    /// seed-eks in us-east-1, with these addons and node groups, for the runtime's tests.
+    pub fn sample(addons: &[&str], nodegroups: Vec<NodeGroup>) -> Self {
+        Self {
+            place: Place {
+                account: "123456789012".into(),
+                region: "us-east-1".into(),
+            },
+            name: "seed-eks".into(),
+            api: None,
+            why: None,
+            addons: addons.iter().map(|a| a.to_string()).collect(),
+            nodegroups,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
