@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use escala_core::routes::kubernetes::EksSpec;
+use escala_core::routes::kubernetes::{EksSpec, OBSERVABILITY_ADDON};
 use escala_core::tags;
 use escala_core::task::Task;
 use escala_kube::objects::{InCluster, AUTOSCALER, DEMO_NAMESPACE};
@@ -80,8 +80,14 @@ pub fn notes(ctx: &AwsContext, eks: &EksSpec) -> Vec<String> {
         notes.push(cluster_api::NOT_IN_THE_EMULATOR.to_string());
     }
     notes.extend(chat_image::mixed_note(eks));
+    if eks.addons.iter().any(|a| a.name == OBSERVABILITY_ADDON) {
+        notes.push(CONTAINER_INSIGHTS.to_string());
+    }
     notes
 }
+
+/// Why Container Insights has no line in the estimate.
+const CONTAINER_INSIGHTS: &str = "Container Insights (the amazon-cloudwatch-observability addon, whose metrics the dashboard charts) is billed by CloudWatch per observation, which depends on the pods and containers that will run: it isn't in this estimate. Leave the addon out to go without it.";
 
 #[cfg(test)]
 mod tests {
