@@ -14,6 +14,7 @@ pub mod error;
 pub mod executor;
 pub mod failure;
 pub mod graph;
+pub mod instances;
 pub mod inventory;
 pub mod kind;
 pub mod network;

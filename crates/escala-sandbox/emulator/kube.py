@@ -459,7 +459,8 @@ def authorize(cluster_name, review):
 def node_shape(instance_type):
     """A node's allocatable, as EKS's AMI sets it: the VPC CNI's max pods per ENI, and the
     kubelet's reserves (CPU 6 % of the first core, 1 % of the second, 0.5 % of the next two,
-    0.25 % above; memory 255 MiB + 11 MiB per pod, and a 100 MiB eviction threshold)."""
+    0.25 % above; memory 255 MiB + 11 MiB per pod, and a 100 MiB eviction threshold), as
+    escala_core::scaling::cluster_autoscaler::eks_allocatable works it out for the simulator."""
     facts = INSTANCE_TYPES.get(instance_type, {})
     vcpus = facts.get("VCpuInfo", {}).get("DefaultVCpus", 2)
     memory = facts.get("MemoryInfo", {}).get("SizeInMiB", 4096)

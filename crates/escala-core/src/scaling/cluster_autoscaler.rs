@@ -20,6 +20,22 @@ pub const DELAY_AFTER_ADD_SECONDS: u32 = 600;
 /// what managed node groups typically show, and the sandbox and the simulator both use it.
 pub const NODE_START_SECONDS: u32 = 90;
 
+/// What kubelet leaves to pods on an EKS node (the EKS AMI's reserves): CPU less 6 % of the
+/// first core, 1 % of the second, 0.5 % of the next two and 0.25 % of the rest; memory less
+/// 255 MiB and 11 MiB per pod it may hold, and a 100 MiB eviction threshold. The sandbox's
+/// launcher (fix 20) works a node's allocatable out the same way.
+pub fn eks_allocatable(vcpus: u32, memory_mib: u64, max_pods: u32) -> Resources {
+    let v = f64::from(vcpus);
+    let reserved = 60.0
+        + if vcpus > 1 { 10.0 } else { 0.0 }
+        + 5.0 * (v - 2.0).clamp(0.0, 2.0)
+        + 2.5 * (v - 4.0).max(0.0);
+    Resources {
+        cpu_millis: (v * 1000.0 - reserved) as u64,
+        memory_mib: memory_mib.saturating_sub(255 + 11 * u64::from(max_pods) + 100),
+    }
+}
+
 /// CPU and memory: what a node offers its pods (allocatable), or what a pod requests.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Resources {

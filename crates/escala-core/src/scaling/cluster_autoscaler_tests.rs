@@ -272,3 +272,11 @@ fn pods_the_upcoming_nodes_hold_ask_for_nothing_more() {
         "its pod count bounds it too"
     );
 }
+
+// The EKS AMI's reserves: an m5.large (2 vCPU, 8 GiB, 29 pods) leaves 1930m and 7518 MiB.
+#[test]
+fn eks_nodes_keep_the_amis_reserves() {
+    assert_eq!(eks_allocatable(2, 8192, 29), res(1930, 7518));
+    assert_eq!(eks_allocatable(1, 1024, 4), res(940, 625));
+    assert_eq!(eks_allocatable(8, 32768, 58), res(7910, 31775));
+}

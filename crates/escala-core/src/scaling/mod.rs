@@ -13,6 +13,7 @@
 //! - [`warm_pool`]: how many instances the warm pool keeps;
 //! - [`hpa`]: Kubernetes' HorizontalPodAutoscaler: the usage ratio with its tolerance and its
 //!   handling of pods without metrics, then the stabilization windows and rate policies;
+//! - [`work`]: what a request of the demo workload costs in CPU;
 //! - [`cluster_autoscaler`]: pending pods binpacked onto the node groups' template nodes, the
 //!   expander's choice, similar groups balanced, and underused nodes removed.
 //!
@@ -28,6 +29,7 @@ pub mod schedule;
 pub mod step;
 pub mod target_tracking;
 pub mod warm_pool;
+pub mod work;
 
 use jiff::Timestamp;
 

@@ -24,9 +24,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-/// A request's CPU time on one vCPU: about what the php-apache loop (a million square roots)
-/// takes on a current instance's core.
-pub const CPU_PER_REQUEST: Duration = Duration::from_millis(20);
+pub use escala_core::scaling::work::CPU_PER_REQUEST;
 
 /// How often the instance tells the runtime what it has done.
 const REPORT_EVERY: Duration = Duration::from_millis(100);

@@ -1,0 +1,54 @@
+//! The fargate route: the Spec's task size, bounds and Application Auto Scaling policy with its
+//! cooldowns, each task serving what its share of vCPU serves of the demo's requests.
+
+use escala_core::cost::prices::{fargate_hourly, FARGATE_SPOT_DISCOUNT};
+use escala_core::routes::fargate::{FargateSpec, Platform, ServiceMetric};
+use escala_core::scaling::work::CPU_PER_REQUEST;
+use escala_core::scaling::Service;
+
+use escala_core::routes::{RouteSpec, Section};
+
+use crate::delays::Delays;
+use crate::group::{GroupModel, Metric};
+use crate::tracking::Tracking;
+
+pub(crate) fn make(
+    route: &RouteSpec,
+    delays: &Delays,
+) -> Option<Result<Box<dyn crate::Model>, crate::SimError>> {
+    let f = FargateSpec::of(route)?;
+    Some(Ok(Box::new(model(f, delays))))
+}
+
+pub fn model(f: &FargateSpec, delays: &Delays) -> GroupModel {
+    let vcpus = f64::from(f.cpu) / 1024.0;
+    let (per_vcpu, per_gb) = fargate_hourly(f.platform == Platform::LinuxArm64);
+    let hourly = vcpus * per_vcpu + f64::from(f.memory) / 1024.0 * per_gb;
+    // The Spot share of the desired count, at its discount, as the plan prices it.
+    let spot = f64::from(f.capacity_providers.spot_tasks(f.tasks.desired))
+        / f64::from(f.tasks.desired.max(1));
+    let hourly = hourly * (1.0 - spot * FARGATE_SPOT_DISCOUNT);
+    let tracking = f.scaling.target_tracking.as_ref().map(|tt| {
+        let mut t = Tracking::new(tt.target, Service::ApplicationAutoScaling);
+        t.cooldowns = Some((tt.scale_out_cooldown_seconds, tt.scale_in_cooldown_seconds));
+        t
+    });
+    let metric = match f.scaling.target_tracking.as_ref().map(|t| t.metric) {
+        Some(ServiceMetric::RequestsPerTarget) => Metric::RequestsPerTarget,
+        _ => Metric::Cpu,
+    };
+    GroupModel {
+        route: "fargate",
+        min: f.tasks.min,
+        desired: f.tasks.desired,
+        max: f.tasks.max,
+        unit_rps: vcpus / CPU_PER_REQUEST.as_secs_f64(),
+        start: delays.fargate_task_start + delays.target_healthy,
+        // Application Auto Scaling has no warm-up: its scale-out cooldown plays that part.
+        warmup: 0,
+        period: delays.metric_period,
+        metric,
+        tracking,
+        unit_cost: hourly / 3600.0,
+    }
+}

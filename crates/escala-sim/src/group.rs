@@ -1,0 +1,96 @@
+//! A group of like units behind a load balancer that target tracking sizes: an EC2 Auto Scaling
+//! group of instances, or an ECS service's tasks under Application Auto Scaling. Each second the
+//! load balancer spreads the demand over the serving units, up to what their CPU serves; each
+//! metric period the policy reads the period's CPU (or requests per target) and sets the size.
+
+use escala_core::scaling::Group as Bounds;
+
+use crate::outcome::{Outcome, Recorder, Second};
+use crate::pool::Pool;
+use crate::trace::Trace;
+use crate::tracking::Tracking;
+
+/// What the policy tracks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    Cpu,
+    /// Requests per serving unit per minute (`ALBRequestCountPerTarget`).
+    RequestsPerTarget,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupModel {
+    pub route: &'static str,
+    pub min: u32,
+    pub desired: u32,
+    pub max: u32,
+    /// Requests a second one unit serves at 100 % CPU.
+    pub unit_rps: f64,
+    /// Seconds from a scale-out to serving.
+    pub start: u32,
+    /// Seconds from a scale-out to counting in the metric (EC2's warm-up).
+    pub warmup: u32,
+    pub period: u32,
+    pub metric: Metric,
+    pub tracking: Option<Tracking>,
+    /// What a unit costs a second.
+    pub unit_cost: f64,
+}
+
+impl crate::Model for GroupModel {
+    fn run(mut self: Box<Self>, trace: &Trace, every: u64) -> Outcome {
+        let mut pool = Pool::started(self.desired);
+        let mut rec = Recorder::new(every);
+        let (mut cpu_sum, mut served_sum, mut seconds) = (0.0, 0.0, 0u32);
+        let end = trace.seconds();
+        let relaxed_at = match (&self.tracking, self.metric) {
+            (Some(t), Metric::Cpu) => f64::from(self.min) * self.unit_rps * t.target / 100.0,
+            (Some(t), Metric::RequestsPerTarget) => f64::from(self.min) * t.target / 60.0,
+            (None, _) => 0.0,
+        };
+        for t in 0..end {
+            let ready = pool.ready(t);
+            let (served, utilisation) = rec.second(Second {
+                t,
+                demand: trace.at(t),
+                capacity: ready,
+                desired: self.desired,
+                machines: ready,
+                unit_rps: self.unit_rps,
+                min: self.min,
+                cost: f64::from(pool.len()) * self.unit_cost,
+                relaxed_at,
+            });
+            cpu_sum += utilisation;
+            served_sum += served;
+            seconds += 1;
+            if (t + 1) % u64::from(self.period) != 0 {
+                continue;
+            }
+            // The period's datapoint, from the units that count (those past their warm-up).
+            let counted = pool.ready(t).saturating_sub(pool.warming(t));
+            let datapoint = (counted > 0).then(|| match self.metric {
+                Metric::Cpu => cpu_sum / f64::from(seconds),
+                Metric::RequestsPerTarget => {
+                    served_sum / f64::from(pool.ready(t).max(1)) * 60.0 / f64::from(seconds)
+                }
+            });
+            (cpu_sum, served_sum, seconds) = (0.0, 0.0, 0);
+            let bounds = Bounds {
+                min: self.min,
+                desired: self.desired,
+                max: self.max,
+                warming: pool.warming(t),
+            };
+            if let Some(new) = self
+                .tracking
+                .as_mut()
+                .and_then(|tt| tt.period(t, datapoint, bounds))
+            {
+                self.desired = new;
+                pool.resize(new, t + 1, self.start, self.warmup);
+            }
+        }
+        rec.finish(self.route, end.saturating_sub(1))
+    }
+}
