@@ -10,18 +10,51 @@ use escala_core::routes::{RouteSpec, Section};
 
 use crate::delays::Delays;
 use crate::group::{GroupModel, Metric};
+use crate::model::{Model, SimRoute};
+use crate::schedule::{self, Sets};
+use crate::setting::{whole, Setting};
+use crate::trace::Trace;
 use crate::tracking::Tracking;
 use crate::SimError;
 
-pub(crate) fn make(
-    route: &RouteSpec,
-    delays: &Delays,
-) -> Option<Result<Box<dyn crate::Model>, SimError>> {
-    let asg = AsgSpec::of(route)?;
-    Some(model(asg, delays).map(|m| Box::new(m) as Box<dyn crate::Model>))
+pub(crate) const ROUTE: SimRoute = SimRoute {
+    name: "asg",
+    make,
+    set,
+};
+
+fn set(route: &mut RouteSpec, setting: Setting, value: f64) -> Result<(), SimError> {
+    let RouteSpec::Asg(asg) = route else {
+        return Err(SimError::NoRoute("asg".into()));
+    };
+    let c = &mut asg.capacity;
+    match setting {
+        Setting::Target => {
+            let tt = asg.scaling.target_tracking.as_mut().ok_or_else(|| {
+                SimError::field(
+                    "route.asg.scaling.targetTracking",
+                    "the Spec has no target tracking policy to vary",
+                )
+            })?;
+            tt.target = value;
+        }
+        Setting::Min => c.min = whole("route.asg.capacity.min", value)?,
+        Setting::Max => c.max = whole("route.asg.capacity.max", value)?,
+    }
+    c.desired = c.desired.clamp(c.min, c.max.max(c.min));
+    Ok(())
 }
 
-pub fn model(asg: &AsgSpec, delays: &Delays) -> Result<GroupModel, SimError> {
+fn make(
+    route: &RouteSpec,
+    delays: &Delays,
+    trace: &Trace,
+) -> Option<Result<Box<dyn Model>, SimError>> {
+    let asg = AsgSpec::of(route)?;
+    Some(model(asg, delays, trace).map(|m| Box::new(m) as Box<dyn Model>))
+}
+
+pub fn model(asg: &AsgSpec, delays: &Delays, trace: &Trace) -> Result<GroupModel, SimError> {
     let size = escala_core::instances::size(&asg.instance_type).ok_or_else(|| {
         SimError::field(
             "route.asg.instanceType",
@@ -58,5 +91,27 @@ pub fn model(asg: &AsgSpec, delays: &Delays) -> Result<GroupModel, SimError> {
         metric,
         tracking,
         unit_cost: hourly / 3600.0,
+        firings: firings(asg, trace)?,
     })
+}
+
+/// Each scheduled action sets the group's min, desired and max.
+fn firings(asg: &AsgSpec, trace: &Trace) -> Result<Vec<(u64, Sets)>, SimError> {
+    let mut all = Vec::new();
+    for (i, a) in asg.scaling.scheduled.iter().enumerate() {
+        let sets = (
+            Some(a.capacity.min),
+            Some(a.capacity.desired),
+            Some(a.capacity.max),
+        );
+        all.extend(schedule::firings(
+            &format!("route.asg.scaling.scheduled[{i}].cron"),
+            &a.cron,
+            sets,
+            trace.start,
+            trace.seconds(),
+        )?);
+    }
+    all.sort_by_key(|(t, _)| *t);
+    Ok(all)
 }

@@ -10,17 +10,51 @@ use escala_core::routes::{RouteSpec, Section};
 
 use crate::delays::Delays;
 use crate::group::{GroupModel, Metric};
+use crate::model::{Model, SimRoute};
+use crate::schedule;
+use crate::setting::{whole, Setting};
+use crate::trace::Trace;
 use crate::tracking::Tracking;
+use crate::SimError;
 
-pub(crate) fn make(
-    route: &RouteSpec,
-    delays: &Delays,
-) -> Option<Result<Box<dyn crate::Model>, crate::SimError>> {
-    let f = FargateSpec::of(route)?;
-    Some(Ok(Box::new(model(f, delays))))
+pub(crate) const ROUTE: SimRoute = SimRoute {
+    name: "fargate",
+    make,
+    set,
+};
+
+fn set(route: &mut RouteSpec, setting: Setting, value: f64) -> Result<(), SimError> {
+    let RouteSpec::Fargate(f) = route else {
+        return Err(SimError::NoRoute("fargate".into()));
+    };
+    let t = &mut f.tasks;
+    match setting {
+        Setting::Target => {
+            let tt = f.scaling.target_tracking.as_mut().ok_or_else(|| {
+                SimError::field(
+                    "route.fargate.scaling.targetTracking",
+                    "the Spec has no target tracking policy to vary",
+                )
+            })?;
+            tt.target = value;
+        }
+        Setting::Min => t.min = whole("route.fargate.tasks.min", value)?,
+        Setting::Max => t.max = whole("route.fargate.tasks.max", value)?,
+    }
+    t.desired = t.desired.clamp(t.min, t.max.max(t.min));
+    Ok(())
 }
 
-pub fn model(f: &FargateSpec, delays: &Delays) -> GroupModel {
+fn make(
+    route: &RouteSpec,
+    delays: &Delays,
+    trace: &Trace,
+) -> Option<Result<Box<dyn Model>, SimError>> {
+    let f = FargateSpec::of(route)?;
+    Some(model(f, delays, trace).map(|m| Box::new(m) as Box<dyn Model>))
+}
+
+pub fn model(f: &FargateSpec, delays: &Delays, trace: &Trace) -> Result<GroupModel, SimError> {
     let vcpus = f64::from(f.cpu) / 1024.0;
     let (per_vcpu, per_gb) = fargate_hourly(f.platform == Platform::LinuxArm64);
     let hourly = vcpus * per_vcpu + f64::from(f.memory) / 1024.0 * per_gb;
@@ -37,7 +71,21 @@ pub fn model(f: &FargateSpec, delays: &Delays) -> GroupModel {
         Some(ServiceMetric::RequestsPerTarget) => Metric::RequestsPerTarget,
         _ => Metric::Cpu,
     };
-    GroupModel {
+    // Application Auto Scaling's scheduled actions set the scalable target's min and max; the
+    // service's count is then brought within them.
+    let mut firings = Vec::new();
+    for (i, a) in f.scaling.scheduled.iter().enumerate() {
+        let sets = (Some(a.tasks.min), None, Some(a.tasks.max));
+        firings.extend(schedule::firings(
+            &format!("route.fargate.scaling.scheduled[{i}].cron"),
+            &a.cron,
+            sets,
+            trace.start,
+            trace.seconds(),
+        )?);
+    }
+    firings.sort_by_key(|(t, _)| *t);
+    Ok(GroupModel {
         route: "fargate",
         min: f.tasks.min,
         desired: f.tasks.desired,
@@ -50,5 +98,6 @@ pub fn model(f: &FargateSpec, delays: &Delays) -> GroupModel {
         metric,
         tracking,
         unit_cost: hourly / 3600.0,
-    }
+        firings,
+    })
 }

@@ -3,7 +3,7 @@
 //! load balancer spreads the demand over the serving units, up to what their CPU serves; each
 //! metric period the policy reads the period's CPU (or requests per target) and sets the size.
 
-use escala_core::scaling::Group as Bounds;
+use escala_core::scaling::{schedule, Group as Bounds};
 
 use crate::outcome::{Outcome, Recorder, Second};
 use crate::pool::Pool;
@@ -35,9 +35,12 @@ pub struct GroupModel {
     pub tracking: Option<Tracking>,
     /// What a unit costs a second.
     pub unit_cost: f64,
+    /// The scheduled actions' firings, in order: seconds from the trace's start, and what each
+    /// sets.
+    pub firings: Vec<(u64, crate::schedule::Sets)>,
 }
 
-impl crate::Model for GroupModel {
+impl crate::model::Model for GroupModel {
     fn run(mut self: Box<Self>, trace: &Trace, every: u64) -> Outcome {
         let mut pool = Pool::started(self.desired);
         let mut rec = Recorder::new(every);
@@ -48,7 +51,19 @@ impl crate::Model for GroupModel {
             (Some(t), Metric::RequestsPerTarget) => f64::from(self.min) * t.target / 60.0,
             (None, _) => 0.0,
         };
+        let mut firings = self.firings.clone().into_iter().peekable();
         for t in 0..end {
+            while let Some((_, (set_min, set_desired, set_max))) =
+                firings.next_if(|(at, _)| *at <= t)
+            {
+                let now = (self.min, self.desired, self.max);
+                if let Some((min, desired, max)) =
+                    schedule::fire(now, set_min, set_desired, set_max)
+                {
+                    (self.min, self.desired, self.max) = (min, desired, max);
+                    pool.resize(desired, t, self.start, self.warmup);
+                }
+            }
             let ready = pool.ready(t);
             let (served, utilisation) = rec.second(Second {
                 t,

@@ -16,7 +16,9 @@ use escala_core::routes::kubernetes::KubernetesSpec;
 use escala_core::routes::{RouteSpec, Section};
 
 use crate::delays::Delays;
+use crate::model::{Model, SimRoute};
 use crate::outcome::{Outcome, Recorder, Second};
+use crate::setting::{whole, Setting};
 use crate::trace::Trace;
 use crate::SimError;
 
@@ -57,12 +59,32 @@ fn at(t: u64) -> Timestamp {
     Timestamp::from_second(t as i64).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
-pub(crate) fn make(
+pub(crate) const ROUTE: SimRoute = SimRoute {
+    name: "kubernetes",
+    make,
+    set,
+};
+
+fn set(route: &mut RouteSpec, setting: Setting, value: f64) -> Result<(), SimError> {
+    let RouteSpec::Kubernetes(KubernetesSpec::Eks(eks)) = route else {
+        return Err(SimError::NoRoute("kubernetes".into()));
+    };
+    let demo = &mut eks.demo;
+    match setting {
+        Setting::Target => demo.target_cpu = whole("route.kubernetes.demo.targetCpu", value)?,
+        Setting::Min => demo.replicas.min = whole("route.kubernetes.demo.replicas.min", value)?,
+        Setting::Max => demo.replicas.max = whole("route.kubernetes.demo.replicas.max", value)?,
+    }
+    Ok(())
+}
+
+fn make(
     route: &RouteSpec,
     delays: &Delays,
-) -> Option<Result<Box<dyn crate::Model>, SimError>> {
+    _trace: &Trace,
+) -> Option<Result<Box<dyn Model>, SimError>> {
     let KubernetesSpec::Eks(eks) = KubernetesSpec::of(route)?;
-    Some(model(eks, delays).map(|m| Box::new(m) as Box<dyn crate::Model>))
+    Some(model(eks, delays).map(|m| Box::new(m) as Box<dyn Model>))
 }
 
 pub fn model(eks: &EksSpec, delays: &Delays) -> Result<KubeModel, SimError> {
@@ -123,7 +145,7 @@ impl KubeModel {
     }
 }
 
-impl crate::Model for KubeModel {
+impl crate::model::Model for KubeModel {
     fn run(self: Box<Self>, trace: &Trace, every: u64) -> Outcome {
         let d = self.delays;
         let (min_nodes, mut desired_nodes, max_nodes) = self.group;

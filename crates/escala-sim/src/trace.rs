@@ -14,7 +14,13 @@ pub struct Trace {
     /// Seconds each value lasts.
     pub step: u32,
     pub rps: Vec<f64>,
+    /// When its first value is, for scheduled actions: a CSV's first time, else [`START`].
+    pub start: Timestamp,
 }
+
+/// Where a trace without times of its own starts: a Monday at midnight UTC, so a week's
+/// scheduled actions fall on the days they name.
+pub const START: Timestamp = Timestamp::constant(1_767_571_200, 0);
 
 impl Trace {
     /// A trace of `rps` at `step` seconds each, checked: not empty, no longer than
@@ -48,7 +54,11 @@ impl Trace {
                 ),
             ));
         }
-        Ok(Self { step, rps })
+        Ok(Self {
+            step,
+            rps,
+            start: START,
+        })
     }
 
     /// How long it lasts, in seconds.
@@ -72,6 +82,7 @@ impl Trace {
     /// seconds from 0, strictly increasing and evenly spaced; each error names its line.
     pub fn from_csv(text: &str) -> Result<Self, SimError> {
         let mut rows: Vec<(usize, f64, f64)> = Vec::new();
+        let mut first_time = None;
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
             let raw = raw.trim();
@@ -85,7 +96,10 @@ impl Trace {
             let at = match when.parse::<f64>() {
                 Ok(s) => s,
                 Err(_) => match when.parse::<Timestamp>() {
-                    Ok(ts) => ts.as_millisecond() as f64 / 1000.0,
+                    Ok(ts) => {
+                        first_time.get_or_insert(ts);
+                        ts.as_millisecond() as f64 / 1000.0
+                    }
                     Err(_) if rows.is_empty() && rate.parse::<f64>().is_err() => continue,
                     Err(_) => {
                         return Err(SimError::trace(
@@ -148,7 +162,9 @@ impl Trace {
                 ));
             }
         }
-        Trace::new(step as u32, rows.into_iter().map(|(_, _, r)| r).collect())
+        let mut trace = Trace::new(step as u32, rows.into_iter().map(|(_, _, r)| r).collect())?;
+        trace.start = first_time.unwrap_or(START);
+        Ok(trace)
     }
 }
 
@@ -167,6 +183,8 @@ mod tests {
         assert_eq!((t.at(59), t.at(60), t.at(1000)), (10.0, 20.0, 0.0));
         let t = Trace::from_csv("2026-12-08T10:00:00Z,1\n2026-12-08T10:00:01Z,2\n").unwrap();
         assert_eq!((t.step, t.seconds()), (1, 2));
+        assert_eq!(t.start.to_string(), "2026-12-08T10:00:00Z");
+        assert_eq!(START.to_string(), "2026-01-05T00:00:00Z", "a Monday");
     }
 
     #[test]
