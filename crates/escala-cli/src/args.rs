@@ -85,6 +85,9 @@ pub enum Command {
     /// A Kubernetes stack's cluster: its kubeconfig, and the token kubectl asks Escala for.
     #[command(subcommand)]
     Kube(KubeCommand),
+    /// What-if: the routes on one demand trace, side by side (capacity, requests lost, time to
+    /// scale, cost), from the scaling algorithms the sandbox runs. Touches no account.
+    Simulate(SimulateArgs),
     /// Print this program's shell completions (the packages install them for bash, zsh and fish).
     Completions {
         #[arg(value_enum)]
@@ -206,6 +209,28 @@ pub struct MetricsArgs {
     /// How far back the chart reaches.
     #[arg(long, value_enum, default_value = "1h")]
     pub range: RangeArg,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The demand: a shape (flash-crowd, daily, ramp, step, each with `:key=value,…`), or a CSV
+    /// file of `timestamp,rps` lines.
+    #[arg(long, default_value = "flash-crowd")]
+    pub trace: String,
+    /// The routes to compare, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "asg,fargate,kubernetes")]
+    pub routes: Vec<String>,
+    /// The Specs that configure the routes, one per route (repeat -f); the seeds' when none is
+    /// given.
+    #[arg(long = "file", short = 'f')]
+    pub files: Vec<PathBuf>,
+    /// Vary a setting over a range (`target=40..90:5`, `min=1..6`, `max=4..10:2`), once or twice,
+    /// for one route: the cost-against-requests-lost frontier.
+    #[arg(long)]
+    pub sweep: Vec<String>,
+    /// Write the comparison's charts here: `.svg`, or `.png` for a picture.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@
 //! route yields an [`Outcome`]: its timeline and the figures to compare it by.
 
 pub mod asg;
+pub mod chart;
 pub mod delays;
 mod error;
 pub mod fargate;

@@ -4,10 +4,12 @@
 use serde::Serialize;
 
 /// One sample of the timeline: averages over the sample's seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Sample {
     pub t: u64,
+    /// The seconds it averages.
+    pub span: u64,
     pub demand: f64,
     /// Units serving (instances, tasks, pods).
     pub capacity: f64,
@@ -16,6 +18,7 @@ pub struct Sample {
     pub machines: f64,
     /// The serving units' CPU, in percent.
     pub utilisation: f64,
+    /// Requests served and lost over its span.
     pub served: f64,
     pub lost: f64,
 }
@@ -88,16 +91,7 @@ impl Recorder {
     pub fn new(every: u64) -> Self {
         Self {
             every: every.max(1),
-            acc: Sample {
-                t: 0,
-                demand: 0.0,
-                capacity: 0.0,
-                desired: 0.0,
-                machines: 0.0,
-                utilisation: 0.0,
-                served: 0.0,
-                lost: 0.0,
-            },
+            acc: Sample::default(),
             n: 0,
             timeline: Vec::new(),
             requests: 0.0,
@@ -169,6 +163,7 @@ impl Recorder {
         let a = self.acc;
         self.timeline.push(Sample {
             t,
+            span: self.n,
             demand: a.demand / n,
             capacity: a.capacity / n,
             desired: a.desired / n,
@@ -177,16 +172,7 @@ impl Recorder {
             served: a.served,
             lost: a.lost,
         });
-        self.acc = Sample {
-            t: 0,
-            demand: 0.0,
-            capacity: 0.0,
-            desired: 0.0,
-            machines: 0.0,
-            utilisation: 0.0,
-            served: 0.0,
-            lost: 0.0,
-        };
+        self.acc = Sample::default();
         self.n = 0;
     }
 
