@@ -13,6 +13,7 @@
 #   ./scripts/bench.sh timeline  the sandbox's scale-out timeline at speed 1 and 10
 #   ./scripts/bench.sh timeline-fargate  the chat service's scale-out timeline under chat load, at speed 10
 #   ./scripts/bench.sh idle      the sandbox's own CPU and memory with 20 idle instances
+#   ./scripts/bench.sh sim       the what-if simulator: 7 days at 1 s for 3 routes, a 500-point sweep, memory
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/setup.sh"
@@ -79,6 +80,10 @@ case "${1:-network}" in
   charts)
     cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-bench --bin bench-charts
     "$CARGO_TARGET_DIR/release/bench-charts" --runs 20
+    ;;
+  sim)
+    cargo build -q --release --manifest-path "$ROOT/Cargo.toml" -p escala-bench --bin bench-sim
+    "$CARGO_TARGET_DIR/release/bench-sim" --runs 5
     ;;
   chat)
     "$ROOT/workload/scripts/bench.sh"

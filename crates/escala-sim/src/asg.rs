@@ -3,16 +3,15 @@
 
 use escala_core::cost::prices::instance_hourly;
 use escala_core::routes::asg::{AsgSpec, TrackedMetric};
+use escala_core::routes::{RouteSpec, Section};
 use escala_core::scaling::work::CPU_PER_REQUEST;
 use escala_core::scaling::Service;
-
-use escala_core::routes::{RouteSpec, Section};
 
 use crate::delays::Delays;
 use crate::group::{GroupModel, Metric};
 use crate::model::{Model, SimRoute};
 use crate::schedule::{self, Sets};
-use crate::setting::{whole, Setting};
+use crate::setting::{Setting, Sized};
 use crate::trace::Trace;
 use crate::tracking::Tracking;
 use crate::SimError;
@@ -28,21 +27,15 @@ fn set(route: &mut RouteSpec, setting: Setting, value: f64) -> Result<(), SimErr
         return Err(SimError::NoRoute("asg".into()));
     };
     let c = &mut asg.capacity;
-    match setting {
-        Setting::Target => {
-            let tt = asg.scaling.target_tracking.as_mut().ok_or_else(|| {
-                SimError::field(
-                    "route.asg.scaling.targetTracking",
-                    "the Spec has no target tracking policy to vary",
-                )
-            })?;
-            tt.target = value;
-        }
-        Setting::Min => c.min = whole("route.asg.capacity.min", value)?,
-        Setting::Max => c.max = whole("route.asg.capacity.max", value)?,
+    Sized {
+        route: "asg",
+        sizes: "capacity",
+        target: asg.scaling.target_tracking.as_mut().map(|t| &mut t.target),
+        min: &mut c.min,
+        desired: &mut c.desired,
+        max: &mut c.max,
     }
-    c.desired = c.desired.clamp(c.min, c.max.max(c.min));
-    Ok(())
+    .set(setting, value)
 }
 
 fn make(

@@ -3,16 +3,15 @@
 
 use escala_core::cost::prices::{fargate_hourly, FARGATE_SPOT_DISCOUNT};
 use escala_core::routes::fargate::{FargateSpec, Platform, ServiceMetric};
+use escala_core::routes::{RouteSpec, Section};
 use escala_core::scaling::work::CPU_PER_REQUEST;
 use escala_core::scaling::Service;
-
-use escala_core::routes::{RouteSpec, Section};
 
 use crate::delays::Delays;
 use crate::group::{GroupModel, Metric};
 use crate::model::{Model, SimRoute};
 use crate::schedule;
-use crate::setting::{whole, Setting};
+use crate::setting::{Setting, Sized};
 use crate::trace::Trace;
 use crate::tracking::Tracking;
 use crate::SimError;
@@ -28,21 +27,15 @@ fn set(route: &mut RouteSpec, setting: Setting, value: f64) -> Result<(), SimErr
         return Err(SimError::NoRoute("fargate".into()));
     };
     let t = &mut f.tasks;
-    match setting {
-        Setting::Target => {
-            let tt = f.scaling.target_tracking.as_mut().ok_or_else(|| {
-                SimError::field(
-                    "route.fargate.scaling.targetTracking",
-                    "the Spec has no target tracking policy to vary",
-                )
-            })?;
-            tt.target = value;
-        }
-        Setting::Min => t.min = whole("route.fargate.tasks.min", value)?,
-        Setting::Max => t.max = whole("route.fargate.tasks.max", value)?,
+    Sized {
+        route: "fargate",
+        sizes: "tasks",
+        target: f.scaling.target_tracking.as_mut().map(|t| &mut t.target),
+        min: &mut t.min,
+        desired: &mut t.desired,
+        max: &mut t.max,
     }
-    t.desired = t.desired.clamp(t.min, t.max.max(t.min));
-    Ok(())
+    .set(setting, value)
 }
 
 fn make(

@@ -52,7 +52,10 @@ impl crate::model::Model for GroupModel {
             (None, _) => 0.0,
         };
         let mut firings = self.firings.clone().into_iter().peekable();
-        for t in 0..end {
+        // The serving count changes only when a unit becomes ready or the pool is resized.
+        let (mut ready, mut recount_at) = (0, 0);
+        let mut to_period = self.period;
+        for (t, demand) in (0u64..).zip(trace.per_second()) {
             while let Some((_, (set_min, set_desired, set_max))) =
                 firings.next_if(|(at, _)| *at <= t)
             {
@@ -62,12 +65,16 @@ impl crate::model::Model for GroupModel {
                 {
                     (self.min, self.desired, self.max) = (min, desired, max);
                     pool.resize(desired, t, self.start, self.warmup);
+                    recount_at = t;
                 }
             }
-            let ready = pool.ready(t);
+            if t >= recount_at {
+                ready = pool.ready(t);
+                recount_at = pool.next_ready(t);
+            }
             let (served, utilisation) = rec.second(Second {
                 t,
-                demand: trace.at(t),
+                demand,
                 capacity: ready,
                 desired: self.desired,
                 machines: ready,
@@ -79,9 +86,11 @@ impl crate::model::Model for GroupModel {
             cpu_sum += utilisation;
             served_sum += served;
             seconds += 1;
-            if (t + 1) % u64::from(self.period) != 0 {
+            to_period -= 1;
+            if to_period != 0 {
                 continue;
             }
+            to_period = self.period;
             // The period's datapoint, from the units that count (those past their warm-up).
             let counted = pool.ready(t).saturating_sub(pool.warming(t));
             let datapoint = (counted > 0).then(|| match self.metric {
@@ -104,6 +113,7 @@ impl crate::model::Model for GroupModel {
             {
                 self.desired = new;
                 pool.resize(new, t + 1, self.start, self.warmup);
+                recount_at = t + 1;
             }
         }
         rec.finish(self.route, end.saturating_sub(1))

@@ -4,16 +4,14 @@
 //! `cluster_autoscaler`, as the sandbox's runtime runs them).
 
 use escala_core::cost::prices::{instance_hourly, EC2_SPOT_DISCOUNT, EKS_CLUSTER_HOURLY};
-use escala_core::routes::kubernetes::{EksSpec, NodeCapacity};
+use escala_core::routes::kubernetes::{EksSpec, Expander, KubernetesSpec, NodeCapacity};
+use escala_core::routes::{RouteSpec, Section};
 use escala_core::scaling::cluster_autoscaler::{
     beyond_upcoming, eks_allocatable, scale_up, Node, NodeGroup, Resources, ScaleDown, Unneeded,
 };
 use escala_core::scaling::hpa::{self, History, Hpa, Pod, INITIAL_READINESS_DELAY_SECONDS};
 use escala_core::scaling::work::CPU_PER_REQUEST;
 use jiff::Timestamp;
-
-use escala_core::routes::kubernetes::KubernetesSpec;
-use escala_core::routes::{RouteSpec, Section};
 
 use crate::delays::Delays;
 use crate::model::{Model, SimRoute};
@@ -37,6 +35,7 @@ pub struct KubeModel {
     max_pods: u32,
     node_hourly: f64,
     autoscaler: Option<ScaleDown>,
+    expander: Expander,
     delays: Delays,
 }
 
@@ -135,6 +134,7 @@ pub fn model(eks: &EksSpec, delays: &Delays) -> Result<KubeModel, SimError> {
                 ca.scale_down_unneeded_minutes,
             )
         }),
+        expander: ca.expander,
         delays: *delays,
     })
 }
@@ -171,7 +171,8 @@ impl crate::model::Model for KubeModel {
             / 1000.0
             / CPU_PER_REQUEST.as_secs_f64();
         let end = trace.seconds();
-        for t in 0..end {
+        let (mut to_sync, mut to_scan) = (d.hpa_sync, d.ca_scan);
+        for (t, demand) in (0u64..).zip(trace.per_second()) {
             // The HPA's replicas: pods made or removed (the newest first).
             while (pods.len() as u32) < replicas {
                 pods.push(PodSim {
@@ -185,38 +186,39 @@ impl crate::model::Model for KubeModel {
                 pods.sort_by_key(|p| std::cmp::Reverse(p.ready_at));
                 pods.drain(..pods.len() - replicas as usize);
             }
-            // The scheduler: each pending pod on the first ready node with room.
-            for i in 0..pods.len() {
-                if pods[i].node.is_some() {
-                    continue;
+            // The scheduler: each pending pod on the first ready node with room (only while some
+            // pod waits, which is when the counts are worth making).
+            if pods.iter().any(|p| p.node.is_none()) {
+                let mut on = vec![0u32; nodes.len()];
+                for n in pods.iter().filter_map(|p| p.node) {
+                    on[n] += 1;
                 }
-                let room = (0..nodes.len()).find(|&n| {
-                    !nodes[n].gone
-                        && nodes[n].ready_at <= t
-                        && pods.iter().filter(|p| p.node == Some(n)).count() < fits as usize
-                });
-                if let Some(n) = room {
-                    pods[i].node = Some(n);
-                    pods[i].ready_at = t + u64::from(d.pod_start);
+                for pod in pods.iter_mut().filter(|p| p.node.is_none()) {
+                    let room = (0..nodes.len())
+                        .find(|&n| !nodes[n].gone && nodes[n].ready_at <= t && on[n] < fits);
+                    if let Some(n) = room {
+                        on[n] += 1;
+                        pod.node = Some(n);
+                        pod.ready_at = t + u64::from(d.pod_start);
+                    }
                 }
             }
             // The Service spreads the demand over the ready pods.
-            let ready: Vec<usize> = (0..pods.len()).filter(|&i| pods[i].ready_at <= t).collect();
-            let demand = trace.at(t);
-            let per_pod = if ready.is_empty() {
+            let ready = pods.iter().filter(|p| p.ready_at <= t).count();
+            let per_pod = if ready == 0 {
                 0.0
             } else {
-                (demand / ready.len() as f64).min(self.pod_rps)
+                (demand / ready as f64).min(self.pod_rps)
             };
-            for &i in &ready {
-                pods[i].served += per_pod;
+            for pod in pods.iter_mut().filter(|p| p.ready_at <= t) {
+                pod.served += per_pod;
             }
             let live_nodes = nodes.iter().filter(|n| !n.gone).count() as u32;
             let ready_nodes = nodes.iter().filter(|n| !n.gone && n.ready_at <= t).count() as u32;
             rec.second(Second {
                 t,
                 demand,
-                capacity: ready.len() as u32,
+                capacity: ready as u32,
                 desired: replicas,
                 machines: ready_nodes,
                 unit_rps: self.pod_rps,
@@ -224,7 +226,9 @@ impl crate::model::Model for KubeModel {
                 cost: (f64::from(live_nodes) * self.node_hourly + EKS_CLUSTER_HOURLY) / 3600.0,
                 relaxed_at,
             });
-            if (t + 1) % u64::from(d.hpa_sync) == 0 {
+            to_sync -= 1;
+            if to_sync == 0 {
+                to_sync = d.hpa_sync;
                 let samples: Vec<Pod> = pods
                     .iter_mut()
                     .map(|p| {
@@ -249,9 +253,11 @@ impl crate::model::Model for KubeModel {
             let Some(rules) = self.autoscaler else {
                 continue;
             };
-            if (t + 1) % u64::from(d.ca_scan) != 0 {
+            to_scan -= 1;
+            if to_scan != 0 {
                 continue;
             }
+            to_scan = d.ca_scan;
             let groups = [NodeGroup {
                 name: "nodes",
                 min: min_nodes,
@@ -273,13 +279,7 @@ impl crate::model::Model for KubeModel {
                 .collect();
             let unplaced = beyond_upcoming(&pending, &upcoming);
             if !unplaced.is_empty() {
-                for (_, new) in scale_up(
-                    &unplaced,
-                    &groups,
-                    escala_core::routes::kubernetes::Expander::LeastWaste,
-                    false,
-                    0,
-                ) {
+                for (_, new) in scale_up(&unplaced, &groups, self.expander, false, 0) {
                     for _ in desired_nodes..new {
                         nodes.push(NodeSim {
                             ready_at: t + 1 + u64::from(d.node_start),

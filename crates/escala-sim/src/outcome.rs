@@ -37,7 +37,8 @@ pub struct Summary {
     /// desired capacity is back at its minimum.
     pub time_to_scale_in: Option<u64>,
     pub peak_capacity: u32,
-    /// Unit-hours serving beyond what the demand needed at 100 % CPU.
+    /// The serving units' idle share over the trace, in unit-hours: what they would have
+    /// served at 100 % CPU and didn't.
     pub overprovisioned_unit_hours: f64,
     /// What the scaled capacity cost over the trace, on-demand, and with the route's Spot share
     /// where it has one.
@@ -67,8 +68,18 @@ pub struct Recorder {
     relaxed_since: Option<u64>,
     time_to_scale_in: Option<u64>,
     peak_capacity: u32,
-    over_unit_seconds: f64,
+    /// Unit-seconds serving, and the requests a unit serves a second: the idle share is
+    /// worked out from them at the end.
+    unit_seconds: u64,
+    unit_rps: f64,
+    /// The sample's unit counts, added as whole numbers.
+    counts: (u64, u64, u64),
     cost: f64,
+    /// The capacity the ceiling below was worked out for, and that ceiling's reciprocal: a
+    /// run's capacity changes rarely, its seconds are many.
+    ceiling_of: Option<(u32, f64)>,
+    ceiling: f64,
+    per_ceiling: f64,
 }
 
 /// One second of a run.
@@ -79,6 +90,7 @@ pub struct Second {
     pub capacity: u32,
     pub desired: u32,
     pub machines: u32,
+    /// Requests a second one unit serves at 100 % CPU.
     pub unit_rps: f64,
     pub min: u32,
     /// What this second of capacity costs.
@@ -102,32 +114,38 @@ impl Recorder {
             relaxed_since: None,
             time_to_scale_in: None,
             peak_capacity: 0,
-            over_unit_seconds: 0.0,
+            unit_seconds: 0,
+            unit_rps: 0.0,
+            counts: (0, 0, 0),
             cost: 0.0,
+            ceiling_of: None,
+            ceiling: 0.0,
+            per_ceiling: 0.0,
         }
     }
 
     /// Records a second; returns what was served and the serving units' CPU.
+    #[inline]
     pub fn second(&mut self, s: Second) -> (f64, f64) {
-        let ceiling = f64::from(s.capacity) * s.unit_rps;
-        let served = s.demand.min(ceiling);
+        if self.ceiling_of != Some((s.capacity, s.unit_rps)) {
+            self.ceiling = f64::from(s.capacity) * s.unit_rps;
+            self.per_ceiling = if self.ceiling > 0.0 {
+                100.0 / self.ceiling
+            } else {
+                0.0
+            };
+            self.ceiling_of = Some((s.capacity, s.unit_rps));
+        }
+        let served = s.demand.min(self.ceiling);
         let lost = s.demand - served;
-        let utilisation = if ceiling > 0.0 {
-            served / ceiling * 100.0
-        } else {
-            0.0
-        };
+        let utilisation = served * self.per_ceiling;
         self.requests += s.demand;
         self.served += served;
         self.lost += lost;
         self.cost += s.cost;
         self.peak_capacity = self.peak_capacity.max(s.capacity);
-        let needed = if s.unit_rps > 0.0 {
-            (s.demand / s.unit_rps).ceil()
-        } else {
-            0.0
-        };
-        self.over_unit_seconds += (f64::from(s.capacity) - needed).max(0.0);
+        self.unit_seconds += u64::from(s.capacity);
+        self.unit_rps = s.unit_rps;
         if lost > 1e-9 {
             self.short_since.get_or_insert(s.t);
         } else if let Some(since) = self.short_since.take() {
@@ -145,9 +163,9 @@ impl Recorder {
         }
         let a = &mut self.acc;
         a.demand += s.demand;
-        a.capacity += f64::from(s.capacity);
-        a.desired += f64::from(s.desired);
-        a.machines += f64::from(s.machines);
+        self.counts.0 += u64::from(s.capacity);
+        self.counts.1 += u64::from(s.desired);
+        self.counts.2 += u64::from(s.machines);
         a.utilisation += utilisation;
         a.served += served;
         a.lost += lost;
@@ -165,14 +183,15 @@ impl Recorder {
             t,
             span: self.n,
             demand: a.demand / n,
-            capacity: a.capacity / n,
-            desired: a.desired / n,
-            machines: a.machines / n,
+            capacity: self.counts.0 as f64 / n,
+            desired: self.counts.1 as f64 / n,
+            machines: self.counts.2 as f64 / n,
             utilisation: a.utilisation / n,
             served: a.served,
             lost: a.lost,
         });
         self.acc = Sample::default();
+        self.counts = (0, 0, 0);
         self.n = 0;
     }
 
@@ -198,7 +217,12 @@ impl Recorder {
                 time_to_scale_out: self.time_to_scale_out,
                 time_to_scale_in: self.time_to_scale_in,
                 peak_capacity: self.peak_capacity,
-                overprovisioned_unit_hours: self.over_unit_seconds / 3600.0,
+                // The serving units' idle share: what they would have served and didn't.
+                overprovisioned_unit_hours: if self.unit_rps > 0.0 {
+                    (self.unit_seconds as f64 - self.served / self.unit_rps).max(0.0) / 3600.0
+                } else {
+                    0.0
+                },
                 cost: self.cost,
             },
         }

@@ -41,6 +41,17 @@ impl Pool {
         self.units.iter().filter(|u| u.ready_at <= t).count() as u32
     }
 
+    /// The next second after `t` at which a unit becomes ready: until then [`Pool::ready`]
+    /// stays as it is.
+    pub fn next_ready(&self, t: u64) -> u64 {
+        self.units
+            .iter()
+            .map(|u| u.ready_at)
+            .filter(|at| *at > t)
+            .min()
+            .unwrap_or(u64::MAX)
+    }
+
     /// Ready units still in their warm-up.
     pub fn warming(&self, t: u64) -> u32 {
         self.units.iter().filter(|u| u.counted_at > t).count() as u32
@@ -83,6 +94,7 @@ mod tests {
         p.add(2, 100, 60, 300);
         assert_eq!((p.len(), p.ready(159), p.ready(160)), (4, 2, 4));
         assert_eq!((p.warming(160), p.warming(400)), (2, 0));
+        assert_eq!((p.next_ready(100), p.next_ready(160)), (160, u64::MAX));
         p.resize(3, 200, 60, 300);
         assert_eq!((p.len(), p.ready(200)), (3, 3));
         p.remove(10);

@@ -33,3 +33,36 @@ pub(crate) fn whole(field: &str, value: f64) -> Result<u32, SimError> {
     }
     Ok(value as u32)
 }
+
+/// A group's size and its tracking target, as a sweep changes them: `route` names the Spec
+/// section in errors, `sizes` the field holding min, desired and max.
+pub(crate) struct Sized<'a> {
+    pub route: &'static str,
+    pub sizes: &'static str,
+    pub target: Option<&'a mut f64>,
+    pub min: &'a mut u32,
+    pub desired: &'a mut u32,
+    pub max: &'a mut u32,
+}
+
+impl Sized<'_> {
+    /// Sets `setting` to `value`, keeping the desired size within the bounds.
+    pub fn set(self, setting: Setting, value: f64) -> Result<(), SimError> {
+        let field = |name: &str| format!("route.{}.{}.{name}", self.route, self.sizes);
+        match setting {
+            Setting::Target => {
+                let target = self.target.ok_or_else(|| {
+                    SimError::field(
+                        &format!("route.{}.scaling.targetTracking", self.route),
+                        "the Spec has no target tracking policy to vary",
+                    )
+                })?;
+                *target = value;
+            }
+            Setting::Min => *self.min = whole(&field("min"), value)?,
+            Setting::Max => *self.max = whole(&field("max"), value)?,
+        }
+        *self.desired = (*self.desired).clamp(*self.min, (*self.max).max(*self.min));
+        Ok(())
+    }
+}

@@ -109,29 +109,53 @@ pub fn sweep(
             format!("{total} points; at most {MAX_POINTS} are run: widen the steps"),
         ));
     }
-    let mut points = Vec::with_capacity(total);
-    for i in 0..total {
-        let mut values = Vec::with_capacity(axes.len());
-        let mut rest = i;
-        for grid in grids.iter().rev() {
-            values.push(grid[rest % grid.len()]);
-            rest /= grid.len();
-        }
-        values.reverse();
+    let combos: Vec<Vec<f64>> = (0..total)
+        .map(|i| {
+            let mut values = Vec::with_capacity(axes.len());
+            let mut rest = i;
+            for grid in grids.iter().rev() {
+                values.push(grid[rest % grid.len()]);
+                rest /= grid.len();
+            }
+            values.reverse();
+            values
+        })
+        .collect();
+    let point = |values: &Vec<f64>| -> Result<Point, SimError> {
         let mut varied = spec.clone();
-        for (axis, value) in axes.iter().zip(&values) {
+        for (axis, value) in axes.iter().zip(values) {
             set(&mut varied, axis.setting, *value)?;
         }
         // The largest sample keeps the timeline small: a sweep reads only the summary.
         let out = simulate(&[&varied], &[route], trace, delays, trace.seconds().max(1))?;
         let s = &out[0].summary;
-        points.push(Point {
-            values,
+        Ok(Point {
+            values: values.clone(),
             cost: s.cost,
             lost_percent: s.lost_percent,
             frontier: false,
-        });
-    }
+        })
+    };
+    // The points are independent: they run on every core, each chunk in order, so the result is
+    // the same whatever the core count.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = combos.len().div_ceil(cores).max(1);
+    let mut points = Vec::with_capacity(total);
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = combos
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(point).collect::<Result<Vec<_>, _>>()))
+            .collect();
+        for run in runs {
+            points.push(run.join().expect("a sweep's run doesn't panic"));
+        }
+    });
+    let mut points: Vec<Point> = points
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     mark_frontier(&mut points);
     Ok(points)
 }

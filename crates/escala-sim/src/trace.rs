@@ -74,6 +74,13 @@ impl Trace {
             .unwrap_or(0.0)
     }
 
+    /// The demand of each second, in order: what a run steps through.
+    pub fn per_second(&self) -> impl Iterator<Item = f64> + '_ {
+        self.rps
+            .iter()
+            .flat_map(|r| std::iter::repeat_n(*r, self.step as usize))
+    }
+
     pub fn peak(&self) -> f64 {
         self.rps.iter().copied().fold(0.0, f64::max)
     }
@@ -181,6 +188,8 @@ mod tests {
         let t = Trace::from_csv("timestamp,rps\n0,10\n60,20\n120,5\n").unwrap();
         assert_eq!((t.step, t.rps.clone()), (60, vec![10.0, 20.0, 5.0]));
         assert_eq!((t.at(59), t.at(60), t.at(1000)), (10.0, 20.0, 0.0));
+        let seconds: Vec<f64> = t.per_second().collect();
+        assert_eq!((seconds.len(), seconds[59], seconds[60]), (180, 10.0, 20.0));
         let t = Trace::from_csv("2026-12-08T10:00:00Z,1\n2026-12-08T10:00:01Z,2\n").unwrap();
         assert_eq!((t.step, t.seconds()), (1, 2));
         assert_eq!(t.start.to_string(), "2026-12-08T10:00:00Z");
