@@ -9,7 +9,7 @@ use escala_core::scaling::Service;
 
 use crate::delays::Delays;
 use crate::group::{GroupModel, Metric};
-use crate::model::{Model, SimRoute};
+use crate::model::{Made, Model, SimRoute};
 use crate::schedule;
 use crate::setting::{Setting, Sized};
 use crate::trace::Trace;
@@ -38,11 +38,7 @@ fn set(route: &mut RouteSpec, setting: Setting, value: f64) -> Result<(), SimErr
     .set(setting, value)
 }
 
-fn make(
-    route: &RouteSpec,
-    delays: &Delays,
-    trace: &Trace,
-) -> Option<Result<Box<dyn Model>, SimError>> {
+fn make(route: &RouteSpec, delays: &Delays, trace: &Trace) -> Made {
     let f = FargateSpec::of(route)?;
     Some(model(f, delays, trace).map(|m| Box::new(m) as Box<dyn Model>))
 }

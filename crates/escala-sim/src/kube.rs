@@ -14,7 +14,7 @@ use escala_core::scaling::work::CPU_PER_REQUEST;
 use jiff::Timestamp;
 
 use crate::delays::Delays;
-use crate::model::{Model, SimRoute};
+use crate::model::{Made, Model, SimRoute};
 use crate::outcome::{Outcome, Recorder, Second};
 use crate::setting::{whole, Setting};
 use crate::trace::Trace;
@@ -77,11 +77,7 @@ fn set(route: &mut RouteSpec, setting: Setting, value: f64) -> Result<(), SimErr
     Ok(())
 }
 
-fn make(
-    route: &RouteSpec,
-    delays: &Delays,
-    _trace: &Trace,
-) -> Option<Result<Box<dyn Model>, SimError>> {
+fn make(route: &RouteSpec, delays: &Delays, _trace: &Trace) -> Made {
     let KubernetesSpec::Eks(eks) = KubernetesSpec::of(route)?;
     Some(model(eks, delays).map(|m| Box::new(m) as Box<dyn Model>))
 }

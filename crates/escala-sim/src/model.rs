@@ -14,11 +14,15 @@ pub trait Model: std::fmt::Debug {
     fn run(self: Box<Self>, trace: &Trace, every: u64) -> Outcome;
 }
 
+/// A route's model made from its Spec section, or why it can't be; `None` when the section is
+/// another route's.
+pub type Made = Option<Result<Box<dyn Model>, SimError>>;
+
 /// A route the simulator runs: how its model is made from its Spec section (`None` when the
 /// section is another route's), and how a sweep changes one of its settings.
 #[derive(Debug, Clone, Copy)]
 pub struct SimRoute {
     pub name: &'static str,
-    pub make: fn(&RouteSpec, &Delays, &Trace) -> Option<Result<Box<dyn Model>, SimError>>,
+    pub make: fn(&RouteSpec, &Delays, &Trace) -> Made,
     pub set: fn(&mut RouteSpec, Setting, f64) -> Result<(), SimError>,
 }

@@ -68,6 +68,7 @@ pub async fn register(cluster: &Cluster, node: &NodeSpec, now: Timestamp) -> Res
     let resources = |cpu: u64, memory: u64| json!({"cpu": format!("{cpu}m"), "memory": format!("{memory}Mi"), "pods": node.max_pods.to_string()});
     let status = json!({
         "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": node.name},
         "status": {
             "capacity": resources(node.cpu_millis, node.memory_mib),
             "allocatable": resources(node.allocatable_cpu_millis, node.allocatable_memory_mib),
