@@ -39,6 +39,22 @@ impl Flags {
         }
     }
 
+    /// A command line of `--runs N` alone (at least 1; `default` without it).
+    pub fn runs_only(usage: &'static str, default: usize) -> usize {
+        let mut flags = Self::from_env(usage);
+        let mut runs = default;
+        while let Some(flag) = flags.next_flag() {
+            match flag.as_str() {
+                "--runs" => runs = flags.value(&flag, "a count"),
+                other => flags.fail(&format!("unknown flag {other}")),
+            }
+        }
+        if runs == 0 {
+            flags.fail("--runs must be at least 1");
+        }
+        runs
+    }
+
     /// Prints `problem` and the usage, and exits with 2.
     pub fn fail(&self, problem: &str) -> ! {
         eprintln!("error: {problem}\nusage: {}", self.usage);

@@ -99,17 +99,7 @@ async fn ecr_login(ecr: &Ecr) -> Auth {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let mut flags = escala_bench::flags::Flags::from_env(USAGE);
-    let mut runs = 3usize;
-    while let Some(flag) = flags.next_flag() {
-        match flag.as_str() {
-            "--runs" => runs = flags.value(&flag, "a count"),
-            other => flags.fail(&format!("unknown flag {other}")),
-        }
-    }
-    if runs == 0 {
-        flags.fail("--runs must be at least 1");
-    }
+    let runs = escala_bench::flags::Flags::runs_only(USAGE, 3);
     let (binary, web) = escala_aws::routes::fargate::chat_parts(Platform::LinuxAmd64)
         .expect("the chat's parts (scripts/bench.sh builds and names them)");
     let emulator = Emulator::start().expect("the emulator starts (run scripts/setup.sh)");

@@ -22,17 +22,7 @@ fn median(mut times: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let mut runs = 5usize;
-    let mut flags = escala_bench::flags::Flags::from_env(USAGE);
-    while let Some(flag) = flags.next_flag() {
-        match flag.as_str() {
-            "--runs" => runs = flags.value(&flag, "a count"),
-            other => flags.fail(&format!("unknown flag {other}")),
-        }
-    }
-    if runs == 0 {
-        flags.fail("--runs must be at least 1");
-    }
+    let runs = escala_bench::flags::Flags::runs_only(USAGE, 5);
     let specs: Vec<Spec> = [
         include_str!("../../../examples/seed-asg.yaml"),
         include_str!("../../../examples/seed-fargate.yaml"),
