@@ -7,39 +7,12 @@
 mod support;
 
 use std::collections::HashSet;
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
 use escala_testkit::world::{group, in_service, wait, world};
 use serde_json::Value;
-use support::sandbox::{alive, balancer_url, sandbox_config, Home};
-
-/// seed-asg as stack `stack`, in the sandbox's home.
-fn spec(home: &Home, stack: &str) -> PathBuf {
-    // seed-asg without its business-hours schedule (the sandbox's clock runs 30× and could
-    // reach 08:00 during the test) and with a 60 s grace period (2 s here).
-    let seed = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/seed-asg.yaml"
-    ))
-    .unwrap();
-    let body: String = seed
-        .lines()
-        .filter(|l| !l.contains("scheduled:") && !l.contains("business-hours"))
-        .map(|l| l.replace("name: seed-asg", &format!("name: {stack}")))
-        .map(|l| {
-            l.replace(
-                "healthCheckGraceSeconds: 300",
-                "healthCheckGraceSeconds: 60",
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    let path = home.dir.path().join(format!("{stack}.yaml"));
-    std::fs::write(&path, body).unwrap();
-    path
-}
+use support::sandbox::{alive, balancer_url, sandbox_config, seed_asg, Home};
 
 /// The group's average CPU datapoints in the emulator's CloudWatch, as `escala metrics` reads.
 async fn cpu_points(endpoint: &str, group: &str) -> Vec<f64> {
@@ -73,7 +46,7 @@ async fn cpu_points(endpoint: &str, group: &str) -> Vec<f64> {
 async fn load_scales_the_group_out_and_back_in_to_min() {
     let home = Home::new();
     let endpoint = home.start();
-    let spec = spec(&home, "live-asg");
+    let spec = seed_asg(&home, "live-asg");
     home.run(&["apply", "-f", spec.to_str().unwrap(), "--yes"]);
     let name = "live-asg-web";
     wait(
@@ -180,7 +153,7 @@ async fn a_warm_pool_holds_stopped_instances_that_a_scale_out_takes_first() {
     use aws_sdk_ec2::types::InstanceStateName;
     let home = Home::new();
     let endpoint = home.start();
-    let spec = spec(&home, "warm-asg");
+    let spec = seed_asg(&home, "warm-asg");
     let text = std::fs::read_to_string(&spec).unwrap().replace(
         "    scaling:\n",
         "    scaling:\n      warmPool: {minSize: 1}\n",
@@ -286,7 +259,7 @@ async fn a_warm_pool_holds_stopped_instances_that_a_scale_out_takes_first() {
 fn a_killed_instance_is_replaced_and_a_killed_sandbox_leaves_no_process() {
     let home = Home::new();
     let endpoint = home.start();
-    let spec = spec(&home, "fault-asg");
+    let spec = seed_asg(&home, "fault-asg");
     home.run(&["apply", "-f", spec.to_str().unwrap(), "--yes"]);
     let name = "fault-asg-web";
     let first = wait(

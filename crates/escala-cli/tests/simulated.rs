@@ -7,14 +7,13 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use escala_core::spec::Spec;
 use escala_sim::shapes::Shape;
 use escala_sim::{simulate, Delays};
 use escala_testkit::world::{group, in_service, wait, world};
-use support::sandbox::{balancer_url, Home, SPEED};
+use support::sandbox::{balancer_url, seed_asg, Home, SPEED};
 
 /// How often the group is read, in wall time: the measurement's error on the sandbox's clock is
 /// this times the speed, plus a runtime round.
@@ -24,25 +23,13 @@ const POLL: Duration = Duration::from_millis(100);
 const LOAD_SECONDS: u64 = 25;
 const RPS: u32 = 90;
 
-fn seed(home: &Home) -> (PathBuf, Spec) {
-    // Without its business-hours schedule: the sandbox's clock at 30× could reach 08:00.
-    let body: String = include_str!("../../../examples/seed-asg.yaml")
-        .lines()
-        .filter(|l| !l.contains("scheduled:") && !l.contains("business-hours"))
-        .map(|l| l.replace("name: seed-asg", "name: sim-asg"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let path = home.dir.path().join("sim-asg.yaml");
-    std::fs::write(&path, &body).unwrap();
-    (path, Spec::from_yaml(&body).unwrap())
-}
-
 #[test]
 fn the_sandboxs_scale_out_falls_where_the_simulator_puts_it() {
     let speed: f64 = SPEED.parse().unwrap();
     let home = Home::new();
     let endpoint = home.start();
-    let (path, spec) = seed(&home);
+    let path = seed_asg(&home, "sim-asg");
+    let spec = Spec::from_yaml(&std::fs::read_to_string(&path).unwrap()).unwrap();
     home.run(&["apply", "-f", path.to_str().unwrap(), "--yes"]);
     let name = "sim-asg-web";
     wait(

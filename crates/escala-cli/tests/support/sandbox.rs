@@ -106,3 +106,29 @@ pub fn alive(pid: u32) -> bool {
         })
         .unwrap_or(false)
 }
+
+/// seed-asg as stack `stack`, in the sandbox's home.
+pub fn seed_asg(home: &Home, stack: &str) -> PathBuf {
+    // seed-asg without its business-hours schedule (the sandbox's clock runs 30× and could
+    // reach 08:00 during the test) and with a 60 s grace period (2 s here).
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/seed-asg.yaml"
+    ))
+    .unwrap();
+    let body: String = seed
+        .lines()
+        .filter(|l| !l.contains("scheduled:") && !l.contains("business-hours"))
+        .map(|l| l.replace("name: seed-asg", &format!("name: {stack}")))
+        .map(|l| {
+            l.replace(
+                "healthCheckGraceSeconds: 300",
+                "healthCheckGraceSeconds: 60",
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let path = home.dir.path().join(format!("{stack}.yaml"));
+    std::fs::write(&path, body).unwrap();
+    path
+}
