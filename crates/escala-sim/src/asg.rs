@@ -12,6 +12,7 @@ use crate::group::{GroupModel, Metric};
 use crate::model::{Made, Model, SimRoute};
 use crate::schedule::{self, Sets};
 use crate::setting::{Setting, Sized};
+use crate::step::StepPolicy;
 use crate::trace::Trace;
 use crate::tracking::Tracking;
 use crate::SimError;
@@ -53,12 +54,6 @@ pub fn model(asg: &AsgSpec, delays: &Delays, trace: &Trace) -> Result<GroupModel
             ),
         )
     })?;
-    if asg.scaling.step.is_some() {
-        return Err(SimError::field(
-            "route.asg.scaling.step",
-            "step scaling isn't simulated: use targetTracking to compare routes",
-        ));
-    }
     let hourly = instance_hourly(&asg.instance_type).unwrap_or(0.0);
     let tracking = asg
         .scaling
@@ -79,6 +74,10 @@ pub fn model(asg: &AsgSpec, delays: &Delays, trace: &Trace) -> Result<GroupModel
         period: delays.metric_period,
         metric,
         tracking,
+        step: asg
+            .scaling
+            .step
+            .map(|s| StepPolicy::new(s.cpu_above, s.add, s.minutes)),
         unit_cost: hourly / 3600.0,
         firings: firings(asg, trace)?,
     })

@@ -86,6 +86,7 @@ pub fn model(f: &FargateSpec, delays: &Delays, trace: &Trace) -> Result<GroupMod
         period: delays.metric_period,
         metric,
         tracking,
+        step: None,
         unit_cost: hourly / 3600.0,
         firings,
     })

@@ -1,4 +1,4 @@
-//! A group of like units behind a load balancer that target tracking sizes: an EC2 Auto Scaling
+//! A group of like units behind a load balancer that target tracking (or step scaling) sizes: an EC2 Auto Scaling
 //! group of instances, or an ECS service's tasks under Application Auto Scaling. Each second the
 //! load balancer spreads the demand over the serving units, up to what their CPU serves; each
 //! metric period the policy reads the period's CPU (or requests per target) and sets the size.
@@ -7,6 +7,7 @@ use escala_core::scaling::{schedule, Group as Bounds};
 
 use crate::outcome::{Outcome, Recorder, Second};
 use crate::pool::Pool;
+use crate::step::StepPolicy;
 use crate::trace::Trace;
 use crate::tracking::Tracking;
 
@@ -33,6 +34,8 @@ pub struct GroupModel {
     pub period: u32,
     pub metric: Metric,
     pub tracking: Option<Tracking>,
+    /// Step scaling, beside or instead of target tracking: with both, the larger capacity wins.
+    pub step: Option<StepPolicy>,
     /// What a unit costs a second.
     pub unit_cost: f64,
     /// The scheduled actions' firings, in order: seconds from the trace's start, and what each
@@ -49,7 +52,9 @@ impl crate::model::Model for GroupModel {
         let relaxed_at = match (&self.tracking, self.metric) {
             (Some(t), Metric::Cpu) => f64::from(self.min) * self.unit_rps * t.target / 100.0,
             (Some(t), Metric::RequestsPerTarget) => f64::from(self.min) * t.target / 60.0,
-            (None, _) => 0.0,
+            (None, _) => self.step.as_ref().map_or(0.0, |s| {
+                f64::from(self.min) * self.unit_rps * s.threshold() / 100.0
+            }),
         };
         let mut firings = self.firings.clone().into_iter().peekable();
         // The serving count changes only when a unit becomes ready or the pool is resized.
@@ -106,11 +111,13 @@ impl crate::model::Model for GroupModel {
                 max: self.max,
                 warming: pool.warming(t),
             };
-            if let Some(new) = self
+            // EC2 Auto Scaling: of its policies' answers, the one with the largest capacity.
+            let tracked = self
                 .tracking
                 .as_mut()
-                .and_then(|tt| tt.period(t, datapoint, bounds))
-            {
+                .and_then(|tt| tt.period(t, datapoint, bounds));
+            let stepped = self.step.as_mut().and_then(|s| s.period(datapoint, bounds));
+            if let Some(new) = tracked.into_iter().chain(stepped).max() {
                 self.desired = new;
                 pool.resize(new, t + 1, self.start, self.warmup);
                 recount_at = t + 1;

@@ -25,6 +25,7 @@ mod registry;
 pub mod schedule;
 pub mod setting;
 pub mod shapes;
+pub mod step;
 pub mod sweep;
 pub mod trace;
 pub mod tracking;

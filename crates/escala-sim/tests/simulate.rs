@@ -146,3 +146,37 @@ fn a_route_the_specs_dont_configure_or_dont_name_is_refused() {
         "delays.metricPeriod: a period of 0 s never ends"
     );
 }
+
+// Step scaling (CPU above 80 % for 2 minutes adds 2): a step to 180 requests a second on one
+// t3.micro (100 a second) fires it after its two minutes, and adds 2.
+#[test]
+fn step_scaling_adds_its_step_after_its_minutes() {
+    let yaml = include_str!("../../../examples/seed-asg.yaml").replace(
+        "targetTracking: {metric: cpu, target: 70}",
+        "step: {cpuAbove: 80, add: 2, minutes: 2}",
+    );
+    let spec = spec(&yaml);
+    let trace = Shape::parse("step:before=10,after=180,at=120,duration=1200")
+        .unwrap()
+        .trace()
+        .unwrap();
+    let out = simulate(
+        &[spec.route.as_ref().unwrap()],
+        &["asg"],
+        &trace,
+        &Delays::default(),
+        60,
+    )
+    .unwrap();
+    let desired: Vec<f64> = out[0].timeline.iter().map(|p| p.desired).collect();
+    assert_eq!(
+        desired[..4],
+        [1.0, 1.0, 1.0, 1.0],
+        "two minutes above 80 % first"
+    );
+    assert!(desired.contains(&3.0), "{desired:?}");
+    assert_eq!(
+        out[0].summary.peak_capacity, 3,
+        "3 × 100 serve 180 at 60 %: no second step"
+    );
+}
