@@ -15,6 +15,7 @@ use crate::setting::{Setting, Sized};
 use crate::step::StepPolicy;
 use crate::trace::Trace;
 use crate::tracking::Tracking;
+use crate::warm::Warm;
 use crate::SimError;
 
 pub(crate) const ROUTE: SimRoute = SimRoute {
@@ -78,6 +79,11 @@ pub fn model(asg: &AsgSpec, delays: &Delays, trace: &Trace) -> Result<GroupModel
             .scaling
             .step
             .map(|s| StepPolicy::new(s.cpu_above, s.add, s.minutes)),
+        warm: asg.scaling.warm_pool.map(|w| {
+            let (desired, max) = (asg.capacity.desired, asg.capacity.max);
+            let warm = Warm::new(w.min_size, delays.ec2_boot, desired, max);
+            (warm, delays.warm_start + delays.target_healthy)
+        }),
         unit_cost: hourly / 3600.0,
         firings: firings(asg, trace)?,
     })

@@ -14,6 +14,9 @@ pub struct Delays {
     /// A new target's wait for the load balancer's health checks: ALB's defaults, 5 healthy
     /// checks 30 s apart.
     pub target_healthy: u32,
+    /// A warm pool's stopped instance from its start to its web server answering: it skips the
+    /// first boot's initialisation; AWS documents no figure; about 15 s.
+    pub warm_start: u32,
     /// An instance's warm-up, when neither its policy nor its group sets one: EC2 Auto Scaling
     /// takes the group's default cooldown, 300 s.
     pub instance_warmup: u32,
@@ -36,6 +39,7 @@ impl Default for Delays {
             metric_period: 60,
             ec2_boot: 40,
             target_healthy: 5 * 30,
+            warm_start: 15,
             instance_warmup: escala_core::scaling::cooldown::DEFAULT_COOLDOWN_SECONDS,
             fargate_task_start: 60,
             pod_start: 5,

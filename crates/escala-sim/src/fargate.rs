@@ -87,6 +87,7 @@ pub fn model(f: &FargateSpec, delays: &Delays, trace: &Trace) -> Result<GroupMod
         metric,
         tracking,
         step: None,
+        warm: None,
         unit_cost: hourly / 3600.0,
         firings,
     })

@@ -10,6 +10,7 @@ use crate::pool::Pool;
 use crate::step::StepPolicy;
 use crate::trace::Trace;
 use crate::tracking::Tracking;
+use crate::warm::Warm;
 
 /// What the policy tracks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,11 +37,32 @@ pub struct GroupModel {
     pub tracking: Option<Tracking>,
     /// Step scaling, beside or instead of target tracking: with both, the larger capacity wins.
     pub step: Option<StepPolicy>,
+    /// The warm pool, and how long one of its instances takes to serve once taken.
+    pub warm: Option<(Warm, u32)>,
     /// What a unit costs a second.
     pub unit_cost: f64,
     /// The scheduled actions' firings, in order: seconds from the trace's start, and what each
     /// sets.
     pub firings: Vec<(u64, crate::schedule::Sets)>,
+}
+
+impl GroupModel {
+    /// Sizes the pool to `desired` at `t`: a scale-out takes the warm pool's prepared instances
+    /// first, which serve sooner, and the warm pool is prepared again.
+    fn grow(&mut self, pool: &mut Pool, desired: u32, t: u64) {
+        let (start, warmup) = (self.start, self.warmup);
+        match &mut self.warm {
+            Some((warm, warm_start)) if desired > pool.len() => {
+                let taken = warm.draw(desired - pool.len(), t);
+                pool.add(taken, t, *warm_start, warmup);
+                pool.resize(desired, t, start, warmup);
+            }
+            _ => pool.resize(desired, t, start, warmup),
+        }
+        if let Some((warm, _)) = &mut self.warm {
+            warm.refill(desired, self.max, t);
+        }
+    }
 }
 
 impl crate::model::Model for GroupModel {
@@ -69,7 +91,7 @@ impl crate::model::Model for GroupModel {
                     schedule::fire(now, set_min, set_desired, set_max)
                 {
                     (self.min, self.desired, self.max) = (min, desired, max);
-                    pool.resize(desired, t, self.start, self.warmup);
+                    self.grow(&mut pool, desired, t);
                     recount_at = t;
                 }
             }
@@ -119,7 +141,7 @@ impl crate::model::Model for GroupModel {
             let stepped = self.step.as_mut().and_then(|s| s.period(datapoint, bounds));
             if let Some(new) = tracked.into_iter().chain(stepped).max() {
                 self.desired = new;
-                pool.resize(new, t + 1, self.start, self.warmup);
+                self.grow(&mut pool, new, t + 1);
                 recount_at = t + 1;
             }
         }

@@ -29,6 +29,7 @@ pub mod step;
 pub mod sweep;
 pub mod trace;
 pub mod tracking;
+pub mod warm;
 
 pub use delays::Delays;
 pub use error::SimError;

@@ -180,3 +180,38 @@ fn step_scaling_adds_its_step_after_its_minutes() {
         "3 × 100 serve 180 at 60 %: no second step"
     );
 }
+
+// A warm pool's stopped instances start in seconds where a new one boots: the same scale-out
+// serves sooner with one.
+#[test]
+fn a_warm_pool_makes_the_scale_out_serve_sooner() {
+    let trace = Shape::parse("step:before=10,after=150,at=120,duration=1800")
+        .unwrap()
+        .trace()
+        .unwrap();
+    let first_grown = |yaml: &str| {
+        let spec = spec(yaml);
+        let out = simulate(
+            &[spec.route.as_ref().unwrap()],
+            &["asg"],
+            &trace,
+            &Delays::default(),
+            1,
+        )
+        .unwrap();
+        out[0].timeline.iter().find(|p| p.capacity > 1.0).unwrap().t
+    };
+    let seed = include_str!("../../../examples/seed-asg.yaml");
+    let warm = seed.replace(
+        "      scheduled:",
+        "      warmPool: {minSize: 1}\n      scheduled:",
+    );
+    assert!(warm.contains("warmPool"), "{warm}");
+    let (cold, warmed) = (first_grown(seed), first_grown(&warm));
+    let d = Delays::default();
+    assert_eq!(
+        cold - warmed,
+        u64::from(d.ec2_boot - d.warm_start),
+        "cold {cold} s, warm {warmed} s"
+    );
+}
