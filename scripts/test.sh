@@ -40,7 +40,7 @@ say "The fargate route's chat in headless Chromium, across two of its sandbox ta
 cargo test -p escala-cli --test chat_browser -- --ignored
 
 say "The desktop app end to end, in a real window under Xvfb"
-xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p escala-desktop --test e2e --test scale_out --test fargate_dashboard --test kubernetes -- --ignored
+xvfb-run -a -s "-screen 0 1280x800x24" cargo test -p escala-desktop --test e2e --test scale_out --test fargate_dashboard --test kubernetes --test compare -- --ignored
 say "Screenshots: $ROOT/artifacts/e2e"
 
 say "The release workflow: valid against the workflow schema, every action pinned by commit, its feed script tested"

@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "stop_load",
     "check_update",
     "install_update",
+    "simulate_compare",
 ];
 
 fn main() {

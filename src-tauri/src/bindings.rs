@@ -5,7 +5,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, Builder};
 
-use crate::commands::{connect, dashboard, network, stacks, updates};
+use crate::commands::{compare, connect, dashboard, network, stacks, updates};
 
 /// Where the UI imports the bindings from.
 pub const PATH: &str = "ui/src/lib/bindings.ts";
@@ -40,6 +40,7 @@ pub fn builder() -> Builder<tauri::Wry> {
         dashboard::stop_load,
         updates::check_update,
         updates::install_update,
+        compare::simulate_compare,
     ])
 }
 

@@ -197,6 +197,33 @@ pub struct GroupView {
     pub url: Option<String>,
 }
 
+/// The Compare screen: the routes' charts on one time axis, and a row of figures each.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CompareView {
+    pub svg: String,
+    pub rows: Vec<CompareRow>,
+}
+
+/// One route's figures on the trace (see `escala_sim::Summary`).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CompareRow {
+    pub route: String,
+    pub peak: u32,
+    // specta types f64 as `number | null` (for NaN); these are always finite.
+    #[specta(type = u32)]
+    pub lost_percent: f64,
+    /// Seconds, or `None` when it never happened in the trace.
+    pub time_to_scale_out: Option<u32>,
+    pub time_to_scale_in: Option<u32>,
+    #[specta(type = u32)]
+    pub idle_unit_hours: f64,
+    /// US dollars over the trace.
+    #[specta(type = u32)]
+    pub cost: f64,
+}
+
 /// The dashboard: the charts as SVG drawn by Rust, and the group beside them.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]

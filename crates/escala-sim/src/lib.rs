@@ -37,3 +37,10 @@ pub use model::{Model, SimRoute};
 pub use outcome::{Outcome, Sample, Summary};
 pub use registry::{route, simulate, ROUTES};
 pub use trace::Trace;
+
+/// The seeds: the Specs a comparison runs when the user gives none (asg, fargate, kubernetes).
+pub const SEEDS: [&str; 3] = [
+    include_str!("../../../examples/seed-asg.yaml"),
+    include_str!("../../../examples/seed-fargate.yaml"),
+    include_str!("../../../examples/seed-eks.yaml"),
+];

@@ -1,5 +1,6 @@
 //! The IPC surface: each command parses its arguments, calls the service and maps the error.
 
+pub mod compare;
 pub mod connect;
 pub mod dashboard;
 pub mod network;

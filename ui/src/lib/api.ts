@@ -24,6 +24,8 @@ export type {
   ChatSnapshot,
   ChartFormat,
   ChartRange,
+  CompareRow,
+  CompareView,
   Connection,
   CostEstimate,
   DashboardView,

@@ -42,6 +42,7 @@ export const commands = {
 	 *  app runs it after a restart.
 	 */
 	installUpdate: (version: string) => typedError<string, ApiError>(__TAURI_INVOKE("install_update", { version })),
+	simulateCompare: (trace: string, routes: string[], target: number | null, dark: boolean, width: number) => typedError<CompareView, ApiError>(__TAURI_INVOKE("simulate_compare", { trace, routes, target, dark, width })),
 };
 
 /* Types */
@@ -245,6 +246,25 @@ export type ClusterView = {
 	/**  `None` when the cluster doesn't exist. */
 	overview: ClusterOverview | null,
 	inside: Inside,
+};
+
+/**  One route's figures on the trace (see `escala_sim::Summary`). */
+export type CompareRow = {
+	route: string,
+	peak: number,
+	lostPercent: number,
+	/**  Seconds, or `None` when it never happened in the trace. */
+	timeToScaleOut: number | null,
+	timeToScaleIn: number | null,
+	idleUnitHours: number,
+	/**  US dollars over the trace. */
+	cost: number,
+};
+
+/**  The Compare screen: the routes' charts on one time axis, and a row of figures each. */
+export type CompareView = {
+	svg: string,
+	rows: CompareRow[],
 };
 
 export type Condition = {

@@ -1,10 +1,11 @@
 // App-wide state shared by the screens: the wizard, what the frame shows, and the error banner.
 import { type AppError, type AppInfo, type Connection, type RegionInfo, toAppError } from "./api";
+import type { MessageKey } from "./i18n";
 import { initialWizard, setConnection } from "./wizard";
 
 export const wizard = $state(initialWizard());
 
-export type View = "wizard" | "stacks" | "dashboard";
+export type View = "wizard" | "stacks" | "dashboard" | "compare";
 
 export const ui = $state({
   view: "wizard" as View,
@@ -15,6 +16,8 @@ export const ui = $state({
   regions: null as RegionInfo[] | null,
   error: null as AppError | null,
   settingsOpen: false,
+  /** A note shown above the wizard's step (a Compare setting carried there). */
+  notice: null as MessageKey | null,
 });
 
 /** Puts a command's error in the banner; a cancellation is the user's own doing and shows no error. */

@@ -14,13 +14,6 @@ use crate::args::SimulateArgs;
 use crate::context::Ctx;
 use crate::error::CliError;
 
-/// The seeds, for a run that names no Spec.
-const SEEDS: [&str; 3] = [
-    include_str!("../../../../examples/seed-asg.yaml"),
-    include_str!("../../../../examples/seed-fargate.yaml"),
-    include_str!("../../../../examples/seed-eks.yaml"),
-];
-
 /// A timeline point a minute.
 const EVERY: u64 = 60;
 
