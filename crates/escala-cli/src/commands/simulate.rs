@@ -109,7 +109,7 @@ fn trace(text: &str) -> Result<Trace, CliError> {
 
 fn specs(ctx: &Ctx, files: &[std::path::PathBuf]) -> Result<Vec<Spec>, CliError> {
     if files.is_empty() {
-        return SEEDS
+        return escala_sim::SEEDS
             .iter()
             .map(|y| Ok(ctx.stacks.read(y)?.spec().clone()))
             .collect();
