@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use escala_testkit::world::{group, in_service, wait, world};
 use serde_json::Value;
-use support::sandbox::{alive, balancer_url, sandbox_config, seed_asg, Home};
+use support::sandbox::{alive, balancer_url, first_in_service, sandbox_config, seed_asg, Home};
 
 /// The group's average CPU datapoints in the emulator's CloudWatch, as `escala metrics` reads.
 async fn cpu_points(endpoint: &str, group: &str) -> Vec<f64> {
@@ -49,15 +49,7 @@ async fn load_scales_the_group_out_and_back_in_to_min() {
     let spec = seed_asg(&home, "live-asg");
     home.run(&["apply", "-f", spec.to_str().unwrap(), "--yes"]);
     let name = "live-asg-web";
-    wait(
-        "the first instance InService",
-        Duration::from_secs(30),
-        || {
-            group(&world(&endpoint), name)
-                .filter(|g| in_service(g).len() == 1)
-                .map(|_| ())
-        },
-    );
+    first_in_service(&endpoint, name);
     let url = balancer_url(&endpoint);
     // 90 requests a second of 20 ms each on one t3.micro (2 vCPUs): 90% CPU, above the 70% target.
     let load = home

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use escala_core::spec::Spec;
 use escala_sim::shapes::Shape;
 use escala_sim::{simulate, Delays};
-use escala_testkit::world::{group, in_service, wait, world};
-use support::sandbox::{balancer_url, seed_asg, Home, SPEED};
+use escala_testkit::world::{group, world};
+use support::sandbox::{balancer_url, first_in_service, seed_asg, Home, SPEED};
 
 /// How often the group is read, in wall time: the measurement's error on the sandbox's clock is
 /// this times the speed, plus a runtime round.
@@ -32,15 +32,7 @@ fn the_sandboxs_scale_out_falls_where_the_simulator_puts_it() {
     let spec = Spec::from_yaml(&std::fs::read_to_string(&path).unwrap()).unwrap();
     home.run(&["apply", "-f", path.to_str().unwrap(), "--yes"]);
     let name = "sim-asg-web";
-    wait(
-        "the first instance InService",
-        Duration::from_secs(30),
-        || {
-            group(&world(&endpoint), name)
-                .filter(|g| in_service(g).len() == 1)
-                .map(|_| ())
-        },
-    );
+    first_in_service(&endpoint, name);
     let url = balancer_url(&endpoint);
     let mut load = home
         .command(&[

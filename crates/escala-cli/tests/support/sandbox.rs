@@ -132,3 +132,16 @@ pub fn seed_asg(home: &Home, stack: &str) -> PathBuf {
     std::fs::write(&path, body).unwrap();
     path
 }
+
+/// Waits for a group's first instance to be InService after an apply.
+pub fn first_in_service(endpoint: &str, group: &str) {
+    wait(
+        "the first instance InService",
+        Duration::from_secs(30),
+        || {
+            escala_testkit::world::group(&escala_testkit::world::world(endpoint), group)
+                .filter(|g| escala_testkit::world::in_service(g).len() == 1)
+                .map(|_| ())
+        },
+    );
+}

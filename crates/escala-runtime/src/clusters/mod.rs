@@ -40,6 +40,9 @@ use crate::metrics::Key;
 use crate::world::{ClusterApi, KubeCluster, Place, World};
 use crate::RuntimeError;
 
+/// How often the EBS driver's claims and volumes are looked at, in wall time.
+const VOLUMES_EVERY: Duration = Duration::from_secs(2);
+
 /// How long one cluster's round may take before the next cluster's turn.
 const ROUND_LIMIT: Duration = Duration::from_secs(10);
 
@@ -54,6 +57,8 @@ struct Played {
     hpas: hpa::Hpas,
     autoscaler: autoscaler::Autoscaler,
     ips: u32,
+    /// When the claims and volumes were last looked at: they change seldom, and are three lists.
+    volumes_at: Option<std::time::Instant>,
     /// The last round's cluster, pods and Services, for the metrics of the period.
     seen: Option<(KubeCluster, Vec<PodView>, Vec<LbService>)>,
 }
@@ -81,6 +86,7 @@ impl Played {
             hpas: hpa::Hpas::default(),
             autoscaler: autoscaler::Autoscaler::default(),
             ips: 0,
+            volumes_at: None,
             seen: None,
         })
     }
@@ -105,7 +111,13 @@ impl Played {
         .await?;
         let services = play::load_balancers(r.kube).await?;
         services::round(r.kube, &services, &pods, &self.runs, &mut self.listening).await?;
-        volumes::round(r, cluster, &self.nodes, &pods).await?;
+        if self
+            .volumes_at
+            .is_none_or(|at| at.elapsed() >= VOLUMES_EVERY)
+        {
+            volumes::round(r, cluster, &self.nodes, &pods).await?;
+            self.volumes_at = Some(std::time::Instant::now());
+        }
         self.hpas.round(r, &pods, &mut self.runs).await?;
         self.autoscaler
             .round(r, cluster, &mut self.nodes, &pods)
