@@ -4,7 +4,9 @@
 //! `cluster_autoscaler`, as the sandbox's runtime runs them).
 
 use escala_core::cost::prices::{instance_hourly, EC2_SPOT_DISCOUNT, EKS_CLUSTER_HOURLY};
-use escala_core::routes::kubernetes::{EksSpec, Expander, KubernetesSpec, NodeCapacity};
+use escala_core::routes::kubernetes::{
+    EksSpec, Expander, KubernetesSpec, NodeCapacity, TaintEffect,
+};
 use escala_core::routes::{RouteSpec, Section};
 use escala_core::scaling::cluster_autoscaler::{
     beyond_upcoming, eks_allocatable, scale_up, Node, NodeGroup, Resources, ScaleDown, Unneeded,
@@ -30,10 +32,7 @@ pub struct KubeModel {
     request_millis: u32,
     /// Requests a second a pod serves at its CPU limit.
     pod_rps: f64,
-    group: (u32, u32, u32),
-    node: Resources,
-    max_pods: u32,
-    node_hourly: f64,
+    groups: Vec<GroupSpec>,
     autoscaler: Option<ScaleDown>,
     expander: Expander,
     delays: Delays,
@@ -48,8 +47,22 @@ struct PodSim {
     since: u64,
 }
 
+/// A node group as the model runs it.
+#[derive(Debug, Clone)]
+struct GroupSpec {
+    name: String,
+    size: (u32, u32, u32),
+    node: Resources,
+    /// The demo's pods one node holds: its CPU over their request, within its pod count.
+    fits: u32,
+    hourly: f64,
+    /// No taint keeps the demo's pods off it (they tolerate none).
+    schedulable: bool,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct NodeSim {
+    group: usize,
     ready_at: u64,
     gone: bool,
 }
@@ -83,23 +96,12 @@ fn make(route: &RouteSpec, delays: &Delays, _trace: &Trace) -> Made {
 }
 
 pub fn model(eks: &EksSpec, delays: &Delays) -> Result<KubeModel, SimError> {
-    let group = eks.node_groups.first().ok_or_else(|| {
-        SimError::field(
+    if eks.node_groups.is_empty() {
+        return Err(SimError::field(
             "route.kubernetes.nodeGroups",
             "the cluster has no node group",
-        )
-    })?;
-    let instance_type = group
-        .instance_types
-        .first()
-        .map(String::as_str)
-        .unwrap_or_default();
-    let size = escala_core::instances::size(instance_type).ok_or_else(|| {
-        SimError::field(
-            "route.kubernetes.nodeGroups[0].instanceTypes",
-            format!("{instance_type} is not a type the simulator knows the size and price of"),
-        )
-    })?;
+        ));
+    }
     let demo = &eks.demo;
     if demo.cpu_millis == 0 {
         return Err(SimError::field(
@@ -107,11 +109,37 @@ pub fn model(eks: &EksSpec, delays: &Delays) -> Result<KubeModel, SimError> {
             "a pod without a CPU request gives the HPA nothing to scale on",
         ));
     }
-    let spot = if group.capacity == NodeCapacity::Spot {
-        1.0 - EC2_SPOT_DISCOUNT
-    } else {
-        1.0
-    };
+    let mut groups = Vec::with_capacity(eks.node_groups.len());
+    for (i, group) in eks.node_groups.iter().enumerate() {
+        let instance_type = group
+            .instance_types
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default();
+        let size = escala_core::instances::size(instance_type).ok_or_else(|| {
+            SimError::field(
+                &format!("route.kubernetes.nodeGroups[{i}].instanceTypes"),
+                format!("{instance_type} is not a type the simulator knows the size and price of"),
+            )
+        })?;
+        let spot = if group.capacity == NodeCapacity::Spot {
+            1.0 - EC2_SPOT_DISCOUNT
+        } else {
+            1.0
+        };
+        let node = eks_allocatable(size.vcpus, size.memory_mib, size.max_pods);
+        groups.push(GroupSpec {
+            name: group.name.clone(),
+            size: (group.size.min, group.size.desired, group.size.max),
+            node,
+            fits: ((node.cpu_millis / u64::from(demo.cpu_millis)) as u32).min(size.max_pods),
+            hourly: instance_hourly(instance_type).unwrap_or(0.0) * spot,
+            schedulable: group
+                .taints
+                .iter()
+                .all(|t| t.effect == TaintEffect::PreferNoSchedule),
+        });
+    }
     let ca = &eks.cluster_autoscaler;
     // The Deployment's limit is 2.5 times its request (escala-kube's demo).
     let limit = f64::from(demo.cpu_millis) * 2.5;
@@ -120,10 +148,7 @@ pub fn model(eks: &EksSpec, delays: &Delays) -> Result<KubeModel, SimError> {
         target_cpu: demo.target_cpu,
         request_millis: demo.cpu_millis,
         pod_rps: limit / 1000.0 / CPU_PER_REQUEST.as_secs_f64(),
-        group: (group.size.min, group.size.desired, group.size.max),
-        node: eks_allocatable(size.vcpus, size.memory_mib, size.max_pods),
-        max_pods: size.max_pods,
-        node_hourly: instance_hourly(instance_type).unwrap_or(0.0) * spot,
+        groups,
         autoscaler: ca.enabled.then(|| {
             ScaleDown::new(
                 ca.scale_down_utilization_percent,
@@ -135,20 +160,20 @@ pub fn model(eks: &EksSpec, delays: &Delays) -> Result<KubeModel, SimError> {
     })
 }
 
-impl KubeModel {
-    fn fits(&self) -> u32 {
-        ((self.node.cpu_millis / u64::from(self.request_millis)) as u32).min(self.max_pods)
-    }
-}
-
 impl crate::model::Model for KubeModel {
     fn run(self: Box<Self>, trace: &Trace, every: u64) -> Outcome {
         let d = self.delays;
-        let (min_nodes, mut desired_nodes, max_nodes) = self.group;
-        let mut nodes: Vec<NodeSim> = (0..desired_nodes)
-            .map(|_| NodeSim {
-                ready_at: 0,
-                gone: false,
+        let groups = &self.groups;
+        let mut desired_nodes: Vec<u32> = groups.iter().map(|g| g.size.1).collect();
+        let mut nodes: Vec<NodeSim> = groups
+            .iter()
+            .enumerate()
+            .flat_map(|(group, g)| {
+                (0..g.size.1).map(move |_| NodeSim {
+                    group,
+                    ready_at: 0,
+                    gone: false,
+                })
             })
             .collect();
         let mut replicas = self.hpa.min;
@@ -161,7 +186,6 @@ impl crate::model::Model for KubeModel {
             cpu_millis: u64::from(self.request_millis),
             memory_mib: POD_MEMORY_MIB,
         };
-        let fits = self.fits();
         let relaxed_at = f64::from(self.hpa.min) * f64::from(self.target_cpu) / 100.0
             * f64::from(self.request_millis)
             / 1000.0
@@ -190,8 +214,10 @@ impl crate::model::Model for KubeModel {
                     on[n] += 1;
                 }
                 for pod in pods.iter_mut().filter(|p| p.node.is_none()) {
-                    let room = (0..nodes.len())
-                        .find(|&n| !nodes[n].gone && nodes[n].ready_at <= t && on[n] < fits);
+                    let room = (0..nodes.len()).find(|&n| {
+                        let g = &groups[nodes[n].group];
+                        !nodes[n].gone && nodes[n].ready_at <= t && g.schedulable && on[n] < g.fits
+                    });
                     if let Some(n) = room {
                         on[n] += 1;
                         pod.node = Some(n);
@@ -209,7 +235,11 @@ impl crate::model::Model for KubeModel {
             for pod in pods.iter_mut().filter(|p| p.ready_at <= t) {
                 pod.served += per_pod;
             }
-            let live_nodes = nodes.iter().filter(|n| !n.gone).count() as u32;
+            let hourly: f64 = nodes
+                .iter()
+                .filter(|n| !n.gone)
+                .map(|n| groups[n.group].hourly)
+                .sum();
             let ready_nodes = nodes.iter().filter(|n| !n.gone && n.ready_at <= t).count() as u32;
             rec.second(Second {
                 t,
@@ -219,7 +249,7 @@ impl crate::model::Model for KubeModel {
                 machines: ready_nodes,
                 unit_rps: self.pod_rps,
                 min: self.hpa.min,
-                cost: (f64::from(live_nodes) * self.node_hourly + EKS_CLUSTER_HOURLY) / 3600.0,
+                cost: (hourly + EKS_CLUSTER_HOURLY) / 3600.0,
                 relaxed_at,
             });
             to_sync -= 1;
@@ -254,15 +284,19 @@ impl crate::model::Model for KubeModel {
                 continue;
             }
             to_scan = d.ca_scan;
-            let groups = [NodeGroup {
-                name: "nodes",
-                min: min_nodes,
-                desired: desired_nodes,
-                max: max_nodes,
-                node: self.node,
-                max_pods: fits,
-                hourly_price: self.node_hourly,
-            }];
+            let views_of: Vec<NodeGroup> = groups
+                .iter()
+                .zip(&desired_nodes)
+                .map(|(g, desired)| NodeGroup {
+                    name: &g.name,
+                    min: g.size.0,
+                    desired: *desired,
+                    max: g.size.2,
+                    node: g.node,
+                    max_pods: g.fits,
+                    hourly_price: g.hourly,
+                })
+                .collect();
             let pending: Vec<Resources> = pods
                 .iter()
                 .filter(|p| p.node.is_none())
@@ -270,19 +304,28 @@ impl crate::model::Model for KubeModel {
                 .collect();
             let upcoming: Vec<(Resources, u32)> = nodes
                 .iter()
-                .filter(|n| !n.gone && n.ready_at > t)
-                .map(|_| (self.node, fits))
+                .filter(|n| !n.gone && n.ready_at > t && groups[n.group].schedulable)
+                .map(|n| (groups[n.group].node, groups[n.group].fits))
                 .collect();
             let unplaced = beyond_upcoming(&pending, &upcoming);
             if !unplaced.is_empty() {
-                for (_, new) in scale_up(&unplaced, &groups, self.expander, false, 0) {
-                    for _ in desired_nodes..new {
+                // Only the groups the demo's pods may land on can take them; Escala's
+                // cluster-autoscaler balances similar groups.
+                let open: Vec<usize> = (0..groups.len())
+                    .filter(|&g| groups[g].schedulable)
+                    .collect();
+                let candidates: Vec<NodeGroup> =
+                    open.iter().map(|&g| views_of[g].clone()).collect();
+                for (i, new) in scale_up(&unplaced, &candidates, self.expander, true, 0) {
+                    let g = open[i];
+                    for _ in desired_nodes[g]..new {
                         nodes.push(NodeSim {
+                            group: g,
                             ready_at: t + 1 + u64::from(d.node_start),
                             gone: false,
                         });
                     }
-                    desired_nodes = new;
+                    desired_nodes[g] = new;
                     last_up = Some(at(t + 1));
                 }
                 continue;
@@ -295,9 +338,9 @@ impl crate::model::Model for KubeModel {
                 .filter(|&n| !nodes[n].gone && nodes[n].ready_at <= t)
                 .map(|n| Node {
                     name: &names[n],
-                    group: "nodes",
-                    allocatable: self.node,
-                    max_pods: fits,
+                    group: &groups[nodes[n].group].name,
+                    allocatable: groups[nodes[n].group].node,
+                    max_pods: groups[nodes[n].group].fits,
                     pods: pods
                         .iter()
                         .filter(|p| p.node == Some(n))
@@ -305,11 +348,11 @@ impl crate::model::Model for KubeModel {
                         .collect(),
                 })
                 .collect();
-            for gone in unneeded.scale_down(at(t + 1), &views, &groups, rules, last_up) {
+            for gone in unneeded.scale_down(at(t + 1), &views, &views_of, rules, last_up) {
                 let n: usize = gone.parse().unwrap_or(usize::MAX);
                 if let Some(node) = nodes.get_mut(n) {
                     node.gone = true;
-                    desired_nodes = desired_nodes.saturating_sub(1);
+                    desired_nodes[node.group] = desired_nodes[node.group].saturating_sub(1);
                 }
                 // Its pods are evicted and placed again.
                 for p in pods.iter_mut().filter(|p| p.node == Some(n)) {

@@ -215,3 +215,41 @@ fn a_warm_pool_makes_the_scale_out_serve_sooner() {
         "cold {cold} s, warm {warmed} s"
     );
 }
+
+// A second node group: the demo's pods (which tolerate no taint) go only to an untainted one. The
+// seed's HPA allows 20 pods; a t3.medium holds 9 of its 200m pods, so 2 nodes hold 18.
+#[test]
+fn pods_go_only_to_the_node_groups_they_tolerate() {
+    let peak_pods = |extra: &str| {
+        let yaml = include_str!("../../../examples/seed-eks.yaml")
+            .replace(
+                "size: {min: 2, desired: 2, max: 4}",
+                "size: {min: 1, desired: 1, max: 2}",
+            )
+            .replace("    addons:", &format!("{extra}    addons:"));
+        let spec = spec(&yaml);
+        let trace = Shape::parse("step:before=10,after=2000,at=60,duration=3600")
+            .unwrap()
+            .trace()
+            .unwrap();
+        let out = simulate(
+            &[spec.route.as_ref().unwrap()],
+            &["kubernetes"],
+            &trace,
+            &Delays::default(),
+            60,
+        )
+        .unwrap();
+        out[0].summary.peak_capacity
+    };
+    let group = "      - name: more\n        instanceTypes: [t3.medium]\n        size: {min: 0, desired: 0, max: 4}\n        subnets: private\n";
+    let tainted =
+        format!("{group}        taints: [{{key: dedicated, value: batch, effect: NoSchedule}}]\n");
+    assert_eq!(peak_pods(""), 18, "one group of at most 2 nodes");
+    assert_eq!(
+        peak_pods(&tainted),
+        18,
+        "the tainted group's nodes take none of them"
+    );
+    assert_eq!(peak_pods(group), 20, "an untainted group takes the rest");
+}
