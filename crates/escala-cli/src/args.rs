@@ -213,8 +213,9 @@ pub struct MetricsArgs {
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// The demand: a shape (flash-crowd, daily, ramp, step, each with `:key=value,…`), or a CSV
-    /// file of `timestamp,rps` lines.
+    /// The demand: a shape (flash-crowd, daily, ramp, step, each with `:key=value,…`), a CSV
+    /// file of `timestamp,rps` lines, or `recorded:STACK`, the load the stack's load balancer
+    /// served in the last day.
     #[arg(long, default_value = "flash-crowd")]
     pub trace: String,
     /// The routes to compare, comma-separated.

@@ -60,6 +60,24 @@ fn the_sandboxs_scale_out_falls_where_the_simulator_puts_it() {
         std::thread::sleep(POLL);
     }
     load.wait().unwrap();
+    // The load the sandbox recorded, as a trace: its rate is the one sent.
+    let out = home.run(&[
+        "simulate",
+        "--trace",
+        "recorded:sim-asg",
+        "--routes",
+        "asg",
+        "-f",
+        path.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    let recorded: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rate = recorded["trace"]["peak"].as_f64().unwrap();
+    assert!(
+        (f64::from(RPS) * 0.8..=f64::from(RPS) * 1.2).contains(&rate),
+        "recorded {rate} requests a second of {RPS}"
+    );
     home.run(&["destroy", "--stack", "sim-asg", "--yes"]);
     let measured = scaled_at
         .expect("the group scaled out under the load")

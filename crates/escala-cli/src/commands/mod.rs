@@ -27,7 +27,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Scale(a) => route::scale(&ctx, &a).await,
         Command::Metrics(a) => route::metrics(&ctx, &a).await,
         Command::Kube(a) => kube::run(&ctx, a).await,
-        Command::Simulate(a) => simulate::run(&ctx, &a),
+        Command::Simulate(a) => simulate::run(&ctx, &a).await,
         Command::Completions { shell } => help_files::completions(shell),
         Command::Man => help_files::man(),
     }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use escala_aws::metrics::Range;
 use escala_charts::Size;
 use escala_core::spec::Spec;
 use escala_sim::shapes::Shape;
@@ -17,8 +18,11 @@ use crate::error::CliError;
 /// A timeline point a minute.
 const EVERY: u64 = 60;
 
-pub fn run(ctx: &Ctx, args: &SimulateArgs) -> Result<(), CliError> {
-    let trace = trace(&args.trace)?;
+pub async fn run(ctx: &Ctx, args: &SimulateArgs) -> Result<(), CliError> {
+    let trace = match args.trace.strip_prefix("recorded:") {
+        Some(stack) => recorded(ctx, stack).await?,
+        None => trace(&args.trace)?,
+    };
     let specs = specs(ctx, &args.files)?;
     let routes: Vec<_> = specs.iter().filter_map(|s| s.route.as_ref()).collect();
     let names: Vec<&str> = args
@@ -105,6 +109,54 @@ fn trace(text: &str) -> Result<Trace, CliError> {
     let csv = std::fs::read_to_string(path)
         .map_err(|e| CliError::Invalid(format!("cannot read {}: {e}", path.display())))?;
     Trace::from_csv(&csv).map_err(|e| CliError::Invalid(format!("{}: {e}", path.display())))
+}
+
+/// The load a stack's load balancer served, as CloudWatch recorded it over the last day (the
+/// dashboard's request count): a value a minute of AWS's clock, minutes without a request at 0.
+async fn recorded(ctx: &Ctx, stack: &str) -> Result<Trace, CliError> {
+    ctx.stacks.saved(stack)?;
+    let target = ctx.target()?;
+    let speed = ctx.speed_of(&target);
+    let (dashboard, _) = ctx
+        .stacks
+        .dashboard(&target, stack, Range::Day, speed)
+        .await?;
+    let series = dashboard
+        .panels
+        .iter()
+        .flat_map(|p| &p.series)
+        .find(|s| s.id == "requests")
+        .ok_or_else(|| {
+            CliError::Invalid(format!(
+                "--trace recorded:{stack}: the stack's dashboard has no load balancer request count (asg and fargate stacks have one)"
+            ))
+        })?;
+    let mut points: Vec<(i64, f64)> = series
+        .points
+        .iter()
+        .filter(|p| p.v.is_finite())
+        .map(|p| (p.t, p.v))
+        .collect();
+    points.sort_by_key(|(t, _)| *t);
+    let step = points
+        .windows(2)
+        .map(|w| w[1].0 - w[0].0)
+        .filter(|d| *d > 0)
+        .min()
+        .unwrap_or(60);
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return Err(CliError::Invalid(format!(
+            "--trace recorded:{stack}: no request was recorded in the last day"
+        )));
+    };
+    // Each point is a minute of AWS's clock holding its requests' sum. A sandbox serves them on
+    // the wall clock while its minutes pass `speed` times faster, so the rate its instances' CPU
+    // saw is the sum over the minute's wall seconds: what the simulator charges CPU for.
+    let mut rps = vec![0.0; ((last.0 - first.0) / step + 1) as usize];
+    for (t, v) in &points {
+        rps[((t - first.0) / step) as usize] = v * speed / 60.0;
+    }
+    Trace::new(60, rps).map_err(invalid)
 }
 
 fn specs(ctx: &Ctx, files: &[std::path::PathBuf]) -> Result<Vec<Spec>, CliError> {
