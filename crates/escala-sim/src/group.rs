@@ -78,7 +78,7 @@ impl crate::model::Model for GroupModel {
                 f64::from(self.min) * self.unit_rps * s.threshold() / 100.0
             }),
         };
-        let mut firings = self.firings.clone().into_iter().peekable();
+        let mut firings = std::mem::take(&mut self.firings).into_iter().peekable();
         // The serving count changes only when a unit becomes ready or the pool is resized.
         let (mut ready, mut recount_at) = (0, 0);
         let mut to_period = self.period;
